@@ -1,0 +1,153 @@
+"""Passwords (bcrypt, in a thread) and tokens (PyJWT HS256 with Redis revocation)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import secrets
+import uuid
+from dataclasses import dataclass
+from enum import StrEnum
+
+import bcrypt
+import jwt
+from redis.exceptions import RedisError
+
+from dashboard.core import cache
+from dashboard.core.errors import NotAuthenticated, ServiceUnavailable
+from dashboard.settings import get_settings
+
+BCRYPT_MAX_BYTES = 72
+
+def password_fits_bcrypt(password: str) -> bool:
+    return len(password.encode()) <= BCRYPT_MAX_BYTES
+
+
+async def hash_password(password: str) -> str:
+    if not password_fits_bcrypt(password):
+        raise ValueError("password longer than 72 bytes")
+    rounds = get_settings().bcrypt_rounds
+    hashed = await asyncio.to_thread(bcrypt.hashpw, password.encode(), bcrypt.gensalt(rounds=rounds))
+    return hashed.decode()
+
+
+async def verify_password(password: str, hashed: str | None) -> bool:
+    """False for a wrong or over-long password; the dummy check keeps timing even."""
+    if hashed is None:
+        await asyncio.to_thread(bcrypt.checkpw, b"not-the-password", _dummy_hash_for_cost())
+        return False
+    if not password_fits_bcrypt(password):
+        await asyncio.to_thread(bcrypt.checkpw, b"not-the-password", hashed.encode())
+        return False
+    return await asyncio.to_thread(bcrypt.checkpw, password.encode(), hashed.encode())
+
+
+# Checked against unknown emails so that a login costs the same whether or not the
+# account exists; made once per cost factor.
+_dummy_by_cost: dict[int, bytes] = {}
+
+
+def _dummy_hash_for_cost() -> bytes:
+    rounds = get_settings().bcrypt_rounds
+    if rounds not in _dummy_by_cost:
+        _dummy_by_cost[rounds] = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=rounds))
+    return _dummy_by_cost[rounds]
+
+
+class TokenType(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    user_id: int
+    token_type: TokenType
+    jti: str
+    issued_at: float
+    expires_at: int
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_token(user_id: int, token_type: TokenType, **extra: object) -> str:
+    settings = get_settings()
+    lifetime = (
+        dt.timedelta(minutes=settings.jwt_access_token_expire_minutes)
+        if token_type is TokenType.ACCESS
+        else dt.timedelta(days=settings.jwt_refresh_token_expire_days)
+    )
+    now = _now()
+    claims = {
+        "sub": str(user_id),
+        "type": token_type.value,
+        "jti": uuid.uuid4().hex,
+        # Sub-second, so that a password reset revokes tokens issued the same second.
+        "iat": now.timestamp(),
+        "exp": int((now + lifetime).timestamp()),
+        **extra,
+    }
+    return jwt.encode(claims, settings.secret_key(), algorithm=settings.jwt_algorithm)
+
+
+def decode_token(token: str, expected: TokenType) -> TokenClaims:
+    settings = get_settings()
+    try:
+        claims = jwt.decode(
+            token,
+            settings.secret_key(),
+            algorithms=[settings.jwt_algorithm],
+            options={"require": ["sub", "type", "jti", "iat", "exp"]},
+        )
+    except jwt.PyJWTError as exc:
+        raise NotAuthenticated("Invalid or expired token") from exc
+    if claims.get("type") != expected.value:
+        raise NotAuthenticated("Invalid token type")
+    try:
+        user_id = int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise NotAuthenticated("Invalid or expired token") from exc
+    return TokenClaims(
+        user_id=user_id,
+        token_type=expected,
+        jti=str(claims["jti"]),
+        issued_at=float(claims["iat"]),
+        expires_at=int(claims["exp"]),
+    )
+
+
+def _revoked_key(jti: str) -> str:
+    return f"auth:revoked:{jti}"
+
+
+def _sessions_after_key(user_id: int) -> str:
+    return f"auth:sessions-after:{user_id}"
+
+
+async def ensure_not_revoked(claims: TokenClaims) -> None:
+    """One round trip: the token's own revocation, and the user's "revoke everything
+    issued before" mark (set by a password reset)."""
+    try:
+        revoked, sessions_after = await cache.redis().mget(
+            _revoked_key(claims.jti), _sessions_after_key(claims.user_id)
+        )
+    except (RedisError, OSError) as exc:
+        raise ServiceUnavailable("Authentication is temporarily unavailable") from exc
+    if revoked is not None:
+        raise NotAuthenticated("Token has been revoked")
+    if sessions_after is not None and claims.issued_at <= float(sessions_after):
+        raise NotAuthenticated("Token has been revoked")
+
+
+async def revoke(claims: TokenClaims) -> None:
+    ttl = max(claims.expires_at - int(_now().timestamp()), 1)
+    await cache.redis().set(_revoked_key(claims.jti), b"1", ex=ttl)
+
+
+async def revoke_all_sessions(user_id: int) -> None:
+    """Every token issued up to now stops working (kept as long as a refresh lives)."""
+    settings = get_settings()
+    ttl = int(dt.timedelta(days=settings.jwt_refresh_token_expire_days).total_seconds()) + 60
+    await cache.redis().set(_sessions_after_key(user_id), repr(_now().timestamp()), ex=ttl)

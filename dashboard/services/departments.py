@@ -1,0 +1,175 @@
+"""Departments: the rules of domain.md §3.5.
+
+The pattern every resource group follows: keyword-only functions taking an Actor,
+`authorize` first, writes inside `atomic()` with an audit row, DomainErrors out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tortoise.expressions import Q
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState, NotFound
+from dashboard.core.pagination import Page, PageRequest, paginate
+from dashboard.core.roles import Permission
+from models import Course, Department, Faculty, Program, Student
+from models.academics import University
+
+# What blocks a delete, in the words the 409 uses.
+_DEPENDANTS = (
+    (Program, "programs"),
+    (Course, "courses"),
+    (Faculty, "faculty members"),
+    (Student, "students"),
+)
+
+
+async def _get(department_id: int) -> Department:
+    department = await Department.get_or_none(id=department_id)
+    if department is None:
+        raise NotFound("Department not found")
+    return department
+
+
+async def list_departments(
+    actor: Actor, *, page: PageRequest, is_active: bool | None = None, search: str | None = None
+) -> Page[Department]:
+    authorize(actor, Permission.DEPARTMENTS_READ)
+    query = Department.all().order_by("id")
+    if is_active is not None:
+        query = query.filter(is_active=is_active)
+    if search:
+        query = query.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return await paginate(query, page)
+
+
+async def get_department(actor: Actor, *, department_id: int) -> Department:
+    authorize(actor, Permission.DEPARTMENTS_READ)
+    return await _get(department_id)
+
+
+async def _ensure_unique(*, name: str | None = None, code: str | None = None, exclude_id: int | None = None) -> None:
+    if name is not None:
+        clash = Department.filter(name__iexact=name)
+        if exclude_id is not None:
+            clash = clash.exclude(id=exclude_id)
+        if await clash.exists():
+            raise Conflict("A department with this name already exists")
+    if code is not None and await Department.filter(code__iexact=code).exists():
+        raise Conflict("A department with this code already exists")
+
+
+async def _check_hod(hod_id: int, department_id: int | None) -> Faculty:
+    """The head of department must be a faculty member of that department."""
+    hod = await Faculty.get_or_none(id=hod_id)
+    if hod is None:
+        raise NotFound("Faculty member for hod_id not found")
+    if department_id is None or hod.department_id != department_id:  # type: ignore[attr-defined]
+        raise InvalidState("The head of department must be a faculty member of this department")
+    return hod
+
+
+async def _sync_hod_flags(department: Department, previous_hod_id: int | None) -> None:
+    """faculty.is_hod mirrors departments.hod_id."""
+    if previous_hod_id is not None and previous_hod_id != department.hod_id:
+        still_heads = await Department.filter(hod_id=previous_hod_id).exists()
+        if not still_heads:
+            await Faculty.filter(id=previous_hod_id).update(is_hod=False)
+    if department.hod_id is not None:
+        await Faculty.filter(id=department.hod_id).update(is_hod=True)
+
+
+async def create_department(actor: Actor, *, data: dict[str, Any]) -> Department:
+    """`data` holds name, code and the optional contact fields. A new department has no
+    faculty yet, so its head is named by a later update."""
+    authorize(actor, Permission.DEPARTMENTS_WRITE)
+    if data.get("hod_id") is not None:
+        await _check_hod(data["hod_id"], None)
+    async with atomic():
+        await _ensure_unique(name=data["name"], code=data["code"])
+        university = await University.filter(is_active=True).order_by("id").first()
+        department = await Department.create(**data, university=university, is_active=True)
+        await audit.record(actor, "create", department)
+    return department
+
+
+async def update_department(actor: Actor, *, department_id: int, changes: dict[str, Any]) -> Department:
+    """A partial update; the code is immutable (the schema does not accept it)."""
+    authorize(actor, Permission.DEPARTMENTS_WRITE)
+    if not changes:
+        raise InvalidState("No fields to update")
+    async with atomic():
+        department = await Department.select_for_update().get_or_none(id=department_id)
+        if department is None:
+            raise NotFound("Department not found")
+        before = audit.snapshot(department)
+        if "name" in changes and changes["name"] is None:
+            raise InvalidState("name cannot be empty")
+        if changes.get("name") is not None:
+            await _ensure_unique(name=changes["name"], exclude_id=department.id)
+        if changes.get("hod_id") is not None:
+            await _check_hod(changes["hod_id"], department.id)
+        if "is_active" in changes and changes["is_active"] is None:
+            raise InvalidState("is_active cannot be null")
+        previous_hod = department.hod_id
+        department.update_from_dict(changes)
+        department.updated_at = dt.datetime.now(dt.UTC)
+        await department.save()
+        if "hod_id" in changes:
+            await _sync_hod_flags(department, previous_hod)
+        await audit.record(actor, "update", department, before=before)
+    return department
+
+
+async def delete_department(actor: Actor, *, department_id: int) -> None:
+    authorize(actor, Permission.DEPARTMENTS_WRITE)
+    async with atomic():
+        department = await Department.select_for_update().get_or_none(id=department_id)
+        if department is None:
+            raise NotFound("Department not found")
+        blocking = [label for model, label in _DEPENDANTS if await model.filter(department_id=department_id).exists()]
+        if blocking:
+            raise Conflict(f"Department cannot be deleted: it still has {', '.join(blocking)}")
+        before = audit.snapshot(department)
+        await department.delete()
+        await audit.record(actor, "delete", department, before=before, after=None)
+
+
+async def department_faculty(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+    authorize(actor, Permission.DEPARTMENTS_READ)
+    await _get(department_id)
+    return await (
+        Faculty.filter(department_id=department_id)
+        .order_by("id")
+        .values("id", "employee_id", "user_id", "designation", "is_hod", "status",
+                first_name="user__first_name", last_name="user__last_name")
+    )
+
+
+async def department_students(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+    """Staff and faculty see the whole department; a student or parent only their own."""
+    authorize(actor, Permission.DEPARTMENTS_READ)
+    authorize(actor, Permission.STUDENTS_READ)
+    await _get(department_id)
+    query = Student.filter(department_id=department_id).order_by("id")
+    if not actor.sees_all_records:
+        query = query.filter(id__in=actor.own_student_ids)
+    return await query.values(
+        "user_id", "student_code", "program_id", "semester", "batch_year", "status",
+        student_id="id", first_name="user__first_name", last_name="user__last_name",
+    )
+
+
+async def department_courses(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+    authorize(actor, Permission.DEPARTMENTS_READ)
+    await _get(department_id)
+    return await (
+        Course.filter(department_id=department_id)
+        .order_by("id")
+        .values("id", "name", "code", "credits", "course_type", "level", "is_active")
+    )

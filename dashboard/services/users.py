@@ -1,0 +1,81 @@
+"""User accounts: credentials and creation. The auth API and the CLI both come here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from tortoise.expressions import Q
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState
+from dashboard.core.roles import Permission
+from dashboard.core.security import hash_password, password_fits_bcrypt, verify_password
+from models import AdminStaff, User
+from models.enums import AdminStaffRole, UserType
+
+MIN_PASSWORD_LENGTH = 8
+
+# Roles whose accounts get an admin_staff row: fee payments and book issues record
+# which staff member processed them.
+_STAFF_ROLES = {UserType.ADMIN: AdminStaffRole.SUPER_ADMIN, UserType.STAFF: AdminStaffRole.STAFF}
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidState(f"Password must be at least {MIN_PASSWORD_LENGTH} characters")
+    if not password_fits_bcrypt(password):
+        raise InvalidState("Password must be at most 72 bytes")
+
+
+async def authenticate_credentials(login: str, password: str) -> User | None:
+    """The user for an email (or user name) and password, or None. Costs one bcrypt
+    check whether or not the account exists."""
+    user = await User.get_or_none(Q(email=login.strip().lower()) | Q(user_name=login.strip()))
+    ok = await verify_password(password, user.hashed_password if user else None)
+    return user if ok else None
+
+
+async def display_name(user_id: int) -> str:
+    user = await User.get_or_none(id=user_id).only("id", "first_name", "last_name")
+    return f"{user.first_name} {user.last_name}" if user else ""
+
+
+async def create_user(actor: Actor, *, user_type: UserType, email: str, user_name: str, password: str,
+                      first_name: str, last_name: str, **profile: Any) -> User:
+    """A new active, unverified account. A duplicate email or user name is one generic
+    conflict, so the answer does not reveal which exists."""
+    authorize(actor, Permission.USERS_CREATE)
+    return await _create_user(actor, user_type=user_type, email=email, user_name=user_name,
+                              password=password, first_name=first_name, last_name=last_name, **profile)
+
+
+async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_name: str, password: str,
+                       first_name: str, last_name: str, **profile: Any) -> User:
+    check_password_rules(password)
+    email = email.strip().lower()
+    hashed = await hash_password(password)
+    async with atomic():
+        if await User.filter(Q(email=email) | Q(user_name=user_name)).exists():
+            raise Conflict("An account with these details already exists")
+        user = await User.create(
+            user_type=user_type, email=email, user_name=user_name, hashed_password=hashed,
+            first_name=first_name, last_name=last_name, created_by_id=actor.user_id, **profile,
+        )
+        if user_type in _STAFF_ROLES:
+            await AdminStaff.create(
+                user=user,
+                employee_id=f"EMP-{user.id:06d}",
+                role=_STAFF_ROLES[user_type],
+                designation="Administrator" if user_type is UserType.ADMIN else "Staff",
+                date_of_joining=dt.datetime.now(dt.UTC).date(),
+            )
+        await audit.record(actor, "create", user)
+    return user
+
+
+async def register_self(*, user_type: UserType, **fields: Any) -> User:
+    """Self-registration, allowed for the roles that the caller checked may self-register."""
+    return await _create_user(Actor.system(), user_type=user_type, **fields)

@@ -1,0 +1,107 @@
+"""The one settings class, read from the environment and `.env` when first asked for."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_BYTES = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    app_env: Literal["development", "production", "test"] = "development"
+    log_level: str = "INFO"
+
+    # Unset means "start the embedded server under data_dir".
+    database_url: str | None = None
+    redis_url: str | None = None
+    data_dir: Path = Path("var")
+
+    jwt_secret_key: SecretStr | None = None
+    jwt_algorithm: Literal["HS256"] = "HS256"
+    jwt_access_token_expire_minutes: int = Field(30, ge=1)
+    jwt_refresh_token_expire_days: int = Field(7, ge=1)
+    bcrypt_rounds: int = Field(12, ge=4, le=16)
+
+    allow_self_registration: bool = True
+    # Comma-separated. "*" is honoured only without credentials (see dashboard.web.middleware).
+    cors_origins: str = "http://localhost:3000"
+    # Comma-separated IPs whose X-Forwarded-For is believed.
+    trusted_proxies: str = ""
+    # The origin the admin panel is served from, checked against Origin/Referer on
+    # unsafe methods. Unset: the request's own scheme and host.
+    public_origin: str | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from_email: str = "no-reply@university.local"
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 10.0
+
+    media_dir: Path | None = None
+    demo_students: int = Field(2000, ge=0)
+    demo_seed: int = 42
+
+    @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _production_needs_a_real_secret(self) -> Settings:
+        if self.app_env != "production":
+            return self
+        secret = self.jwt_secret_key.get_secret_value() if self.jwt_secret_key else ""
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(
+                "APP_ENV=production requires JWT_SECRET_KEY of at least "
+                f"{MIN_SECRET_BYTES} bytes; generate one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+            )
+        return self
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def trusted_proxy_list(self) -> set[str]:
+        return {p.strip() for p in self.trusted_proxies.split(",") if p.strip()}
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def media_root(self) -> Path:
+        return self.media_dir or self.data_dir / "media"
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None or self.redis_url is None
+
+    def secret_key(self) -> str:
+        """The JWT secret; outside production one is generated once and kept in data_dir."""
+        if self.jwt_secret_key is not None:
+            return self.jwt_secret_key.get_secret_value()
+        key_file = self.data_dir / "jwt_secret"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(64))
+            key_file.chmod(0o600)
+        self.jwt_secret_key = SecretStr(key_file.read_text().strip())
+        return self.jwt_secret_key.get_secret_value()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,54 @@
+"""arq worker: `dashboard worker` runs it on its own; the embedded default runs the same
+functions inside the web process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import Worker
+
+from dashboard.core import cache
+from dashboard.core.cache import redis_settings
+from dashboard.core.db import close_orm, init_orm
+from dashboard.settings import get_settings
+from jobs.emails import send_email
+
+FUNCTIONS: list[Any] = [send_email]
+CRON_JOBS: list[Any] = []
+MAX_TRIES = 5
+JOB_TIMEOUT_SECONDS = 300
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings()
+    await init_orm(settings.database_url)  # type: ignore[arg-type]
+    cache.use(ctx["redis"])
+
+
+async def shutdown(_: dict[str, Any]) -> None:
+    await close_orm()
+
+
+class WorkerSettings:
+    functions = FUNCTIONS
+    cron_jobs = CRON_JOBS
+    on_startup = startup
+    on_shutdown = shutdown
+    max_tries = MAX_TRIES
+    job_timeout = JOB_TIMEOUT_SECONDS
+    # redis_settings is passed by `dashboard worker`, read from the settings at run time.
+
+
+def in_process_worker(redis_url: str, *, burst: bool = False) -> Worker:
+    """A worker inside the host process, sharing its ORM. It opens its own Redis pool
+    because `Worker.close()` closes whichever pool it holds."""
+    return Worker(
+        functions=FUNCTIONS,
+        cron_jobs=CRON_JOBS or None,
+        redis_settings=redis_settings(redis_url),
+        burst=burst,
+        handle_signals=False,  # the host (uvicorn, pytest) owns SIGINT/SIGTERM
+        poll_delay=0.1 if burst else 0.5,
+        max_tries=MAX_TRIES,
+        job_timeout=JOB_TIMEOUT_SECONDS,
+    )

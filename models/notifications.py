@@ -1,0 +1,58 @@
+"""Notifications and each recipient's copy of them."""
+
+from tortoise import fields
+
+from models.base import TimestampedModel
+from models.enums import NotificationStatus, NotificationType, PriorityLevel, TargetAudience
+
+
+class Notification(TimestampedModel):
+    title = fields.CharField(max_length=255)
+    message = fields.TextField()
+    notification_type = fields.CharEnumField(NotificationType, max_length=20, db_index=True)
+    target_audience = fields.CharEnumField(TargetAudience, max_length=20, null=True)
+    # The recipients' user ids when target_audience is `specific`.
+    target_user_ids = fields.JSONField(null=True)
+    priority = fields.CharEnumField(PriorityLevel, max_length=20)
+    sent_by = fields.ForeignKeyField(
+        "models.User",
+        related_name="sent_notifications",
+        db_index=True,
+        on_delete=fields.OnDelete.RESTRICT,
+    )
+    scheduled_at = fields.DatetimeField(null=True)
+    sent_at = fields.DatetimeField(null=True)
+    status = fields.CharEnumField(
+        NotificationStatus, max_length=20, default=NotificationStatus.SENT, db_index=True
+    )
+
+    class Meta:
+        table = "notifications"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class UserNotification(TimestampedModel):
+    """A recipient's copy of a notification (their inbox row)."""
+
+    # user_id leads the unique key and the (user_id, is_read) index.
+    user = fields.ForeignKeyField(
+        "models.User", related_name="user_notifications", on_delete=fields.OnDelete.CASCADE
+    )
+    notification = fields.ForeignKeyField(
+        "models.Notification",
+        related_name="recipients",
+        db_index=True,
+        on_delete=fields.OnDelete.CASCADE,
+    )
+    is_read = fields.BooleanField(default=False)
+    read_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "user_notifications"
+        unique_together = (("user", "notification"),)
+        indexes = (("user_id", "is_read"),)
+
+    def __str__(self) -> str:
+        return f"notification {self.notification_id} to user {self.user_id}"
