@@ -63,8 +63,9 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
             yield
         finally:
             if worker is not None and worker_task is not None:
-                await worker.close()
-                worker_task.cancel()
+                from jobs.worker import stop_worker
+
+                await stop_worker(worker)
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker_task
             await cache.close()

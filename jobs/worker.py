@@ -3,6 +3,9 @@ functions inside the web process."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from typing import Any
 
 from arq import Worker
@@ -52,3 +55,24 @@ def in_process_worker(redis_url: str, *, burst: bool = False) -> Worker:
         max_tries=MAX_TRIES,
         job_timeout=JOB_TIMEOUT_SECONDS,
     )
+
+
+async def stop_worker(worker: Worker, *, grace_seconds: float = 10.0) -> None:
+    """Stop an in-process worker: take no new jobs, let running ones finish for a while,
+    cancel the rest (arq retries them later), and close the worker's own pool.
+    arq's Worker.close() would cancel running jobs at once and uses a redis call
+    deprecated in redis 5."""
+    worker.allow_pick_jobs = False
+    running = [task for task in worker.tasks.values() if not task.done()]
+    if running:
+        await asyncio.wait(running, timeout=grace_seconds)
+    worker.handle_sig(signal.SIGTERM)
+    await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+    if worker.main_task is not None:
+        with contextlib.suppress(asyncio.CancelledError):
+            await worker.main_task
+    pool = worker._pool
+    if pool is not None:
+        await pool.delete(worker.health_check_key)
+        await pool.aclose()
+        worker._pool = None

@@ -118,3 +118,17 @@ async def test_an_unhandled_error_inside_an_api_route_gets_the_envelope(app):
         "request_id": "rid-api-500",
     }
     assert await SystemLog.filter(request_id="rid-api-500").count() == 1
+
+
+async def test_one_structured_log_line_per_request(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="dashboard.access"):
+        await client.get("/api/v1/departments?page=1", headers={"X-Request-ID": "rid-log", "User-Agent": "probe"})
+    records = [r for r in caplog.records if r.name == "dashboard.access"]
+    assert len(records) == 1
+    fields = records[0].fields
+    assert fields["request_id"] == "rid-log"
+    assert (fields["method"], fields["path"], fields["status_code"]) == ("GET", "/api/v1/departments", 401)
+    assert fields["client_ip"] == "127.0.0.1" and fields["user_agent"] == "probe"
+    assert fields["duration_ms"] >= 0

@@ -1,0 +1,65 @@
+"""Transactions and jobs queued after commit."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.core import cache
+from dashboard.core.db import atomic, on_commit
+from models import Department
+from tests import factories
+
+
+async def _queued_functions() -> list[str]:
+    jobs = await cache.redis().queued_jobs()
+    return sorted(job.function for job in jobs)
+
+
+async def test_a_job_queued_in_a_transaction_waits_for_the_commit(app):
+    async with atomic():
+        await factories.create_department(code="TXA")
+        await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+        assert await _queued_functions() == []
+    assert await _queued_functions() == ["send_email"]
+
+
+async def test_a_rolled_back_transaction_queues_nothing(app):
+    with pytest.raises(RuntimeError):
+        async with atomic():
+            await factories.create_department(code="TXB")
+            await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+            raise RuntimeError("rule broken")
+    assert await _queued_functions() == []
+    assert not await Department.filter(code="TXB").exists()
+
+
+async def test_nested_transactions_join_the_outer_one(app):
+    with pytest.raises(RuntimeError):
+        async with atomic():
+            async with atomic():
+                await factories.create_department(code="TXC")
+                await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+            raise RuntimeError("outer fails after inner finished")
+    assert not await Department.filter(code="TXC").exists()
+    assert await _queued_functions() == []
+
+
+async def test_outside_a_transaction_callbacks_run_at_once(app):
+    ran: list[str] = []
+
+    async def remember() -> None:
+        ran.append("now")
+
+    await on_commit(remember)
+    assert ran == ["now"]
+
+
+async def test_queued_email_is_delivered_by_the_worker_to_the_outbox(app, services, run_jobs):
+    from pathlib import Path
+
+    await cache.queue_after_commit("send_email", to="someone@uni.edu", subject="Hello", text="Plain", html="<p>Rich</p>")
+    assert await run_jobs() == 1
+    files = list((Path(services["data_dir"]) / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    content = files[0].read_text()
+    assert "Subject: Hello" in content and "text/plain" in content and "text/html" in content
