@@ -1,0 +1,136 @@
+"""The floor: the same read SQL as the API, served by raw asyncpg and Starlette with no ORM,
+no validation, no authentication and no middleware. Its throughput on this machine is the
+ceiling our stack is compared against (`python -m bench` reports the ratio).
+
+Run as `uvicorn bench.floor:app --workers N` with DATABASE_URL set.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from dashboard.core.db import asyncpg_dsn
+
+PAGE_SIZE = 10
+
+_STUDENT_COLUMNS = """
+    s.id, s.user_id, s.student_code, s.admission_number, s.admission_date, s.program_id,
+    s.department_id, s.batch_year, s.semester, s.section, s.blood_group, s.nationality,
+    s.religion, s.category, s.parent_id, s.guardian_id, s.hostel_id, s.status, s.cgpa,
+    s.created_at, s.updated_at, u.first_name, u.last_name, u.email
+"""
+
+
+def _json(payload: Any) -> Response:
+    return Response(json.dumps(payload, default=str), media_type="application/json")
+
+
+def _page(rows: list[asyncpg.Record], total: int) -> dict[str, Any]:
+    return {"items": [dict(r) for r in rows], "total": total, "page": 1, "page_size": PAGE_SIZE,
+            "total_pages": -(-total // PAGE_SIZE)}
+
+
+async def live(_: Request) -> Response:
+    return _json({"status": "ok"})
+
+
+async def departments(request: Request) -> Response:
+    async with request.app.state.pool.acquire() as connection:
+        total = await connection.fetchval("SELECT count(*) FROM departments")
+        rows = await connection.fetch("SELECT * FROM departments ORDER BY id LIMIT $1", PAGE_SIZE)
+    return _json(_page(rows, total))
+
+
+async def students(request: Request) -> Response:
+    filters, args = [], []
+    for column, parameter, cast in (
+        ("s.department_id", "department_id", int), ("s.program_id", "program_id", int),
+        ("s.batch_year", "batch_year", int), ("s.semester", "semester", int),
+        ("s.status", "student_status", str), ("s.category", "category", str),
+    ):
+        value = request.query_params.get(parameter)
+        if value is not None:
+            args.append(cast(value))
+            filters.append(f"{column} = ${len(args)}")
+    where = ("WHERE " + " AND ".join(filters)) if filters else ""
+    async with request.app.state.pool.acquire() as connection:
+        total = await connection.fetchval(f"SELECT count(*) FROM students s {where}", *args)
+        rows = await connection.fetch(
+            f"SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id {where} "
+            f"ORDER BY s.id LIMIT {PAGE_SIZE}", *args)
+    return _json(_page(rows, total))
+
+
+async def search(request: Request) -> Response:
+    term = request.query_params.get("q", "")
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").upper() + "%"
+    sql = f"""
+        SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id
+        WHERE UPPER(CAST(u.first_name AS VARCHAR)) LIKE $1 ESCAPE '\\'
+           OR UPPER(CAST(u.last_name AS VARCHAR)) LIKE $1 ESCAPE '\\'
+           OR UPPER(CAST(u.email AS VARCHAR)) LIKE $1 ESCAPE '\\'
+           OR UPPER(CAST(s.student_code AS VARCHAR)) LIKE $1 ESCAPE '\\'
+           OR UPPER(CAST(s.admission_number AS VARCHAR)) LIKE $1 ESCAPE '\\'
+        ORDER BY s.id LIMIT 20
+    """
+    async with request.app.state.pool.acquire() as connection:
+        rows = await connection.fetch(sql, pattern)
+    return _json([dict(r) for r in rows])
+
+
+async def student(request: Request) -> Response:
+    async with request.app.state.pool.acquire() as connection:
+        row = await connection.fetchrow(
+            f"SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+            int(request.path_params["student_id"]))
+    return _json(dict(row)) if row else Response(status_code=404)
+
+
+async def roster(request: Request) -> Response:
+    async with request.app.state.pool.acquire() as connection:
+        rows = await connection.fetch(
+            """
+            SELECT r.id, r.enrollment_id, r.status, r.registered_at, e.student_id, s.student_code,
+                   u.first_name, u.last_name, u.email
+            FROM course_registrations r
+            JOIN enrollments e ON e.id = r.enrollment_id
+            JOIN students s ON s.id = e.student_id
+            JOIN users u ON u.id = s.user_id
+            WHERE r.course_offering_id = $1
+            ORDER BY r.id
+            """,
+            int(request.path_params["offering_id"]))
+    return _json({"items": [dict(r) for r in rows], "total": len(rows)})
+
+
+@contextlib.asynccontextmanager
+async def lifespan(application: Starlette) -> AsyncIterator[None]:
+    application.state.pool = await asyncpg.create_pool(
+        **asyncpg_dsn(os.environ["DATABASE_URL"]), min_size=2, max_size=10)
+    try:
+        yield
+    finally:
+        await application.state.pool.close()
+
+
+app = Starlette(
+    routes=[
+        Route("/health/live", live),
+        Route("/api/v1/departments", departments),
+        Route("/api/v1/students", students),
+        Route("/api/v1/students/search", search),
+        Route("/api/v1/students/{student_id:int}", student),
+        Route("/api/v1/course-offerings/{offering_id:int}/students", roster),
+    ],
+    lifespan=lifespan,
+)

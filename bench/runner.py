@@ -1,0 +1,367 @@
+"""`python -m bench`: load scenarios against the app served as in production, and against
+the raw-asyncpg floor, on a cached generated university. See bench/README.md."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+
+from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS_DIR = ROOT / "bench" / "results"
+WRK_SCRIPT = ROOT / "bench" / "wrk" / "scenario.lua"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+BENCH_SECRET = "bench-only-secret-" + "k" * 40
+
+
+@dataclass
+class Scenario:
+    name: str
+    path: str
+    role: str | None = "admin"
+    method: str = "GET"
+    bodies: list[str] = field(default_factory=list)
+    # Served by bench/floor.py too, so the ratio to the floor is reported.
+    has_floor: bool = False
+
+
+@dataclass
+class Result:
+    scenario: str
+    target: str
+    requests: int
+    seconds: float
+    rps: float
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    max_ms: float
+    non_2xx: int
+    socket_errors: int
+
+    @property
+    def failed(self) -> bool:
+        return self.non_2xx > 0 or self.socket_errors > 0 or self.requests == 0
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+# --- the dataset ------------------------------------------------------------------------
+
+
+def _generator_fingerprint() -> str:
+    """The cache key changes whenever the generator or the schema changes."""
+    digest = hashlib.sha256()
+    for path in sorted([*(ROOT / "bench").glob("generate*.py"), *(ROOT / "migrations").rglob("*.py")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:10]
+
+
+def template_name(students: int, seed: int) -> str:
+    return f"bench_tpl_{_generator_fingerprint()}_{seed}_{students}"
+
+
+async def _database_exists(base_url: str, name: str) -> bool:
+    connection = await asyncpg.connect(**asyncpg_dsn(with_database(base_url, "postgres")))
+    try:
+        return bool(await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name))
+    finally:
+        await connection.close()
+
+
+async def _admin_execute(base_url: str, sql: str) -> None:
+    connection = await asyncpg.connect(**asyncpg_dsn(with_database(base_url, "postgres")))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def prepare_template(base_url: str, students: int, seed: int) -> str:
+    """Build the generated university once per (generator version, seed, size) as a
+    template database; later runs only clone it."""
+    from bench.generate import generate_university
+
+    name = template_name(students, seed)
+    if await _database_exists(base_url, name):
+        log(f"dataset cached: {name}")
+        return name
+    building = name + "_building"
+    url = with_database(base_url, building)
+    await _admin_execute(base_url, f'DROP DATABASE IF EXISTS "{building}" WITH (FORCE)')
+    await create_database(url)
+    await apply_migrations(url)
+    log(f"generating {students} students (seed {seed}) ...")
+    report = await generate_university(url, students=students, seed=seed)
+    print(report.as_text(), flush=True)
+    connection = await asyncpg.connect(**asyncpg_dsn(url))
+    try:
+        await connection.execute("VACUUM ANALYZE")
+    finally:
+        await connection.close()
+    # Renamed only when complete, so an interrupted build is never mistaken for a cache hit.
+    await _admin_execute(base_url, f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+    return name
+
+
+async def clone_template(base_url: str, template: str, clone: str) -> str:
+    await _admin_execute(base_url, f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)')
+    await _admin_execute(base_url, f'CREATE DATABASE "{clone}" TEMPLATE "{template}"')
+    return with_database(base_url, clone)
+
+
+async def scenario_parameters(db_url: str) -> dict[str, Any]:
+    """Real ids and terms from the dataset, so scenarios hit rows that exist."""
+    connection = await asyncpg.connect(**asyncpg_dsn(db_url))
+    try:
+        student = await connection.fetchrow(
+            "SELECT id, department_id, batch_year FROM students ORDER BY id OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
+        offering = await connection.fetchval(
+            "SELECT course_offering_id FROM course_registrations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+        last_name = await connection.fetchval(
+            "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+    finally:
+        await connection.close()
+    return {
+        "student_id": student["id"],
+        "department_id": student["department_id"],
+        "batch_year": student["batch_year"],
+        "offering_id": offering,
+        "search_term": (last_name or "a")[:4].lower(),
+    }
+
+
+def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str) -> list[Scenario]:
+    filters = f"department_id={params['department_id']}&batch_year={params['batch_year']}&student_status=active"
+    logins = [json.dumps({"email": email, "password": password}) for email in demo_logins.values()]
+    logins.append(json.dumps({"email": "nobody@nowhere.example", "password": password}))
+    return [
+        Scenario("health_live", "/health/live", role=None, has_floor=True),
+        Scenario("departments_list", "/api/v1/departments", has_floor=True),
+        Scenario("students_page1", "/api/v1/students", has_floor=True),
+        Scenario("students_filtered", f"/api/v1/students?{filters}", has_floor=True),
+        Scenario("students_search", f"/api/v1/students/search?q={params['search_term']}", has_floor=True),
+        Scenario("student_by_id", f"/api/v1/students/{params['student_id']}", has_floor=True),
+        Scenario("offering_roster", f"/api/v1/course-offerings/{params['offering_id']}/students", has_floor=True),
+        Scenario("login_mix", "/api/v1/auth/login", role=None, method="POST", bodies=logins),
+    ]
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
+          extra: list[list[str]] | None = None) -> Iterator[str]:
+    """Start a server (and helper processes such as the worker), wait until it answers,
+    and stop them all on exit."""
+    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, start_new_session=True)]
+    for other in extra or []:
+        processes.append(subprocess.Popen(other, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL, start_new_session=True))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if processes[0].poll() is not None:
+                raise RuntimeError(f"server exited: {processes[0].stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(base + ready_path, timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not become ready within 60 s")
+            time.sleep(0.3)
+        yield base
+    finally:
+        for process in processes:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        log("installing wrk from Debian's packages ...")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False,
+                       env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL)
+        found = shutil.which("wrk")
+        if found:
+            return found
+    raise SystemExit("wrk is required: install it with `apt-get install wrk` (Debian's package)")
+
+
+def login_tokens(base: str, demo_logins: dict[str, str], password: str) -> dict[str, str]:
+    tokens = {}
+    for role, email in demo_logins.items():
+        response = httpx.post(f"{base}/api/v1/auth/login", json={"email": email, "password": password}, timeout=30)
+        if response.status_code != 200:
+            raise RuntimeError(f"login as {role} ({email}) failed: {response.status_code} {response.text[:200]}")
+        tokens[role] = response.json()["access_token"]
+    return tokens
+
+
+def run_wrk(wrk: str, base: str, scenario: Scenario, target: str, token: str | None,
+            duration: float, concurrency: int) -> Result:
+    env = dict(os.environ, BENCH_METHOD=scenario.method, BENCH_TOKEN=token or "",
+               BENCH_BODIES="\n".join(scenario.bodies))
+    command = [wrk, "-t1", f"-c{concurrency}", f"-d{max(int(duration), 1)}s", "--timeout", "10s",
+               "-s", str(WRK_SCRIPT), base + scenario.path]
+    output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
+    line = next((row for row in output.splitlines() if row.startswith("BENCH_RESULT ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk gave no result for {scenario.name}: {output[-500:]}")
+    raw = json.loads(line.removeprefix("BENCH_RESULT "))
+    seconds = raw["duration_us"] / 1e6
+    return Result(
+        scenario=scenario.name, target=target, requests=raw["requests"], seconds=round(seconds, 2),
+        rps=round(raw["requests"] / seconds, 1) if seconds else 0.0,
+        p50_ms=raw["p50_us"] / 1000, p95_ms=raw["p95_us"] / 1000, p99_ms=raw["p99_us"] / 1000,
+        max_ms=raw["max_us"] / 1000, non_2xx=raw["non_2xx"], socket_errors=raw["socket_errors"],
+    )
+
+
+# --- reporting --------------------------------------------------------------------------
+
+
+def markdown(results: list[Result], meta: dict[str, Any]) -> str:
+    ours = {r.scenario: r for r in results if r.target == "app"}
+    floor = {r.scenario: r for r in results if r.target == "floor"}
+    lines = [
+        f"# Benchmark {meta['started']}",
+        "",
+        f"{meta['students']} students (seed {meta['seed']}), {meta['duration']} s per scenario at "
+        f"concurrency {meta['concurrency']}, app with {meta['workers']} uvicorn workers, on {meta['cpus']} CPUs.",
+        "",
+        "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | floor rps | ratio |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, result in ours.items():
+        base = floor.get(name)
+        ratio = f"{result.rps / base.rps:.2f}" if base and base.rps else "–"
+        lines.append(
+            f"| {name} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.non_2xx + result.socket_errors} | {f'{base.rps:.0f}' if base else '–'} | {ratio} |")
+    return "\n".join(lines) + "\n"
+
+
+def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = meta["started"].replace(":", "").replace("-", "")
+    json_path = out_dir / f"{stamp}.json"
+    md_path = out_dir / f"{stamp}.md"
+    json_path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2))
+    md_path.write_text(markdown(results, meta))
+    shutil.copyfile(md_path, out_dir / "latest.md")
+    return json_path, md_path
+
+
+# --- main -------------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--students", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--duration", type=float, default=15.0, help="seconds per scenario")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--only", nargs="*", help="scenario names to run")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    wrk = ensure_wrk()
+    from bench.generate import DEMO_LOGINS, DEMO_PASSWORD
+
+    base_db = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
+    started = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+    template = asyncio.run(prepare_template(base_db, args.students, args.seed))
+    clone = f"bench_run_{os.getpid()}"
+    db_url = asyncio.run(clone_template(base_db, template, clone))
+    params = asyncio.run(scenario_parameters(db_url))
+    chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
+
+    env = dict(
+        os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
+        JWT_SECRET_KEY=BENCH_SECRET, LOG_LEVEL="WARNING", RATE_LIMIT_ENABLED="false",
+        DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
+    )
+    results: list[Result] = []
+    try:
+        app_port = free_port()
+        app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
+                       "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
+                       "--no-access-log", "--log-level", "warning"]
+        worker_command = [sys.executable, "-m", "dashboard", "worker"]
+        with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as base:
+            tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
+            for scenario in chosen:
+                result = run_wrk(wrk, base, scenario, "app", tokens.get(scenario.role or ""),
+                                 args.duration, args.concurrency)
+                log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
+                results.append(result)
+
+        floor_port = free_port()
+        floor_command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
+                         "--port", str(floor_port), "--workers", str(args.workers),
+                         "--no-access-log", "--log-level", "warning"]
+        with serve(floor_command, env, floor_port, ready_path="/health/live") as base:
+            for scenario in (s for s in chosen if s.has_floor):
+                result = run_wrk(wrk, base, scenario, "floor", None, args.duration, args.concurrency)
+                log(f"floor {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
+                results.append(result)
+    finally:
+        asyncio.run(_admin_execute(base_db, f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
+
+    meta = {"started": started, "students": args.students, "seed": args.seed, "duration": args.duration,
+            "concurrency": args.concurrency, "workers": args.workers, "cpus": os.cpu_count(),
+            "template": template}
+    json_path, md_path = write_results(results, meta, args.out)
+    print(markdown(results, meta))
+    log(f"results: {json_path} and {md_path}")
+    failures = [r for r in results if r.failed]
+    for failure in failures:
+        log(f"FAILED {failure.target} {failure.scenario}: {failure.non_2xx} non-2xx, "
+            f"{failure.socket_errors} socket errors, {failure.requests} requests")
+    return 1 if failures else 0
