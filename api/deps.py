@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from dashboard.core.actor import Actor
-from dashboard.core.errors import NotAuthenticated
+from dashboard.core.errors import Forbidden, NotAuthenticated
 from dashboard.core.pagination import MAX_PAGE_SIZE, PageRequest
 from dashboard.core.roles import Permission
 from dashboard.core.security import TokenClaims
@@ -18,19 +18,55 @@ from dashboard.web.context import client_ip
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
+PUBLIC = "public"
+# Routes that authenticate with a refresh token instead of an access token.
+REFRESH_TOKEN = "refresh-token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _route_permission(request: Request) -> Permission | None:
+    route = request.scope.get("route")
+    value = ((getattr(route, "openapi_extra", None) or {}).get("x-permission")) if route else None
+    return Permission(value) if value not in (None, PUBLIC, REFRESH_TOKEN) else None
+
+
+async def _actor_for(request: Request, token: str) -> tuple[Actor, TokenClaims]:
+    actor, claims = await actor_from_access_token(
+        token,
+        ip_address=client_ip(request.scope, get_settings().trusted_proxy_list),
+        user_agent=request.headers.get("user-agent"),
+        # Reads stay served while Redis is down; writes wait for it (a 503).
+        revocation_fail_open=request.method in _SAFE_METHODS,
+    )
+    request.state.user_id = actor.user_id
+    return actor, claims
+
 
 async def _authenticated(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> tuple[Actor, TokenClaims]:
+    """The caller, refused with 403 when their role lacks the route's declared permission.
+    This runs before the body and parameters are validated, so a role without access
+    learns nothing about the route's input."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise NotAuthenticated("Not authenticated")
-    actor, claims = await actor_from_access_token(
-        credentials.credentials,
-        ip_address=client_ip(request.scope, get_settings().trusted_proxy_list),
-        user_agent=request.headers.get("user-agent"),
-    )
-    request.state.user_id = actor.user_id
+    actor, claims = await _actor_for(request, credentials.credentials)
+    permission = _route_permission(request)
+    if permission is not None and not actor.can(permission):
+        raise Forbidden("You do not have permission to perform this action")
     return actor, claims
+
+
+async def _optional_actor(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Actor | None:
+    """Public routes that do more for a signed-in caller: no token is anonymous, a bad
+    token is still a 401."""
+    if credentials is None:
+        return None
+    if credentials.scheme.lower() != "bearer":
+        raise NotAuthenticated("Not authenticated")
+    return (await _actor_for(request, credentials.credentials))[0]
 
 
 async def _current_actor(auth: tuple[Actor, TokenClaims] = Depends(_authenticated)) -> Actor:
@@ -43,6 +79,7 @@ async def _current_claims(auth: tuple[Actor, TokenClaims] = Depends(_authenticat
 
 CurrentActor = Annotated[Actor, Depends(_current_actor)]
 CurrentClaims = Annotated[TokenClaims, Depends(_current_claims)]
+OptionalActor = Annotated[Actor | None, Depends(_optional_actor)]
 
 
 def _page_request(
@@ -56,6 +93,12 @@ PageParams = Annotated[PageRequest, Depends(_page_request)]
 
 
 def requires(permission: Permission | None) -> dict[str, Any]:
-    """Route metadata naming the permission the service enforces (None: public). The role
-    matrix test reads it to call every endpoint as every role; it also shows in /docs."""
-    return {"x-permission": permission.value if permission else "public"}
+    """Route metadata naming the permission a caller's role needs (None: public). It is
+    enforced when the caller is authenticated (a 403 before any input is validated), the
+    role matrix test calls every endpoint as every role against it, and /docs shows it."""
+    return {"x-permission": permission.value if permission else PUBLIC}
+
+
+def requires_refresh_token() -> dict[str, Any]:
+    """Route metadata for an endpoint authenticated by a refresh token (POST /auth/refresh)."""
+    return {"x-permission": REFRESH_TOKEN}

@@ -18,6 +18,7 @@ from dashboard.core.db import close_orm, init_orm
 from dashboard.settings import Settings, get_settings
 from dashboard.web import health
 from dashboard.web.middleware import RequestContextMiddleware
+from dashboard.web.ratelimit import RateLimitMiddleware
 
 log = logging.getLogger("dashboard")
 
@@ -82,6 +83,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
         middleware=[
             Middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_list),
             _cors(settings),
+            # Inside CORS, so that a browser can read a 429 or 503.
+            Middleware(RateLimitMiddleware),
         ],
         lifespan=lifespan,
     )

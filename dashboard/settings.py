@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     # unsafe methods. Unset: the request's own scheme and host.
     public_origin: str | None = None
 
+    # Per caller (the user of a valid bearer token, else the client IP), in the `limits`
+    # notation ("10/minute"). RATE_LIMIT_AUTH covers register, forgot-password,
+    # reset-password, verify-email and send-verification, each counted on its own.
+    rate_limit_enabled: bool = True
+    rate_limit_default: str = "100/minute"
+    rate_limit_auth: str = "5/minute"
+    rate_limit_login: str = "10/minute"
+    rate_limit_refresh: str = "20/minute"
+    otp_ttl_seconds: int = Field(300, ge=30, le=3600)
+    otp_max_attempts: int = Field(5, ge=1, le=20)
+
     smtp_host: str | None = None
     smtp_port: int = 587
     smtp_user: str | None = None
@@ -55,6 +66,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("rate_limit_default", "rate_limit_auth", "rate_limit_login", "rate_limit_refresh")
+    @classmethod
+    def _a_rate_limit(cls, value: str) -> str:
+        from limits import parse
+
+        parse(value)  # raises ValueError on anything but "N/period"
+        return value
 
     @model_validator(mode="after")
     def _production_needs_a_real_secret(self) -> Settings:

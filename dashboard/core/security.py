@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import logging
 import secrets
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +19,8 @@ from redis.exceptions import RedisError
 from dashboard.core import cache
 from dashboard.core.errors import NotAuthenticated, ServiceUnavailable
 from dashboard.settings import get_settings
+
+log = logging.getLogger("dashboard.security")
 
 BCRYPT_MAX_BYTES = 72
 
@@ -34,7 +39,8 @@ async def hash_password(password: str) -> str:
 async def verify_password(password: str, hashed: str | None) -> bool:
     """False for a wrong or over-long password; the dummy check keeps timing even."""
     if hashed is None:
-        await asyncio.to_thread(bcrypt.checkpw, b"not-the-password", _dummy_hash_for_cost())
+        # In the thread too: making the dummy hash the first time costs a full bcrypt.
+        await asyncio.to_thread(lambda: bcrypt.checkpw(b"not-the-password", _dummy_hash_for_cost()))
         return False
     if not password_fits_bcrypt(password):
         await asyncio.to_thread(bcrypt.checkpw, b"not-the-password", hashed.encode())
@@ -66,6 +72,8 @@ class TokenClaims:
     jti: str
     issued_at: float
     expires_at: int
+    # One login: the access and refresh tokens it issued, and every pair rotated from them.
+    session_id: str | None = None
 
 
 def _now() -> dt.datetime:
@@ -115,7 +123,20 @@ def decode_token(token: str, expected: TokenType) -> TokenClaims:
         jti=str(claims["jti"]),
         issued_at=float(claims["iat"]),
         expires_at=int(claims["exp"]),
+        session_id=str(claims["sid"]) if claims.get("sid") else None,
     )
+
+
+def token_subject(token: str) -> str | None:
+    """The user id of a validly signed, unexpired token of either type, without touching
+    Redis or the database (rate limits key on it); None for anything else."""
+    settings = get_settings()
+    try:
+        claims = jwt.decode(token, settings.secret_key(), algorithms=[settings.jwt_algorithm],
+                            options={"require": ["sub", "exp"]})
+    except jwt.PyJWTError:
+        return None
+    return str(claims["sub"])
 
 
 def _revoked_key(jti: str) -> str:
@@ -126,28 +147,69 @@ def _sessions_after_key(user_id: int) -> str:
     return f"auth:sessions-after:{user_id}"
 
 
-async def ensure_not_revoked(claims: TokenClaims) -> None:
-    """One round trip: the token's own revocation, and the user's "revoke everything
-    issued before" mark (set by a password reset)."""
+def _revoked_session_key(session_id: str) -> str:
+    return f"auth:revoked-session:{session_id}"
+
+
+@contextlib.contextmanager
+def _redis_needed() -> Iterator[None]:
     try:
-        revoked, sessions_after = await cache.redis().mget(
-            _revoked_key(claims.jti), _sessions_after_key(claims.user_id)
-        )
+        yield
     except (RedisError, OSError) as exc:
         raise ServiceUnavailable("Authentication is temporarily unavailable") from exc
-    if revoked is not None:
+
+
+async def ensure_not_revoked(claims: TokenClaims, *, fail_open: bool = False) -> None:
+    """One round trip: the token's own revocation, its session's (logout), and the user's
+    "revoke everything issued before" mark (password reset).
+
+    `fail_open` serves the request when Redis is unreachable (reads: the user is still
+    loaded from the database, so deactivation keeps working); otherwise that is a 503."""
+    keys = [_revoked_key(claims.jti), _sessions_after_key(claims.user_id)]
+    if claims.session_id:
+        keys.append(_revoked_session_key(claims.session_id))
+    try:
+        revoked, sessions_after, *session_revoked = await cache.redis().mget(keys)
+    except (RedisError, OSError) as exc:
+        if fail_open:
+            log.warning("token revocation not checked: Redis unreachable (%r)", exc)
+            return
+        raise ServiceUnavailable("Authentication is temporarily unavailable") from exc
+    if revoked is not None or any(value is not None for value in session_revoked):
         raise NotAuthenticated("Token has been revoked")
     if sessions_after is not None and claims.issued_at <= float(sessions_after):
         raise NotAuthenticated("Token has been revoked")
 
 
+def _remaining_life(claims: TokenClaims) -> int:
+    return max(claims.expires_at - int(_now().timestamp()), 1)
+
+
+def _refresh_lifetime_seconds() -> int:
+    return int(dt.timedelta(days=get_settings().jwt_refresh_token_expire_days).total_seconds()) + 60
+
+
 async def revoke(claims: TokenClaims) -> None:
-    ttl = max(claims.expires_at - int(_now().timestamp()), 1)
-    await cache.redis().set(_revoked_key(claims.jti), b"1", ex=ttl)
+    with _redis_needed():
+        await cache.redis().set(_revoked_key(claims.jti), b"1", ex=_remaining_life(claims))
+
+
+async def revoke_once(claims: TokenClaims) -> bool:
+    """Revoke the token and say whether this call did it: of two requests rotating the
+    same refresh token at once, exactly one gets True."""
+    with _redis_needed():
+        return bool(await cache.redis().set(_revoked_key(claims.jti), b"1", ex=_remaining_life(claims), nx=True))
+
+
+async def revoke_session(session_id: str) -> None:
+    """Every token of one login (both of the pair, and all rotated from them)."""
+    with _redis_needed():
+        await cache.redis().set(_revoked_session_key(session_id), b"1", ex=_refresh_lifetime_seconds())
 
 
 async def revoke_all_sessions(user_id: int) -> None:
     """Every token issued up to now stops working (kept as long as a refresh lives)."""
-    settings = get_settings()
-    ttl = int(dt.timedelta(days=settings.jwt_refresh_token_expire_days).total_seconds()) + 60
-    await cache.redis().set(_sessions_after_key(user_id), repr(_now().timestamp()), ex=ttl)
+    with _redis_needed():
+        await cache.redis().set(
+            _sessions_after_key(user_id), repr(_now().timestamp()), ex=_refresh_lifetime_seconds()
+        )

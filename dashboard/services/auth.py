@@ -1,13 +1,41 @@
-"""Identity: turning a verified token into the Actor that services receive."""
+"""Identity: sign-in, tokens and their revocation, the OTP flows, and turning a verified
+token into the Actor that services receive."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
 from tortoise import connections
 
-from dashboard.core.actor import Actor
-from dashboard.core.errors import NotAuthenticated
-from dashboard.core.security import TokenClaims, TokenType, decode_token, ensure_not_revoked
+from dashboard.core import audit, cache
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Forbidden, InvalidState, NotAuthenticated, NotFound
+from dashboard.core.roles import Permission
+from dashboard.core.security import (
+    TokenClaims,
+    TokenType,
+    create_token,
+    decode_token,
+    ensure_not_revoked,
+    hash_password,
+    revoke,
+    revoke_all_sessions,
+    revoke_once,
+    revoke_session,
+)
+from dashboard.services import otp
+from dashboard.services.users import authenticate_credentials, check_password_rules
+from dashboard.settings import get_settings
+from models import User
 from models.enums import UserType
+
+log = logging.getLogger("dashboard.auth")
+
+INVALID_CREDENTIALS = "Invalid email or password"
 
 # One round trip per request: the user and every profile row linked to it.
 _ACTOR_SQL = """
@@ -45,9 +73,163 @@ async def load_actor(user_id: int, *, ip_address: str | None = None, user_agent:
 
 
 async def actor_from_access_token(
-    token: str, *, ip_address: str | None = None, user_agent: str | None = None
+    token: str, *, ip_address: str | None = None, user_agent: str | None = None,
+    revocation_fail_open: bool = False,
 ) -> tuple[Actor, TokenClaims]:
     claims = decode_token(token, TokenType.ACCESS)
-    await ensure_not_revoked(claims)
+    await ensure_not_revoked(claims, fail_open=revocation_fail_open)
     actor = await load_actor(claims.user_id, ip_address=ip_address, user_agent=user_agent)
     return actor, claims
+
+
+# --- tokens -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+
+
+def _issue_pair(user_id: int, session_id: str | None = None) -> TokenPair:
+    session_id = session_id or uuid.uuid4().hex
+    return TokenPair(
+        access_token=create_token(user_id, TokenType.ACCESS, sid=session_id),
+        refresh_token=create_token(user_id, TokenType.REFRESH, sid=session_id),
+    )
+
+
+async def login(*, email: str, password: str) -> TokenPair:
+    """One bcrypt check whatever the email (a dummy one for unknown accounts, and for
+    passwords too long for bcrypt); a deactivated account is told so only after its
+    password matched, so the 403 reveals nothing to someone without the password."""
+    user = await authenticate_credentials(email, password)
+    if user is None:
+        raise NotAuthenticated(INVALID_CREDENTIALS)
+    if not user.is_active:
+        raise Forbidden("Account is deactivated")
+    await User.filter(id=user.id).update(last_login=dt.datetime.now(dt.UTC))
+    return _issue_pair(user.id)
+
+
+async def refresh_tokens(*, refresh_token: str) -> TokenPair:
+    """A new pair for a live refresh token of an active user. The old refresh token is
+    spent: presenting it again means it was copied, so the whole session is revoked."""
+    claims = decode_token(refresh_token, TokenType.REFRESH)
+    try:
+        await ensure_not_revoked(claims)
+        await load_actor(claims.user_id)  # a deactivated or deleted user → 401
+        if not await revoke_once(claims):  # lost a race with the same token
+            raise NotAuthenticated("Token has been revoked")
+    except NotAuthenticated:
+        if claims.session_id:
+            await revoke_session(claims.session_id)
+        log.warning("refused refresh token", extra={"fields": {"user_id": claims.user_id}})
+        raise
+    return _issue_pair(claims.user_id, claims.session_id)
+
+
+async def logout(actor: Actor, claims: TokenClaims, *, refresh_token: str | None = None) -> None:
+    """Ends the session of this access token: the token itself, its refresh token (sent
+    or not: they share a session id) and anything rotated from them."""
+    refresh: TokenClaims | None = None
+    if refresh_token:
+        try:
+            refresh = decode_token(refresh_token, TokenType.REFRESH)
+        except NotAuthenticated:
+            refresh = None  # invalid or expired: it opens nothing, so nothing to revoke
+        if refresh is not None and refresh.user_id != actor.user_id:
+            raise InvalidState("The refresh token belongs to another account")
+    await revoke(claims)
+    if claims.session_id:
+        await revoke_session(claims.session_id)
+    if refresh is not None:
+        await revoke(refresh)
+        if refresh.session_id and refresh.session_id != claims.session_id:
+            await revoke_session(refresh.session_id)
+
+
+async def get_me(actor: Actor) -> User:
+    authorize(actor, Permission.AUTH_SESSION)
+    user = await User.get_or_none(id=actor.user_id)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+# --- one-time codes by email --------------------------------------------------------------
+
+_OTP_TEMPLATES = {
+    otp.OtpPurpose.RESET_PASSWORD: "password_reset_otp",
+    otp.OtpPurpose.VERIFY_EMAIL: "verify_email_otp",
+}
+
+
+def _normal_email(email: str) -> str:
+    return email.strip().lower()
+
+
+async def _send_code(purpose: otp.OtpPurpose, email: str, user: User | None) -> None:
+    """A code is issued even when no email will go out, so that known and unknown
+    addresses cost the same Redis work and answer alike."""
+    code = await otp.issue(purpose, email)
+    if user is None:
+        return
+    await cache.queue_after_commit(
+        "send_email",
+        to=user.email,
+        template=_OTP_TEMPLATES[purpose],
+        context={"name": user.first_name, "code": code, "minutes": get_settings().otp_ttl_seconds // 60},
+    )
+
+
+async def request_password_reset(*, email: str) -> None:
+    email = _normal_email(email)
+    user = await User.get_or_none(email=email, is_active=True)
+    await _send_code(otp.OtpPurpose.RESET_PASSWORD, email, user)
+
+
+async def reset_password(*, email: str, code: str, new_password: str) -> None:
+    """The code is checked first, so that a wrong one costs an attempt whatever else is
+    wrong. Success revokes every session of the user: a reset often follows a theft."""
+    check_password_rules(new_password)
+    email = _normal_email(email)
+    await otp.consume(otp.OtpPurpose.RESET_PASSWORD, email, code)
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is None:
+        raise InvalidState(otp.INVALID)
+    hashed = await hash_password(new_password)
+    # Before the write: if Redis fails here the password is unchanged and the code spent,
+    # rather than a new password with the old sessions still open.
+    await revoke_all_sessions(user.id)
+    actor = Actor.for_user(user_id=user.id, role=UserType(user.user_type))
+    async with atomic():
+        user.hashed_password = hashed
+        user.updated_at = dt.datetime.now(dt.UTC)
+        user.updated_by_id = user.id  # type: ignore[attr-defined]
+        await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
+        await audit.record(actor, "password_reset", user, before={}, after={})
+
+
+async def send_verification(*, email: str) -> None:
+    email = _normal_email(email)
+    user = await User.get_or_none(email=email, is_active=True, is_verified=False)
+    await _send_code(otp.OtpPurpose.VERIFY_EMAIL, email, user)
+
+
+async def verify_email(*, email: str, code: str) -> User:
+    email = _normal_email(email)
+    await otp.consume(otp.OtpPurpose.VERIFY_EMAIL, email, code)
+    user = await User.get_or_none(email=email, is_active=True)
+    if user is None:
+        raise InvalidState(otp.INVALID)
+    if not user.is_verified:
+        actor = Actor.for_user(user_id=user.id, role=UserType(user.user_type))
+        async with atomic():
+            before = audit.snapshot(user)
+            user.is_verified = True
+            user.updated_at = dt.datetime.now(dt.UTC)
+            await user.save(update_fields=["is_verified", "updated_at"])
+            await audit.record(actor, "update", user, before=before)
+    return user

@@ -10,13 +10,17 @@ from tortoise.expressions import Q
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
-from dashboard.core.errors import Conflict, InvalidState
+from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
 from dashboard.core.security import hash_password, password_fits_bcrypt, verify_password
 from models import AdminStaff, User
+from dashboard.settings import get_settings
 from models.enums import AdminStaffRole, UserType
 
 MIN_PASSWORD_LENGTH = 8
+
+# The only account types a caller without USERS_CREATE may open for themselves.
+SELF_REGISTRATION_TYPES = frozenset({UserType.STUDENT, UserType.PARENT})
 
 # Roles whose accounts get an admin_staff row: fee payments and book issues record
 # which staff member processed them.
@@ -44,38 +48,56 @@ async def display_name(user_id: int) -> str:
 
 
 async def create_user(actor: Actor, *, user_type: UserType, email: str, user_name: str, password: str,
-                      first_name: str, last_name: str, **profile: Any) -> User:
+                      first_name: str, last_name: str, staff_profile: dict[str, Any] | None = None,
+                      **profile: Any) -> User:
     """A new active, unverified account. A duplicate email or user name is one generic
-    conflict, so the answer does not reveal which exists."""
+    conflict, so the answer does not reveal which exists. Admin and staff accounts get
+    their admin_staff row in the same transaction (`staff_profile` overrides its defaults)."""
     authorize(actor, Permission.USERS_CREATE)
     return await _create_user(actor, user_type=user_type, email=email, user_name=user_name,
-                              password=password, first_name=first_name, last_name=last_name, **profile)
+                              password=password, first_name=first_name, last_name=last_name,
+                              staff_profile=staff_profile, **profile)
+
+
+async def register_user(actor: Actor | None, *, user_type: UserType, **fields: Any) -> User:
+    """POST /auth/register. A caller holding USERS_CREATE (admin, staff) opens any type of
+    account; anyone else, signed in or not, only a student or parent one, and only while
+    ALLOW_SELF_REGISTRATION is on."""
+    if actor is not None and actor.can(Permission.USERS_CREATE):
+        return await create_user(actor, user_type=user_type, **fields)
+    if not get_settings().allow_self_registration:
+        raise Forbidden("Self-registration is disabled")
+    if user_type not in SELF_REGISTRATION_TYPES:
+        raise Forbidden("Self-registration is limited to student and parent accounts")
+    return await _create_user(actor or Actor.system(), user_type=user_type, **fields)
 
 
 async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_name: str, password: str,
-                       first_name: str, last_name: str, **profile: Any) -> User:
+                       first_name: str, last_name: str, staff_profile: dict[str, Any] | None = None,
+                       **profile: Any) -> User:
     check_password_rules(password)
     email = email.strip().lower()
     hashed = await hash_password(password)
     async with atomic():
-        if await User.filter(Q(email=email) | Q(user_name=user_name)).exists():
+        taken = Q(email=email) | Q(user_name=user_name)
+        if profile.get("phone"):
+            taken |= Q(phone=profile["phone"])
+        if await User.filter(taken).exists():
             raise Conflict("An account with these details already exists")
         user = await User.create(
             user_type=user_type, email=email, user_name=user_name, hashed_password=hashed,
             first_name=first_name, last_name=last_name, created_by_id=actor.user_id, **profile,
         )
         if user_type in _STAFF_ROLES:
-            await AdminStaff.create(
-                user=user,
-                employee_id=f"EMP-{user.id:06d}",
-                role=_STAFF_ROLES[user_type],
-                designation="Administrator" if user_type is UserType.ADMIN else "Staff",
-                date_of_joining=dt.datetime.now(dt.UTC).date(),
-            )
+            staff_row = {
+                "employee_id": f"EMP-{user.id:06d}",
+                "role": _STAFF_ROLES[user_type],
+                "designation": "Administrator" if user_type is UserType.ADMIN else "Staff",
+                "date_of_joining": dt.datetime.now(dt.UTC).date(),
+            }
+            staff_row.update({k: v for k, v in (staff_profile or {}).items() if v is not None})
+            staff = await AdminStaff.create(user=user, **staff_row)
+            await audit.record(actor, "create", staff)
         await audit.record(actor, "create", user)
     return user
 
-
-async def register_self(*, user_type: UserType, **fields: Any) -> User:
-    """Self-registration, allowed for the roles that the caller checked may self-register."""
-    return await _create_user(Actor.system(), user_type=user_type, **fields)

@@ -1,0 +1,189 @@
+"""/api/v1/auth: accounts, sign-in, tokens and the one-time-code flows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+
+from api.deps import CurrentActor, CurrentClaims, OptionalActor, requires, requires_refresh_token
+from api.schemas import InputModel, Message, OutputModel, error_responses
+from dashboard.core.errors import NotAuthenticated
+from dashboard.core.roles import Permission
+from dashboard.core.security import password_fits_bcrypt
+from dashboard.services import auth as service
+from dashboard.services import users
+from models.enums import Gender, UserType
+
+router = APIRouter(prefix="/auth", tags=["Authentication"], responses=error_responses(422, 429, 503))
+
+FORGOT_ANSWER = "OTP has been sent to your email"
+VERIFICATION_ANSWER = "If the account exists and is not yet verified, a code has been sent to it"
+
+
+def _fits_bcrypt(password: str) -> str:
+    if not password_fits_bcrypt(password):
+        raise ValueError("Password must be at most 72 bytes (UTF-8)")
+    return password
+
+
+# Passwords are taken exactly as typed: no whitespace stripping.
+NewPassword = Annotated[
+    str, StringConstraints(strip_whitespace=False, min_length=8), AfterValidator(_fits_bcrypt)
+]
+# Any length bcrypt cannot check is simply a wrong password (401), not a schema error.
+LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
+Email = Annotated[EmailStr, Field(max_length=255)]
+Otp = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the email")]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+UserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+Phone = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[0-9+() -]+$")]
+
+
+class RegisterIn(InputModel):
+    user_type: UserType
+    email: Email
+    user_name: UserName
+    password: NewPassword
+    first_name: Name
+    last_name: Name
+    middle_name: str | None = Field(None, max_length=100)
+    date_of_birth: dt.date | None = None
+    gender: Gender | None = None
+    phone: Phone | None = None
+    address: str | None = Field(None, max_length=255)
+    city: str | None = Field(None, max_length=100)
+    state: str | None = Field(None, max_length=100)
+    country: str | None = Field(None, max_length=100)
+    postal_code: str | None = Field(None, max_length=20)
+
+
+class LoginIn(InputModel):
+    email: Email
+    password: LoginPassword
+
+
+class RefreshIn(InputModel):
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class LogoutIn(InputModel):
+    refresh_token: str | None = Field(None, max_length=4096)
+
+
+class EmailIn(InputModel):
+    email: Email
+
+
+class ResetPasswordIn(InputModel):
+    email: Email
+    otp: Otp
+    new_password: NewPassword
+
+
+class VerifyEmailIn(InputModel):
+    email: Email
+    otp: Otp
+
+
+class UserInfo(OutputModel):
+    id: int
+    user_type: UserType
+    email: str
+    user_name: str
+    first_name: str
+    last_name: str
+    is_active: bool
+    is_verified: bool
+
+
+class TokenOut(OutputModel):
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+
+
+_refresh_bearer = HTTPBearer(auto_error=False, scheme_name="RefreshToken",
+                             description="A refresh token from /api/v1/auth/login")
+
+
+@router.post(
+    "/register", status_code=201, response_model=UserInfo,
+    responses=error_responses(401, 403, 409), openapi_extra=requires(None),
+)
+async def register(actor: OptionalActor, body: RegisterIn) -> UserInfo:
+    """Anyone may open a student or parent account (unless ALLOW_SELF_REGISTRATION is
+    off); with an admin or staff token, any type."""
+    user = await users.register_user(actor, **body.model_dump(exclude_none=True))
+    return UserInfo.model_validate(user)
+
+
+@router.post("/login", response_model=TokenOut, responses=error_responses(401, 403),
+             openapi_extra=requires(None))
+async def login(body: LoginIn) -> TokenOut:
+    pair = await service.login(email=body.email, password=body.password)
+    return TokenOut.model_validate(pair)
+
+
+@router.post("/logout", response_model=Message, responses=error_responses(400, 401),
+             openapi_extra=requires(Permission.AUTH_SESSION))
+async def logout(actor: CurrentActor, claims: CurrentClaims,
+                 body: Annotated[LogoutIn | None, Body()] = None) -> Message:
+    await service.logout(actor, claims, refresh_token=body.refresh_token if body else None)
+    return Message(message="Successfully logged out")
+
+
+@router.post("/refresh", response_model=TokenOut, responses=error_responses(401),
+             openapi_extra=requires_refresh_token())
+async def refresh(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_refresh_bearer)],
+    body: Annotated[RefreshIn | None, Body()] = None,
+) -> TokenOut:
+    """The refresh token goes in the Authorization header (or as `refresh_token` in the
+    body). It is spent: use the new one returned."""
+    if credentials is not None and credentials.scheme.lower() == "bearer":
+        token = credentials.credentials
+    elif body is not None:
+        token = body.refresh_token
+    else:
+        raise NotAuthenticated("Not authenticated")
+    pair = await service.refresh_tokens(refresh_token=token)
+    return TokenOut.model_validate(pair)
+
+
+@router.post("/forgot-password", response_model=Message, openapi_extra=requires(None))
+async def forgot_password(body: EmailIn) -> Message:
+    """The same answer whether or not the email belongs to an account."""
+    await service.request_password_reset(email=body.email)
+    return Message(message=FORGOT_ANSWER)
+
+
+@router.post("/reset-password", response_model=Message, responses=error_responses(400),
+             openapi_extra=requires(None))
+async def reset_password(body: ResetPasswordIn) -> Message:
+    """After 5 wrong codes the email is locked out (429) until a new code is requested.
+    Success signs the user out everywhere."""
+    await service.reset_password(email=body.email, code=body.otp, new_password=body.new_password)
+    return Message(message="Password has been reset successfully")
+
+
+@router.post("/send-verification", response_model=Message, openapi_extra=requires(None))
+async def send_verification(body: EmailIn) -> Message:
+    await service.send_verification(email=body.email)
+    return Message(message=VERIFICATION_ANSWER)
+
+
+@router.post("/verify-email", response_model=Message, responses=error_responses(400),
+             openapi_extra=requires(None))
+async def verify_email(body: VerifyEmailIn) -> Message:
+    await service.verify_email(email=body.email, code=body.otp)
+    return Message(message="Email verified successfully")
+
+
+@router.get("/me", response_model=UserInfo, responses=error_responses(401),
+            openapi_extra=requires(Permission.AUTH_SESSION))
+async def me(actor: CurrentActor) -> UserInfo:
+    return UserInfo.model_validate(await service.get_me(actor))
