@@ -162,3 +162,163 @@ async def create_enrollment(**overrides: Any) -> Enrollment:
 
 def money(value: str) -> Decimal:
     return Decimal(value)
+
+
+# --- academic records (appended for the academic-core tests) -------------------------------
+
+
+async def create_admin_staff(**overrides: Any) -> Any:
+    from models import AdminStaff
+    from models.enums import AdminStaffRole
+
+    n = _n()
+    if "user" not in overrides:
+        overrides["user"] = await create_user(user_type=UserType.STAFF)
+    values: dict[str, Any] = {
+        "employee_id": f"ADM-{n:05d}", "role": AdminStaffRole.STAFF, "designation": "Clerk",
+        "date_of_joining": dt.date(2020, 1, 1),
+    }
+    values.update(overrides)
+    return await AdminStaff.create(**values)
+
+
+async def create_registration(**overrides: Any) -> Any:
+    """An enrollment on an offering's roster; keeps the offering's counter in step."""
+    from models import CourseRegistration
+
+    if "course_offering" not in overrides:
+        overrides["course_offering"] = await create_offering()
+    if "enrollment" not in overrides:
+        student = await create_student(program=overrides["course_offering"].program)
+        overrides["enrollment"] = await create_enrollment(student=student)
+    registration = await CourseRegistration.create(**overrides)
+    await CourseOffering.filter(id=registration.course_offering_id).update(  # type: ignore[attr-defined]
+        enrolled_students=await CourseRegistration.filter(
+            course_offering_id=registration.course_offering_id, status="registered"  # type: ignore[attr-defined]
+        ).count()
+    )
+    return registration
+
+
+async def create_assessment(**overrides: Any) -> Any:
+    from models import Assessment
+    from models.enums import AssessmentType
+
+    n = _n()
+    if "course_offering" not in overrides:
+        overrides["course_offering"] = await create_offering()
+    values: dict[str, Any] = {
+        "name": f"Quiz {n}", "assessment_type": AssessmentType.QUIZ, "max_marks": Decimal("20"),
+        "weightage": Decimal("10"), "date": dt.date(2025, 9, 1),
+    }
+    values.update(overrides)
+    return await Assessment.create(**values)
+
+
+async def create_grade(**overrides: Any) -> Any:
+    from models import Grade
+
+    if "assessment" not in overrides:
+        overrides["assessment"] = await create_assessment()
+    assessment = overrides["assessment"]
+    if "enrollment" not in overrides:
+        overrides["enrollment"] = await create_enrollment()
+    values: dict[str, Any] = {
+        "course_id": (await CourseOffering.get(id=assessment.course_offering_id)).course_id,  # type: ignore[attr-defined]
+        "course_offering_id": assessment.course_offering_id,
+        "marks_obtained": Decimal("15.50"), "graded_at": dt.datetime(2025, 9, 2, tzinfo=dt.UTC),
+    }
+    values.update(overrides)
+    return await Grade.create(**values)
+
+
+async def create_attendance(**overrides: Any) -> Any:
+    from models import Attendance
+    from models.enums import AttendanceStatus
+
+    if "enrollment" not in overrides:
+        overrides["enrollment"] = await create_enrollment()
+    enrollment = overrides["enrollment"]
+    if "course_offering" not in overrides and "course_offering_id" not in overrides:
+        overrides["course_offering"] = await create_offering(program_id=enrollment.program_id)
+    values: dict[str, Any] = {
+        "student_id": enrollment.student_id, "date": dt.date(2025, 9, 1), "status": AttendanceStatus.PRESENT,
+    }
+    values.update(overrides)
+    return await Attendance.create(**values)
+
+
+async def create_fee_structure(**overrides: Any) -> Any:
+    from models import FeeStructure
+
+    if "student" not in overrides:
+        overrides["student"] = await create_student()
+    student = overrides["student"]
+    values: dict[str, Any] = {
+        "program_id": student.program_id, "academic_year": "2025-26", "semester": 1,
+        "tuition_fee": Decimal("50000.00"), "lab_fee": Decimal("5000.00"), "library_fee": Decimal("1000.00"),
+        "sports_fee": Decimal("500.00"), "examination_fee": Decimal("1500.00"),
+        "total_fee": Decimal("58000.00"), "due_date": dt.date(2025, 9, 30),
+    }
+    values.update(overrides)
+    return await FeeStructure.create(**values)
+
+
+async def create_fee_payment(**overrides: Any) -> Any:
+    from models import FeePayment
+    from models.enums import PaymentMode
+
+    n = _n()
+    if "fee_structure" not in overrides:
+        overrides["fee_structure"] = await create_fee_structure(**({"student": overrides["student"]}
+                                                                  if "student" in overrides else {}))
+    structure = overrides["fee_structure"]
+    if "processed_by" not in overrides:
+        overrides["processed_by"] = await create_admin_staff()
+    values: dict[str, Any] = {
+        "student_id": structure.student_id, "amount_paid": Decimal("20000.00"), "payment_date": dt.date(2025, 9, 5),
+        "payment_mode": PaymentMode.UPI, "transaction_id": f"TXN{n:08d}", "receipt_number": f"RCP-{n:010d}",
+    }
+    values.update(overrides)
+    return await FeePayment.create(**values)
+
+
+async def create_document(**overrides: Any) -> Any:
+    from models import Document
+    from models.enums import DocumentType
+
+    n = _n()
+    if "user" not in overrides and "user_id" not in overrides:
+        overrides["user"] = await create_user()
+    owner_id = overrides["user_id"] if "user_id" in overrides else overrides["user"].id
+    values: dict[str, Any] = {
+        "title": f"Document {n}", "document_type": DocumentType.CERTIFICATE,
+        "file_path": f"documents/{n}.pdf", "file_name": f"doc{n}.pdf", "file_size": 1024,
+        "mime_type": "application/pdf", "uploaded_by_id": owner_id,
+    }
+    values.update(overrides)
+    return await Document.create(**values)
+
+
+async def create_slot(**overrides: Any) -> Any:
+    from models import TimetableSlot
+    from models.enums import SlotType
+
+    values: dict[str, Any] = {
+        "slot_type": SlotType.LECTURE, "day_of_week": 0, "start_time": dt.time(9, 0), "end_time": dt.time(10, 0),
+    }
+    values.update(overrides)
+    return await TimetableSlot.create(**values)
+
+
+async def create_class_schedule(**overrides: Any) -> Any:
+    from models import ClassSchedule
+
+    n = _n()
+    if "course_offering" not in overrides:
+        overrides["course_offering"] = await create_offering()
+    if "slot" not in overrides:
+        overrides["slot"] = await create_slot()
+    values: dict[str, Any] = {"room_no": f"R{n}", "is_active": True}
+    values.update(overrides)
+    return await ClassSchedule.create(**values)

@@ -42,3 +42,13 @@ async def paginate(queryset: QuerySet[T], request: PageRequest) -> Page[T]:  # t
         items = await queryset.offset(request.offset).limit(request.page_size)
     return Page(items=items, total=total, page=request.page, page_size=request.page_size)
 
+
+async def paginate_values(queryset: QuerySet[T], request: PageRequest, *fields: str,  # type: ignore[type-var]
+                          **aliased: str) -> Page[dict]:
+    """As `paginate`, but the page is fetched as `values(*fields, **aliased)` dicts: one
+    joined query for the rows (no model instances, no per-row relation loads)."""
+    total = await queryset.count()
+    items: list[dict] = []
+    if total and request.offset < total:
+        items = await queryset.offset(request.offset).limit(request.page_size).values(*fields, **aliased)
+    return Page(items=items, total=total, page=request.page, page_size=request.page_size)

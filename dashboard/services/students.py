@@ -1,0 +1,470 @@
+"""Students: the rules of domain.md §3.3 with its RECs.
+
+Object-level rule for every read keyed by a student: an actor without RECORDS_ALL (a
+student, a parent) sees only `actor.own_student_ids`; any other id is "not found", so a
+student cannot even learn which ids exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from tortoise import connections
+from tortoise.expressions import Q
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState, NotFound
+from dashboard.core.exports import Export, check_format, export
+from dashboard.core.files import UploadSource
+from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.roles import Permission
+from dashboard.services import people
+from models import (
+    Attendance,
+    Department,
+    Document,
+    Enrollment,
+    FeePayment,
+    Grade,
+    Parent,
+    Program,
+    Student,
+    User,
+)
+from models.enums import AccessLevel, Category, PersonStatus, UserType
+
+# The shape of one student in lists and detail views: the row and its user's name.
+STUDENT_FIELDS = (
+    "id", "user_id", "student_code", "admission_number", "admission_date", "program_id", "department_id",
+    "batch_year", "semester", "section", "blood_group", "nationality", "religion", "category", "parent_id",
+    "guardian_id", "hostel_id", "status", "cgpa", "created_at", "updated_at",
+)
+STUDENT_USER_FIELDS = {
+    "first_name": "user__first_name", "middle_name": "user__middle_name", "last_name": "user__last_name",
+    "email": "user__email", "user_name": "user__user_name", "phone": "user__phone",
+    "is_active": "user__is_active",
+}
+PROFILE_EXTRA_FIELDS = {
+    "date_of_birth": "user__date_of_birth", "gender": "user__gender",
+    "emergency_contact": "user__emergency_contact", "address": "user__address", "city": "user__city",
+    "state": "user__state", "country": "user__country", "postal_code": "user__postal_code",
+    "profile_picture": "user__profile_picture", "program_name": "program__name",
+    "program_code": "program__code", "department_name": "department__name",
+    "department_code": "department__code",
+}
+
+# Student columns a create or update may set (besides program and department).
+_STUDENT_COLUMNS = (
+    "student_code", "admission_number", "admission_date", "batch_year", "semester", "section", "blood_group",
+    "nationality", "religion", "category", "status", "parent_id", "guardian_id",
+)
+_NOT_NULL = ("student_code", "admission_number", "admission_date", "batch_year", "semester", "status",
+             "program_id", "department_id")
+
+EXPORT_COLUMNS = (
+    "Student ID", "Admission Number", "First Name", "Last Name", "Email", "Phone", "Gender", "Date of Birth",
+    "Program ID", "Department ID", "Batch Year", "Semester", "Section", "Category", "Nationality",
+    "Blood Group", "Status", "CGPA", "Admission Date",
+)
+_EXPORT_FIELDS = (
+    "student_code", "admission_number", "user__first_name", "user__last_name", "user__email", "user__phone",
+    "user__gender", "user__date_of_birth", "program_id", "department_id", "batch_year", "semester", "section",
+    "category", "nationality", "blood_group", "status", "cgpa", "admission_date",
+)
+# Rows fetched per keyset page while exporting: large enough to amortise the round
+# trip, small enough that memory stays flat.
+EXPORT_CHUNK = 2000
+
+SEARCH_LIMIT_MAX = 100
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _scoped(actor: Actor, query: Any) -> Any:
+    return query if actor.sees_all_records else query.filter(id__in=actor.own_student_ids)
+
+
+async def _visible(actor: Actor, student_id: int) -> Student:
+    """The student, if this actor may read them; another student's id is "not found"."""
+    if not actor.may_see_student(student_id):
+        raise NotFound("Student not found")
+    student = await Student.get_or_none(id=student_id)
+    if student is None:
+        raise NotFound("Student not found")
+    return student
+
+
+async def _record(student_id: int, extra: dict[str, str] | None = None) -> dict[str, Any]:
+    rows = await Student.filter(id=student_id).values(*STUDENT_FIELDS, **STUDENT_USER_FIELDS, **(extra or {}))
+    if not rows:
+        raise NotFound("Student not found")
+    return rows[0]
+
+
+async def list_students(
+    actor: Actor, *, page: PageRequest, status: PersonStatus | None = None, department_id: int | None = None,
+    program_id: int | None = None, batch_year: int | None = None, semester: int | None = None,
+    category: Category | None = None, search: str | None = None,
+) -> Page[dict[str, Any]]:
+    authorize(actor, Permission.STUDENTS_READ)
+    filters = {
+        "status": status, "department_id": department_id, "program_id": program_id,
+        "batch_year": batch_year, "semester": semester, "category": category,
+    }
+    query = _scoped(actor, Student.filter(**{k: v for k, v in filters.items() if v is not None}))
+    if search:
+        query = query.filter(Q(student_code__icontains=search) | Q(admission_number__icontains=search))
+    return await paginate_values(query.order_by("id"), page, *STUDENT_FIELDS, **STUDENT_USER_FIELDS)
+
+
+async def get_student(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    authorize(actor, Permission.STUDENTS_READ)
+    await _visible(actor, student_id)
+    return await _record(student_id)
+
+
+async def get_student_profile(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """The student with their whole account (contact details) and program/department names."""
+    authorize(actor, Permission.STUDENTS_READ)
+    await _visible(actor, student_id)
+    record = await _record(student_id, PROFILE_EXTRA_FIELDS)
+    record["has_photo"] = record.pop("profile_picture") is not None
+    return record
+
+
+# The trigram indexes are on UPPER(CAST(col AS VARCHAR)) (Tortoise's icontains expression),
+# one column each. PostgreSQL will not combine several of them under one OR, so each column
+# is its own branch of a UNION and every branch is an index scan. Below three characters
+# a trigram index cannot help, and the plain OR walking the primary key stops at `limit`.
+_SEARCH_BY_INDEX = """
+SELECT s.id, s.user_id, s.student_code, s.admission_number, u.first_name, u.last_name, u.email,
+       s.program_id, s.department_id, s.batch_year, s.semester, s.status
+FROM students s JOIN users u ON u.id = s.user_id
+WHERE s.id IN (
+    SELECT id FROM students WHERE UPPER(CAST(student_code AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
+    UNION SELECT id FROM students WHERE UPPER(CAST(admission_number AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
+    UNION SELECT st.id FROM students st WHERE st.user_id IN (
+        SELECT id FROM users WHERE UPPER(CAST(first_name AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
+        UNION SELECT id FROM users WHERE UPPER(CAST(last_name AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
+        UNION SELECT id FROM users WHERE UPPER(CAST(email AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
+    )
+) {scope}
+ORDER BY s.id
+LIMIT $2
+"""
+_SEARCH_FIELDS = ("id", "user_id", "student_code", "admission_number", "program_id", "department_id",
+                  "batch_year", "semester", "status")
+
+
+def _like_pattern(text: str) -> str:
+    """A LIKE pattern matching `text` literally anywhere (the escaping Tortoise's
+    icontains applies)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Name, email, student code or admission number, case-insensitive, `%` and `_`
+    literal; ordered by id."""
+    authorize(actor, Permission.STUDENTS_READ)
+    q = q.strip()
+    if not q:
+        raise InvalidState("Search text cannot be empty")
+    limit = max(1, min(limit, SEARCH_LIMIT_MAX))
+    if not actor.sees_all_records and not actor.own_student_ids:
+        return []
+    if len(q) >= 3:
+        params: list[Any] = [_like_pattern(q), limit]
+        scope = ""
+        if not actor.sees_all_records:
+            scope = "AND s.id = ANY($3::int[])"
+            params.append(list(actor.own_student_ids))
+        rows = await connections.get("default").execute_query_dict(
+            _SEARCH_BY_INDEX.format(scope=scope), params
+        )
+        for row in rows:
+            row["status"] = PersonStatus(row["status"])
+        return rows
+    query = _scoped(actor, Student.filter(
+        Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(user__email__icontains=q)
+        | Q(student_code__icontains=q) | Q(admission_number__icontains=q)
+    ))
+    return await query.order_by("id").limit(limit).values(
+        *_SEARCH_FIELDS, first_name="user__first_name", last_name="user__last_name", email="user__email"
+    )
+
+
+# --- sub-resources ------------------------------------------------------------------------
+
+
+async def student_enrollments(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    authorize(actor, Permission.STUDENTS_READ)
+    authorize(actor, Permission.ENROLLMENTS_READ)
+    student = await _visible(actor, student_id)
+    rows = await Enrollment.filter(student_id=student_id).order_by("id").values(
+        "id", "student_id", "program_id", "enrollment_date", "status", "grade", "grade_point",
+        "credits_earned", "remarks", "created_at", "updated_at",
+        program_name="program__name", program_code="program__code",
+    )
+    return {"student_id": student.id, "user_id": student.user_id, "enrollments": rows}  # type: ignore[attr-defined]
+
+
+async def student_attendance(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """Newest first."""
+    authorize(actor, Permission.STUDENTS_READ)
+    authorize(actor, Permission.ATTENDANCE_READ)
+    student = await _visible(actor, student_id)
+    rows = await Attendance.filter(student_id=student_id).order_by("-date", "-id").values(
+        "id", "enrollment_id", "student_id", "course_offering_id", "date", "status", "remarks", "marked_at",
+        "updated_at", marked_by="marked_by_id", course_id="course_offering__course_id",
+        course_code="course_offering__course__code", course_name="course_offering__course__name",
+    )
+    return {"student_id": student.id, "user_id": student.user_id, "attendance": rows}  # type: ignore[attr-defined]
+
+
+async def student_grades(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """Marks in every assessment, found through the student's enrollments."""
+    authorize(actor, Permission.STUDENTS_READ)
+    authorize(actor, Permission.GRADES_READ)
+    student = await _visible(actor, student_id)
+    rows = await Grade.filter(enrollment__student_id=student_id).order_by("id").values(
+        "id", "enrollment_id", "course_id", "course_offering_id", "assessment_id", "marks_obtained", "remarks",
+        "graded_at", "created_at", "updated_at", graded_by="graded_by_id",
+        assessment_name="assessment__name", assessment_type="assessment__assessment_type",
+        max_marks="assessment__max_marks", weightage="assessment__weightage",
+        course_code="course__code", course_name="course__name",
+    )
+    return {"student_id": student.id, "user_id": student.user_id, "grades": rows}  # type: ignore[attr-defined]
+
+
+async def student_fees(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """The student's fee payments, newest first. Faculty do not read fees."""
+    authorize(actor, Permission.STUDENTS_READ)
+    authorize(actor, Permission.FEES_READ)
+    student = await _visible(actor, student_id)
+    rows = await FeePayment.filter(student_id=student_id).order_by("-payment_date", "-id").values(
+        "id", "student_id", "fee_structure_id", "amount_paid", "payment_date", "payment_mode", "transaction_id",
+        "receipt_number", "late_fee", "discount", "payment_status", "remarks", "created_at", "updated_at",
+        processed_by="processed_by_id",
+    )
+    return {"student_id": student.id, "user_id": student.user_id, "fees": rows}  # type: ignore[attr-defined]
+
+
+async def student_documents(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """Documents owned by the student's account, newest first. Staff, the student and
+    their parents see all of them; faculty only public and internal ones."""
+    authorize(actor, Permission.STUDENTS_READ)
+    authorize(actor, Permission.DOCUMENTS_READ)
+    student = await _visible(actor, student_id)
+    query = Document.filter(user_id=student.user_id)  # type: ignore[attr-defined]
+    if not actor.can(Permission.DOCUMENTS_MANAGE) and student_id not in actor.own_student_ids:
+        query = query.filter(Q(is_public=True) | Q(access_level__in=[AccessLevel.INTERNAL, AccessLevel.PUBLIC]))
+    rows = await query.order_by("-uploaded_at", "-id").values(
+        "id", "title", "description", "document_type", "file_name", "file_size", "mime_type", "is_public",
+        "access_level", "tags", "uploaded_at", uploaded_by="uploaded_by_id", owner_user_id="user_id",
+    )
+    return {"student_id": student.id, "user_id": student.user_id, "documents": rows}  # type: ignore[attr-defined]
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+async def _ensure_student_unique(*, student_code: str | None = None, admission_number: str | None = None,
+                                 exclude_id: int | None = None) -> None:
+    for field, value, message in (
+        ("student_code", student_code, "Student ID already exists"),
+        ("admission_number", admission_number, "Admission number already exists"),
+    ):
+        if value is None:
+            continue
+        query = Student.filter(**{f"{field}__iexact": value})
+        if exclude_id is not None:
+            query = query.exclude(id=exclude_id)
+        if await query.exists():
+            raise Conflict(message)
+
+
+async def _program_by(*, code: str | None = None, pk: int | None = None) -> Program:
+    program = await (Program.get_or_none(code__iexact=code) if code is not None else Program.get_or_none(id=pk))
+    if program is None:
+        raise NotFound("Program not found")
+    return program
+
+
+async def _department_by(*, code: str | None = None, pk: int | None = None) -> Department:
+    department = await (
+        Department.get_or_none(code__iexact=code) if code is not None else Department.get_or_none(id=pk)
+    )
+    if department is None:
+        raise NotFound("Department not found")
+    return department
+
+
+def _check_placement(program: Program, department: Department, semester: int) -> None:
+    if program.department_id != department.id:  # type: ignore[attr-defined]
+        raise InvalidState("The program does not belong to this department")
+    if not 1 <= semester <= program.total_semesters:
+        raise InvalidState(f"semester must be between 1 and the program's {program.total_semesters} semesters")
+
+
+async def _check_parents(values: dict[str, Any]) -> None:
+    ids = {values[k] for k in ("parent_id", "guardian_id") if values.get(k) is not None}
+    if ids and await Parent.filter(id__in=ids).count() != len(ids):
+        raise NotFound("Parent not found")
+
+
+async def create_student(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
+    """The user account and the student row in one transaction: either both exist
+    afterwards or neither does.
+
+    `data`: the account fields (email, user_name, password, first_name, last_name and the
+    optional contact fields), student_code, admission_number, admission_date, batch_year,
+    semester, `program_code` or `program_id`, `department_code` or `department_id`, and
+    optionally section, blood_group, nationality, religion, category, status (default
+    active), parent_id, guardian_id. Checks run in the order of domain.md §3.3.
+    """
+    authorize(actor, Permission.STUDENTS_WRITE)
+    data = dict(data)
+    password = data.pop("password")
+    account, rest = people.split_user_fields(data)
+    password_hash = await people.hashed(password)
+    async with atomic():
+        await people.check_account_unique(email=account["email"].strip().lower(), user_name=account["user_name"])
+        await _ensure_student_unique(student_code=rest["student_code"], admission_number=rest["admission_number"])
+        program = await _program_by(code=rest.pop("program_code", None), pk=rest.pop("program_id", None))
+        department = await _department_by(code=rest.pop("department_code", None), pk=rest.pop("department_id", None))
+        _check_placement(program, department, rest["semester"])
+        await people.check_account_unique(phone=account.get("phone"))
+        await _check_parents(rest)
+        unknown = set(rest) - set(_STUDENT_COLUMNS)
+        if unknown:
+            raise InvalidState(f"Unknown student fields: {', '.join(sorted(unknown))}")
+        if rest.get("status") is None:
+            rest["status"] = PersonStatus.ACTIVE
+        user = await people.create_account(actor, user_type=UserType.STUDENT, account=account,
+                                           password_hash=password_hash)
+        student = await Student.create(user=user, program=program, department=department, **rest)
+        await audit.record(actor, "create", student)
+    return await _record(student.id)
+
+
+async def update_student(actor: Actor, *, student_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """A partial update of the student and their account. Codes stay unique; a new
+    program brings its department along unless one is given, and the two must agree."""
+    authorize(actor, Permission.STUDENTS_WRITE)
+    if not changes:
+        raise InvalidState("No fields to update")
+    account, rest = people.split_user_fields(dict(changes), people.USER_UPDATE_FIELDS)
+    unknown = set(rest) - set(_STUDENT_COLUMNS) - {"program_id", "department_id"}
+    if unknown:
+        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+    for name in _NOT_NULL:
+        if name in rest and rest[name] is None:
+            raise InvalidState(f"{name} cannot be null")
+    async with atomic():
+        student = await Student.select_for_update().get_or_none(id=student_id)
+        if student is None:
+            raise NotFound("Student not found")
+        user = await User.select_for_update().get(id=student.user_id)  # type: ignore[attr-defined]
+        await _ensure_student_unique(
+            student_code=rest.get("student_code") if rest.get("student_code") != student.student_code else None,
+            admission_number=(rest.get("admission_number")
+                              if rest.get("admission_number") != student.admission_number else None),
+            exclude_id=student.id,
+        )
+        if {"program_id", "department_id", "semester"} & rest.keys():
+            program = await _program_by(pk=rest.get("program_id", student.program_id))  # type: ignore[attr-defined]
+            if "department_id" in rest:
+                department = await _department_by(pk=rest["department_id"])
+            elif "program_id" in rest:
+                department = await _department_by(pk=program.department_id)  # type: ignore[attr-defined]
+                rest["department_id"] = department.id
+            else:
+                department = await _department_by(pk=student.department_id)  # type: ignore[attr-defined]
+            _check_placement(program, department, rest.get("semester", student.semester))
+        await _check_parents(rest)
+        await people.update_account(actor, user, account)
+        before = audit.snapshot(student)
+        student.update_from_dict(rest)
+        student.updated_at = dt.datetime.now(dt.UTC)
+        await student.save()
+        await audit.record(actor, "update", student, before=before)
+        # "inactive" is what DELETE sets; the account follows the student both ways.
+        if rest.get("status") in (PersonStatus.ACTIVE, PersonStatus.INACTIVE):
+            await people.set_account_active(actor, user.id, rest["status"] == PersonStatus.ACTIVE)
+    return await _record(student_id)
+
+
+async def deactivate_student(actor: Actor, *, student_id: int) -> None:
+    """DELETE: the student becomes inactive and their account can no longer sign in.
+    Nothing is removed; history stays attached."""
+    authorize(actor, Permission.STUDENTS_WRITE)
+    async with atomic():
+        student = await Student.select_for_update().get_or_none(id=student_id)
+        if student is None:
+            raise NotFound("Student not found")
+        if student.status != PersonStatus.INACTIVE:
+            before = audit.snapshot(student)
+            student.status = PersonStatus.INACTIVE
+            student.updated_at = dt.datetime.now(dt.UTC)
+            await student.save(update_fields=["status", "updated_at"])
+            await audit.record(actor, "update", student, before=before)
+        await people.set_account_active(actor, student.user_id, False)  # type: ignore[attr-defined]
+
+
+# --- photo --------------------------------------------------------------------------------
+
+
+async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> dict[str, Any]:
+    """Staff for anyone; a student for themselves (anyone else's id is "not found")."""
+    authorize(actor, Permission.STUDENTS_PHOTO)
+    if not actor.can(Permission.STUDENTS_WRITE) and actor.student_id != student_id:
+        raise NotFound("Student not found")
+    student = await Student.get_or_none(id=student_id)
+    if student is None:
+        raise NotFound("Student not found")
+    await people.replace_photo(actor, user_id=student.user_id, upload=upload)  # type: ignore[attr-defined]
+    return {"student_id": student.id, "user_id": student.user_id,  # type: ignore[attr-defined]
+            "message": "Photo uploaded successfully"}
+
+
+async def student_photo(actor: Actor, *, student_id: int) -> people.Photo:
+    authorize(actor, Permission.STUDENTS_READ)
+    student = await _visible(actor, student_id)
+    return await people.open_photo(user_id=student.user_id)  # type: ignore[attr-defined]
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+async def _export_chunks(filters: dict[str, Any]) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    """Keyset pages (id > last id) so each query is an index range scan, however deep."""
+    last_id = 0
+    while True:
+        rows = await (
+            Student.filter(**filters, id__gt=last_id).order_by("id").limit(EXPORT_CHUNK)
+            .values_list("id", *_EXPORT_FIELDS)
+        )
+        if not rows:
+            return
+        last_id = rows[-1][0]
+        yield [row[1:] for row in rows]
+        if len(rows) < EXPORT_CHUNK:
+            return
+
+
+def export_students(
+    actor: Actor, *, format: str | None = "csv", status: PersonStatus | None = None,
+    batch_year: int | None = None, department_id: int | None = None, program_id: int | None = None,
+) -> Export:
+    """Checked now (permission, format); the rows are read while the body is streamed."""
+    authorize(actor, Permission.STUDENTS_EXPORT)
+    fmt = check_format(format)
+    filters = {"status": status, "batch_year": batch_year, "department_id": department_id, "program_id": program_id}
+    rows = _export_chunks({k: v for k, v in filters.items() if v is not None})
+    return export(fmt, basename="students_export", header=EXPORT_COLUMNS, rows=rows, sheet_title="Students")
