@@ -6,11 +6,8 @@ from pathlib import Path
 
 import admin_views.compat  # noqa: F401  (must precede every fastapi_admin import)
 from dashboard.settings import Settings
-from fastapi_admin import middlewares
 from fastapi_admin.app import FastAPIAdmin
-from fastapi_admin.depends import get_current_admin
-from fastapi_admin.routes import router as stock_router
-from starlette.middleware.base import BaseHTTPMiddleware
+from fastapi_admin.depends import get_current_admin, get_resources
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -18,35 +15,53 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 def create_admin(settings: Settings) -> FastAPIAdmin:
     """A fresh admin app per root app: the stock module-level singleton keeps resources on
     the class, so a second app in one process would show every menu entry twice."""
-    from admin_views.guard import authorize_admin_request
+    from starlette.routing import Route
+
+    from admin_views.assets import default_store, serve_static
+    from admin_views.csrf import OriginCheckMiddleware
+    from admin_views.errors import install_error_pages
+    from admin_views.guard import authorize_admin_request, visible_resources
     from admin_views.home import router as home_router
     from admin_views.resources import RESOURCES
+    from admin_views.routes import router as resource_router
 
     admin = FastAPIAdmin(title="University Dashboard admin", openapi_url=None, docs_url=None, redoc_url=None)
     admin.resources = []
     admin.model_resources = {}
-    admin.add_middleware(BaseHTTPMiddleware, dispatch=middlewares.language_processor)
+    admin.asset_store = default_store()  # type: ignore[attr-defined]
+    # No `language_processor` middleware: it sets a process-wide locale from each
+    # request's Accept-Language, so one user's request changes another's page language.
+    admin.add_middleware(OriginCheckMiddleware, public_origin=settings.public_origin)
+    # The stock resource routes (fastapi_admin.routes) are not mounted: ours replace them
+    # all (admin_views.routes), and every one depends on get_current_admin, overridden here.
     admin.dependency_overrides[get_current_admin] = authorize_admin_request
+    admin.dependency_overrides[get_resources] = visible_resources
+    admin.router.routes.append(Route("/static/npm/{path:path}", serve_static, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
-    admin.include_router(stock_router)
+    admin.include_router(resource_router)
     admin.register_resources(*RESOURCES)
+    install_error_pages(admin)
     return admin
 
 
 async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
     """Runs in the root lifespan: mounted apps receive no lifespan events of their own,
     and providers must add their middleware before the first request."""
-    import redis.asyncio
-
+    from admin_views.assets import install_template_globals
     from admin_views.auth import AppLoginProvider
     from admin_views.compat import install_translations
+    from fastapi_admin.template import templates
 
     if getattr(admin, "_configured", False):
         return
     install_translations()
-    client = redis.asyncio.from_url(settings.redis_url, decode_responses=True)
+    install_template_globals(templates.env, admin.asset_store)  # type: ignore[attr-defined]
+    from dashboard.core import cache
+
     await admin.configure(
-        redis=client,
+        # The app's shared client (connected and closed by the root lifespan): sessions
+        # live beside the API's token blacklist and rate limits, in one pool.
+        redis=cache.redis(),
         admin_path="/admin",
         template_folders=[str(TEMPLATES_DIR)],
         providers=[AppLoginProvider()],

@@ -1,0 +1,239 @@
+"""What a resource of this panel declares: columns, filters, sorting, who may do what, and
+the service functions that write it.
+
+It builds on fastapi-admin's `Model` resource (menu entry, label, icon, titles, filters,
+`resolve_query_params`) and adds what the stock one lacks: a row scope per actor, list
+columns that read foreign-key names in the page query, sorting, and writes that go
+through the services rather than the stock ORM path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from tortoise.models import Model as TortoiseModel
+from tortoise.queryset import QuerySet
+
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+from admin_views.widgets import FieldError, FormInput, ListFilter, ManyForeignKeys, Text
+from dashboard.core.actor import Actor
+from dashboard.core.roles import Permission
+from fastapi_admin.resources import Field
+from fastapi_admin.resources import Model as StockModelResource
+from fastapi_admin.widgets import displays
+
+
+class Access(StrEnum):
+    NONE = "none"
+    SCOPED = "scoped"  # read-only, rows narrowed to the actor's own (faculty)
+    READ = "read"
+    WRITE = "write"
+
+
+class Action(StrEnum):
+    LIST = "list"  # the list page and its CSV export
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+
+
+class Column(Field):
+    """A list column. `source` is the `.values()` expression it reads (a related name such
+    as `department__name` comes from the same query by a join); `sort` names the ORM field
+    the column sorts by, when it may be sorted."""
+
+    def __init__(self, name: str, label: str, display: displays.Display | None = None, *,
+                 source: str | None = None, sort: str | None = None,
+                 value: Callable[[dict[str, Any]], Any] | None = None,
+                 needs: dict[str, str] | None = None, annotation: Any = None) -> None:
+        super().__init__(name=name, label=label, display=display or Text())
+        self.source = source or name
+        self.sort = sort
+        self.compute = value
+        self.needs = needs or {}
+        self.annotation = annotation
+
+
+@dataclass
+class FormField:
+    name: str
+    label: str
+    input: FormInput | ManyForeignKeys
+    on_create: bool = True
+    # False: shown read-only on the update form (immutable fields such as codes).
+    on_update: bool = True
+
+
+@dataclass
+class FormResult:
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+Writer = Callable[..., Awaitable[Any]]
+
+
+class AdminResource(StockModelResource):
+    model: ClassVar[type[TortoiseModel]]
+    # Who sees every row (normally the group's write permission: the panel is where a
+    # resource is managed).
+    read_permission: ClassVar[Permission]
+    # Who may write through the panel; None keeps the resource read-only.
+    write_permission: ClassVar[Permission | None] = None
+    # The permission a faculty member needs to see the rows of `faculty_scope`.
+    faculty_read_permission: ClassVar[Permission | None] = None
+    columns: ClassVar[list[Column]] = []
+    list_filters: ClassVar[list[ListFilter]] = []
+    default_order: ClassVar[str] = "id"
+    form_fields: ClassVar[list[FormField]] = []
+    create_schema: ClassVar[type[BaseModel] | None] = None
+    update_schema: ClassVar[type[BaseModel] | None] = None
+    export_name: ClassVar[str] = ""
+    # The service functions behind the forms, as `(actor, data)`, `(actor, pk, changes)` and
+    # `(actor, pk)`; an action without one is not offered (read-only until a service exists).
+    service_create: ClassVar[Writer | None] = None
+    service_update: ClassVar[Writer | None] = None
+    service_delete: ClassVar[Writer | None] = None
+
+    # --- access ---------------------------------------------------------------------------
+
+    @classmethod
+    def name(cls) -> str:
+        return cls.model.__name__.lower()
+
+    @classmethod
+    def access(cls, actor: Actor) -> Access:
+        if actor.can(cls.read_permission):
+            if cls.write_permission is not None and actor.can(cls.write_permission):
+                return Access.WRITE
+            return Access.READ
+        if (cls.faculty_read_permission is not None and actor.faculty_id is not None
+                and actor.can(cls.faculty_read_permission)):
+            return Access.SCOPED
+        return Access.NONE
+
+    @classmethod
+    def supports(cls, action: Action) -> bool:
+        """Whether the panel offers `action` at all (a service exists to do it)."""
+        if action is Action.LIST:
+            return True
+        if action is Action.CREATE:
+            return cls.create_schema is not None and cls.has_writer("create")
+        if action is Action.UPDATE:
+            return cls.update_schema is not None and cls.has_writer("update")
+        return cls.has_writer("delete")
+
+    @classmethod
+    def has_writer(cls, verb: str) -> bool:
+        return getattr(cls, f"service_{verb}", None) is not None
+
+    @classmethod
+    def allows(cls, actor: Actor, action: Action) -> bool:
+        access = cls.access(actor)
+        if access is Access.NONE:
+            return False
+        if action is Action.LIST:
+            return True
+        return access is Access.WRITE and cls.supports(action)
+
+    # --- rows -----------------------------------------------------------------------------
+
+    @classmethod
+    async def faculty_scope(cls, request: Request, faculty_id: int, qs: QuerySet) -> QuerySet:
+        """The rows a faculty member may read; resources with faculty access override it."""
+        return qs.none()
+
+    @classmethod
+    async def base_queryset(cls, request: Request) -> QuerySet:
+        """Every row the signed-in actor may see, before the list's own filters."""
+        actor: Actor = request.state.admin.actor
+        qs = cls.model.all()
+        access = cls.access(actor)
+        if access is Access.SCOPED:
+            return await cls.faculty_scope(request, actor.faculty_id, qs)  # type: ignore[arg-type]
+        if access is Access.NONE:
+            return qs.none()
+        return qs
+
+    @classmethod
+    async def resolve_query_params(cls, request: Request, values: dict, qs: QuerySet) -> tuple[dict, QuerySet]:
+        """The hook fastapi-admin's list view calls: row scope first, then the filters.
+        A bad filter value raises FieldError (shown above the list, never a 500)."""
+        qs = await cls.base_queryset(request)
+        params: dict[str, Any] = {}
+        for list_filter in cls.list_filters:
+            name = list_filter.context["name"]
+            raw = values.get(name)
+            if raw is None or raw == "":
+                continue
+            parsed = await list_filter.parse(request, raw)
+            params[name] = raw
+            qs = await list_filter.apply(request, parsed, qs)
+        return params, qs
+
+    @classmethod
+    def sort_fields(cls) -> dict[str, str]:
+        return {column.name: column.sort for column in cls.columns if column.sort}
+
+    @classmethod
+    def page_query(cls, qs: QuerySet) -> QuerySet:
+        """`.values()` of every column, joins included, in one query."""
+        plain: list[str] = []
+        aliased: dict[str, str] = {}
+        for column in cls.columns:
+            if column.annotation is not None:
+                qs = qs.annotate(**{column.name: column.annotation})
+                plain.append(column.name)
+            elif column.compute is None:
+                if column.source == column.name:
+                    plain.append(column.name)
+                else:
+                    aliased[column.name] = column.source
+            for alias, source in column.needs.items():
+                if alias == source:
+                    plain.append(alias)
+                else:
+                    aliased[alias] = source
+        if "id" not in plain:
+            plain.insert(0, "id")
+        return qs.values(*plain, **aliased)
+
+    # --- forms ----------------------------------------------------------------------------
+
+    @classmethod
+    def fields_for(cls, action: Action) -> list[FormField]:
+        if action is Action.CREATE:
+            return [f for f in cls.form_fields if f.on_create]
+        return list(cls.form_fields)
+
+    @classmethod
+    async def initial_values(cls, obj: TortoiseModel) -> dict[str, Any]:
+        """The form's values for an existing row."""
+        return {f.name: getattr(obj, f.name, None) for f in cls.form_fields}
+
+    @classmethod
+    async def parse_form(cls, request: Request, form: Any, action: Action) -> FormResult:
+        result = FormResult()
+        for form_field in cls.fields_for(action):
+            if action is Action.UPDATE and not form_field.on_update:
+                continue
+            try:
+                if isinstance(form_field.input, ManyForeignKeys):
+                    value = await form_field.input.parse_values(request, form.getlist(form_field.name))
+                else:
+                    value = await form_field.input.parse_value(request, form.get(form_field.name))
+            except FieldError as exc:
+                result.errors[form_field.name] = str(exc)
+                continue
+            result.data[form_field.name] = value
+        return result
+
+    @classmethod
+    def to_service(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """Validated form data → the service's arguments (override to rename)."""
+        return data
