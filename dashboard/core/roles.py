@@ -122,9 +122,12 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
         _P.RECORDS_ALL,
+        # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
+        _P.ADMIN_PANEL,
     },
     UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ},
-    UserType.PARENT: _COMMON_READ | {_P.FEES_READ},
+    # Read-only (notes §3.10): a parent neither borrows books nor files documents.
+    UserType.PARENT: (_COMMON_READ - {_P.LIBRARY_RENEW, _P.DOCUMENTS_UPLOAD}) | {_P.FEES_READ},
 }
 
 

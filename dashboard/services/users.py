@@ -88,6 +88,7 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
             user_type=user_type, email=email, user_name=user_name, hashed_password=hashed,
             first_name=first_name, last_name=last_name, created_by_id=actor.user_id, **profile,
         )
+        await audit.record(actor, "create", user)
         if user_type in _STAFF_ROLES:
             staff_row = {
                 "employee_id": f"EMP-{user.id:06d}",
@@ -98,6 +99,5 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
             staff_row.update({k: v for k, v in (staff_profile or {}).items() if v is not None})
             staff = await AdminStaff.create(user=user, **staff_row)
             await audit.record(actor, "create", staff)
-        await audit.record(actor, "create", user)
     return user
 

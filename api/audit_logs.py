@@ -1,0 +1,50 @@
+"""/api/v1/audit-logs: who changed what, newest first (admin only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentActor, PageParams, requires
+from api.schemas import OutputModel, PageOut, error_responses
+from dashboard.core.roles import Permission
+from dashboard.services import audit_logs as service
+
+router = APIRouter(prefix="/audit-logs", tags=["Audit logs"], responses=error_responses(401, 403, 422))
+
+Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+class AuditLogOut(OutputModel):
+    id: int
+    user_id: int | None
+    action: str
+    entity_type: str
+    entity_id: int
+    entity_name: str
+    old_value: dict[str, Any] | None
+    new_value: dict[str, Any] | None
+    ip_address: str | None
+    user_agent: str | None
+    timestamp: dt.datetime
+
+
+@router.get("", response_model=PageOut[AuditLogOut], responses=error_responses(400),
+            openapi_extra=requires(Permission.AUDIT_READ))
+async def list_audit_logs(
+    actor: CurrentActor,
+    page: PageParams,
+    entity_type: Annotated[str | None, Query(max_length=50, description="A table name, e.g. departments")] = None,
+    entity_id: Id = None,
+    user_id: Id = None,
+    action: Annotated[str | None, Query(max_length=50, description="create, update, delete, ...")] = None,
+    date_from: Annotated[dt.date | None, Query(description="From this UTC day (included)")] = None,
+    date_to: Annotated[dt.date | None, Query(description="To this UTC day (included)")] = None,
+) -> PageOut[AuditLogOut]:
+    result = await service.list_audit_logs(
+        actor, page=page, entity_type=entity_type, entity_id=entity_id, user_id=user_id, action=action,
+        date_from=date_from, date_to=date_to,
+    )
+    return PageOut[AuditLogOut].of(result)

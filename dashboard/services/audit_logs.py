@@ -1,0 +1,36 @@
+"""Reading the audit trail (admin only). Rows are written by dashboard.core.audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.errors import InvalidState
+from dashboard.core.pagination import Page, PageRequest, paginate
+from dashboard.core.roles import Permission
+from models import AuditLog
+
+
+async def list_audit_logs(
+    actor: Actor, *, page: PageRequest, entity_type: str | None = None, entity_id: int | None = None,
+    user_id: int | None = None, action: str | None = None,
+    date_from: dt.date | None = None, date_to: dt.date | None = None,
+) -> Page[AuditLog]:
+    """Newest first. The dates are whole UTC days, both included."""
+    authorize(actor, Permission.AUDIT_READ)
+    if date_from is not None and date_to is not None and date_from > date_to:
+        raise InvalidState("date_from must not be after date_to")
+    query = AuditLog.all().order_by("-timestamp", "-id")
+    if entity_type is not None:
+        query = query.filter(entity_type=entity_type)
+    if entity_id is not None:
+        query = query.filter(entity_id=entity_id)
+    if user_id is not None:
+        query = query.filter(user_id=user_id)
+    if action is not None:
+        query = query.filter(action=action)
+    if date_from is not None:
+        query = query.filter(timestamp__gte=dt.datetime.combine(date_from, dt.time.min, dt.UTC))
+    if date_to is not None:
+        query = query.filter(timestamp__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, dt.UTC))
+    return await paginate(query, page)
