@@ -269,9 +269,10 @@ async def faculty_students(actor: Actor, *, faculty_id: int) -> list[dict[str, A
 async def upload_faculty_photo(actor: Actor, *, faculty_id: int, upload: UploadSource) -> dict[str, Any]:
     """The member themselves, or staff."""
     authorize(actor, Permission.FACULTY_PHOTO)
+    # Missing first: a 404 for an id that names nobody, whoever asks (the role matrix).
+    faculty = await _get(faculty_id)
     if not actor.can(Permission.FACULTY_WRITE) and actor.faculty_id != faculty_id:
         raise Forbidden("You may only upload your own photo")
-    faculty = await _get(faculty_id)
     await people.replace_photo(actor, user_id=faculty.user_id, upload=upload)  # type: ignore[attr-defined]
     return {"faculty_id": faculty.id, "user_id": faculty.user_id,  # type: ignore[attr-defined]
             "message": "Photo uploaded successfully"}
