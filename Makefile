@@ -5,6 +5,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
+# The admin panel's CSS/JS (package.json + package-lock.json), served by the app itself.
+NODE_STAMP := node_modules/.package-lock.json
+# Debian's Chromium for the admin browser tests (Playwright never downloads a browser).
+CHROMIUM := /usr/bin/chromium
+
 .PHONY: run test install
 
 $(STAMP): pyproject.toml
@@ -13,10 +18,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $(NODE_STAMP)
 
-run: $(STAMP)
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+install: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
+
+run: $(STAMP) $(NODE_STAMP)
 	$(PY) -m dashboard run
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -234,6 +234,11 @@ class AdminResource(StockModelResource):
         return result
 
     @classmethod
+    async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
+        """Parsed form values → the API schema's input (override to rename or look up)."""
+        return data
+
+    @classmethod
     def to_service(cls, data: dict[str, Any]) -> dict[str, Any]:
         """Validated form data → the service's arguments (override to rename)."""
         return data

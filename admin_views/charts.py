@@ -71,7 +71,7 @@ def columns(items: Sequence[tuple[str, float]], *, title: str, width: int = 560,
             f'<rect x="{x:.1f}" y="{top_pad + plot_h - bar_h:.1f}" width="{slot * 0.7:.1f}" height="{bar_h:.1f}" '
             f'rx="2" fill="{_BAR}"><title>{escape(label)}: {value:,.0f}</title></rect>'
             f'<text x="{x + slot * 0.35:.1f}" y="{height - 10}" text-anchor="middle" fill="{_TEXT}">'
-            f"{escape(label[-5:] if len(label) > 5 else label)}</text></g>"
+            f"{escape(label)}</text></g>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -188,11 +188,13 @@ async def _render_form(request: Request, resource: type[AdminResource], action: 
     return templates.TemplateResponse(request, "form.html", context, status_code=status_code)
 
 
-def _validation_errors(exc: ValidationError, result: FormResult) -> None:
+def _validation_errors(exc: ValidationError, result: FormResult, resource: type[AdminResource]) -> None:
+    shown = {f.name for f in resource.form_fields}
     for item in exc.errors():
-        name = str(item["loc"][0]) if item["loc"] else "__all__"
+        name = str(item["loc"][0]) if item["loc"] else ""
         message = item["msg"].removeprefix("Value error, ")
-        result.errors.setdefault(name, message)
+        # A field the form does not show (renamed by `prepare`) is reported above the form.
+        result.errors.setdefault(name if name in shown else "__all__", f"{name}: {message}" if name not in shown else message)
 
 
 async def _validated(request: Request, resource: type[AdminResource], action: Action) -> tuple[FormResult, Any]:
@@ -208,9 +210,9 @@ async def _validated(request: Request, resource: type[AdminResource], action: Ac
     if result.errors:
         return result, None
     try:
-        validated = schema.model_validate(result.data)  # type: ignore[union-attr]
+        validated = schema.model_validate(await resource.prepare(request, dict(result.data), action))  # type: ignore[union-attr]
     except ValidationError as exc:
-        _validation_errors(exc, result)
+        _validation_errors(exc, result, resource)
         return result, None
     return result, validated
 
@@ -227,7 +229,7 @@ async def create(request: Request) -> Response:
     result, validated = await _validated(request, resource, Action.CREATE)
     if validated is None:
         return await _render_form(request, resource, Action.CREATE, values=result.data, result=result,
-                                  error="Please correct the errors below.",
+                                  error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
         await resource.service_create(request.state.admin.actor, resource.to_service(validated.model_dump()))  # type: ignore[misc]
@@ -261,7 +263,7 @@ async def update(request: Request) -> Response:
     shown = {**await resource.initial_values(obj), **result.data}
     if validated is None:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
-                                  error="Please correct the errors below.",
+                                  error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
         await resource.service_update(  # type: ignore[misc]

@@ -122,6 +122,17 @@ class EmailInput(FormInput):
     input_type = "email"
 
 
+class PasswordInput(FormInput):
+    input_type = "password"
+
+    async def parse_value(self, request: Request, value: Any) -> str | None:
+        # Passwords are taken as typed: surrounding spaces are part of them.
+        return value if isinstance(value, str) and value != "" else None
+
+    def display_value(self, value: Any) -> Any:
+        return ""
+
+
 class TextArea(FormInput):
     template = "widgets/inputs/textarea.html"
 
