@@ -1,0 +1,355 @@
+"""Course offerings, who teaches them, and their rosters: domain.md §3.5 and notes §3.1.
+
+A roster is the offering's `course_registrations`. `course_offerings.enrolled_students`
+counts its `registered` rows and changes only in the transaction that adds them, while
+that transaction holds the offering row (SELECT ... FOR UPDATE); a CHECK constraint keeps
+it within max_capacity whatever else writes to it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from tortoise import connections
+from tortoise.expressions import RawSQL
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState, NotFound
+from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.roles import Permission
+from models import (
+    Assessment,
+    Attendance,
+    ClassSchedule,
+    Course,
+    CourseOffering,
+    CourseRegistration,
+    Enrollment,
+    ExamTimetable,
+    Faculty,
+    Grade,
+    OfferingFaculty,
+    Program,
+)
+from models.enums import EnrollmentStatus, OfferingStatus, PersonStatus, RegistrationStatus
+
+OFFERING_FIELDS = (
+    "id", "program_id", "course_id", "semester", "academic_year", "section", "room_number", "max_capacity",
+    "enrolled_students", "schedule", "status", "start_date", "end_date", "created_at", "updated_at",
+)
+_FACULTY_IDS = RawSQL(
+    'ARRAY(SELECT f.faculty_id FROM offering_faculty f '
+    'WHERE f.offering_id = "course_offerings"."id" ORDER BY f.faculty_id)'
+)
+_COURSE_FIELDS = {"course_code": "course__code", "course_name": "course__name"}
+_UPDATABLE = ("faculty_ids", "semester", "section", "max_capacity", "room_number", "schedule", "status",
+              "start_date", "end_date")
+_NOT_NULL = ("faculty_ids", "semester", "status", "start_date", "end_date")
+_DEPENDANTS = (
+    (ClassSchedule, "class schedules"),
+    (Attendance, "attendance records"),
+    (CourseRegistration, "registered students"),
+    (Assessment, "assessments"),
+    (Grade, "grades"),
+    (ExamTimetable, "exam timetable entries"),
+)
+# Registration is refused once an offering is over.
+CLOSED_STATUSES = (OfferingStatus.COMPLETED, OfferingStatus.CANCELLED)
+MAX_ROSTER_ITEMS = 1000
+
+
+def _with_faculty(query: Any) -> Any:
+    return query.annotate(faculty_ids=_FACULTY_IDS)
+
+
+async def _record(offering_id: int) -> dict[str, Any]:
+    rows = await _with_faculty(CourseOffering.filter(id=offering_id)).values(
+        *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS
+    )
+    if not rows:
+        raise NotFound("Course offering not found")
+    return rows[0]
+
+
+async def list_offerings(
+    actor: Actor, *, page: PageRequest, program_id: int | None = None, course_id: int | None = None,
+    semester: int | None = None, academic_year: str | None = None, status: OfferingStatus | None = None,
+) -> Page[dict[str, Any]]:
+    authorize(actor, Permission.OFFERINGS_READ)
+    filters = {"program_id": program_id, "course_id": course_id, "semester": semester,
+               "academic_year": academic_year, "status": status}
+    query = CourseOffering.filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
+    return await paginate_values(_with_faculty(query), page, *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS)
+
+
+async def get_offering(actor: Actor, *, offering_id: int) -> dict[str, Any]:
+    authorize(actor, Permission.OFFERINGS_READ)
+    return await _record(offering_id)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+async def _check_faculty(ids: Iterable[int]) -> list[int]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    found = set(await Faculty.filter(id__in=wanted).values_list("id", flat=True))
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFound(f"Faculty member not found: {', '.join(map(str, missing))}")
+    return wanted
+
+
+def _check_dates(start: dt.date, end: dt.date) -> None:
+    if start >= end:
+        raise InvalidState("start_date must be before end_date")
+
+
+def _check_semester(program: Program, semester: int) -> None:
+    if not 1 <= semester <= program.total_semesters:
+        raise InvalidState(f"semester must be between 1 and the program's {program.total_semesters} semesters")
+
+
+async def _ensure_unique(*, course_id: int, program_id: int, academic_year: str, semester: int,
+                         section: str | None, exclude_id: int | None = None) -> None:
+    clash = CourseOffering.filter(course_id=course_id, program_id=program_id, academic_year=academic_year,
+                                  semester=semester)
+    clash = clash.filter(section__isnull=True) if section is None else clash.filter(section=section)
+    if exclude_id is not None:
+        clash = clash.exclude(id=exclude_id)
+    if await clash.exists():
+        raise Conflict("This course is already offered for the program in that year, semester and section")
+
+
+async def _set_faculty(offering: CourseOffering, ids: list[int]) -> tuple[list[int], list[int]]:
+    current = set(await OfferingFaculty.filter(offering_id=offering.id).values_list("faculty_id", flat=True))
+    wanted = set(ids)
+    if current - wanted:
+        await OfferingFaculty.filter(offering_id=offering.id, faculty_id__in=current - wanted).delete()
+    if wanted - current:
+        await OfferingFaculty.bulk_create(
+            [OfferingFaculty(offering_id=offering.id, faculty_id=i) for i in sorted(wanted - current)]
+        )
+    return sorted(current), sorted(wanted)
+
+
+async def create_offering(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
+    """`data`: program_id, course_id, semester, academic_year, start_date, end_date, and
+    optionally faculty_ids, section, room_number, max_capacity, schedule, status (draft).
+    Starts with no students registered."""
+    authorize(actor, Permission.OFFERINGS_WRITE)
+    data = dict(data)
+    faculty_ids = data.pop("faculty_ids", None) or []
+    async with atomic():
+        program = await Program.get_or_none(id=data["program_id"])
+        if program is None:
+            raise NotFound("Program not found")
+        if not await Course.exists(id=data["course_id"]):
+            raise NotFound("Course not found")
+        ids = await _check_faculty(faculty_ids)
+        _check_dates(data["start_date"], data["end_date"])
+        _check_semester(program, data["semester"])
+        await _ensure_unique(course_id=data["course_id"], program_id=program.id, academic_year=data["academic_year"],
+                             semester=data["semester"], section=data.get("section"))
+        if data.get("status") is None:
+            data["status"] = OfferingStatus.DRAFT
+        offering = await CourseOffering.create(**data, enrolled_students=0)
+        await _set_faculty(offering, ids)
+        await audit.record(actor, "create", offering, after=audit.snapshot(offering) | {"faculty_ids": ids})
+    return await _record(offering.id)
+
+
+async def update_offering(actor: Actor, *, offering_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """A partial update. Program, course and academic year are fixed; `faculty_ids`
+    replaces the teaching team; capacity cannot drop below the students registered."""
+    authorize(actor, Permission.OFFERINGS_WRITE)
+    if not changes:
+        raise InvalidState("No fields to update")
+    unknown = set(changes) - set(_UPDATABLE)
+    if unknown:
+        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+    for name in _NOT_NULL:
+        if name in changes and changes[name] is None:
+            raise InvalidState(f"{name} cannot be null")
+    changes = dict(changes)
+    faculty_ids = changes.pop("faculty_ids", None)
+    async with atomic():
+        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
+        if offering is None:
+            raise NotFound("Course offering not found")
+        ids = await _check_faculty(faculty_ids) if faculty_ids is not None else None
+        _check_dates(changes.get("start_date", offering.start_date), changes.get("end_date", offering.end_date))
+        if "semester" in changes:
+            _check_semester(await Program.get(id=offering.program_id), changes["semester"])  # type: ignore[attr-defined]
+        if {"semester", "section"} & changes.keys():
+            await _ensure_unique(
+                course_id=offering.course_id, program_id=offering.program_id,  # type: ignore[attr-defined]
+                academic_year=offering.academic_year, semester=changes.get("semester", offering.semester),
+                section=changes.get("section", offering.section), exclude_id=offering.id,
+            )
+        if changes.get("max_capacity") is not None and changes["max_capacity"] < offering.enrolled_students:
+            raise InvalidState(
+                f"max_capacity cannot be below the {offering.enrolled_students} students already registered"
+            )
+        before = audit.snapshot(offering)
+        offering.update_from_dict(changes)
+        offering.updated_at = dt.datetime.now(dt.UTC)
+        await offering.save()
+        after = audit.snapshot(offering)
+        if ids is not None:
+            previous, current = await _set_faculty(offering, ids)
+            before["faculty_ids"], after["faculty_ids"] = previous, current
+        await audit.record(actor, "update", offering, before=before, after=after)
+    return await _record(offering_id)
+
+
+async def delete_offering(actor: Actor, *, offering_id: int) -> None:
+    """Refused (409) while it has schedules, attendance, registrations, assessments,
+    grades or exam timetable entries; its teaching assignments go with it."""
+    authorize(actor, Permission.OFFERINGS_WRITE)
+    async with atomic():
+        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
+        if offering is None:
+            raise NotFound("Course offering not found")
+        blocking = [label for model, label in _DEPENDANTS if await model.exists(course_offering_id=offering_id)]
+        if blocking:
+            raise Conflict(f"Course offering cannot be deleted: it still has {', '.join(blocking)}")
+        before = audit.snapshot(offering)
+        await offering.delete()
+        await audit.record(actor, "delete", offering, before=before, after=None)
+
+
+# --- rosters ------------------------------------------------------------------------------
+
+ROSTER_FIELDS = {
+    "registration_id": "id", "enrollment_id": "enrollment_id", "status": "status",
+    "registered_at": "registered_at", "student_id": "enrollment__student_id",
+    "user_id": "enrollment__student__user_id", "student_code": "enrollment__student__student_code",
+    "first_name": "enrollment__student__user__first_name", "last_name": "enrollment__student__user__last_name",
+    "email": "enrollment__student__user__email", "program_id": "enrollment__program_id",
+    "semester": "enrollment__student__semester",
+}
+
+
+async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
+                      status: RegistrationStatus | None = RegistrationStatus.REGISTERED) -> Page[dict[str, Any]]:
+    """The offering's registrations (by default the registered ones), by student id. A
+    student or parent sees only their own rows in it."""
+    authorize(actor, Permission.OFFERINGS_READ)
+    authorize(actor, Permission.STUDENTS_READ)
+    if not await CourseOffering.exists(id=offering_id):
+        raise NotFound("Course offering not found")
+    query = CourseRegistration.filter(course_offering_id=offering_id)
+    if status is not None:
+        query = query.filter(status=status)
+    if not actor.sees_all_records:
+        query = query.filter(enrollment__student_id__in=actor.own_student_ids)
+    return await paginate_values(query.order_by("enrollment__student_id", "id"), page, **ROSTER_FIELDS)
+
+
+_INSERT_REGISTRATIONS = """
+INSERT INTO course_registrations (enrollment_id, course_offering_id, status, registered_at, created_at)
+SELECT e, $2, 'registered', now(), now() FROM unnest($1::int[]) AS e
+RETURNING id, enrollment_id
+"""
+
+
+async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: Iterable[int] | None = None,
+                            all_from_program: bool = False) -> dict[str, Any]:
+    """Put enrollments on the offering's roster: the listed ones, or every active
+    enrollment of the offering's program whose (active) student is in the offering's
+    semester. One result per enrollment, in the order given (by id for
+    all_from_program). Idempotent: an enrollment already registered is a success and
+    takes no second seat. Seats go in that order until max_capacity is reached, however
+    many requests arrive at once: the offering row stays locked until this commits.
+    """
+    authorize(actor, Permission.ROSTERS_WRITE)
+    listed = list(dict.fromkeys(enrollment_ids or []))
+    if bool(listed) == bool(all_from_program):
+        raise InvalidState("Send either a non-empty enrollment_ids list or all_from_program: true")
+    if len(listed) > MAX_ROSTER_ITEMS:
+        raise InvalidState(f"At most {MAX_ROSTER_ITEMS} enrollments per request")
+    async with atomic():
+        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
+        if offering is None:
+            raise NotFound("Course offering not found")
+        if offering.status in CLOSED_STATUSES:
+            raise InvalidState(f"Registration is closed: the offering is {offering.status.value}")
+        if all_from_program:
+            listed = await Enrollment.filter(
+                program_id=offering.program_id, status=EnrollmentStatus.ENROLLED,  # type: ignore[attr-defined]
+                student__semester=offering.semester, student__status=PersonStatus.ACTIVE,
+            ).order_by("id").values_list("id", flat=True)
+
+        enrollments = {
+            row["id"]: row
+            for row in await Enrollment.filter(id__in=listed).values("id", "student_id", "program_id", "status")
+        }
+        existing = {
+            row["enrollment_id"]: row
+            for row in await CourseRegistration.filter(course_offering_id=offering.id, enrollment_id__in=listed)
+            .values("id", "enrollment_id", "status")
+        }
+        free = None if offering.max_capacity is None else offering.max_capacity - offering.enrolled_students
+
+        results: dict[int, dict[str, Any]] = {}
+        to_insert: list[int] = []
+        to_restore: list[int] = []
+        for enrollment_id in listed:
+            enrollment = enrollments.get(enrollment_id)
+            result: dict[str, Any] = {
+                "enrollment_id": enrollment_id, "student_id": enrollment["student_id"] if enrollment else None,
+                "success": False, "registration_id": None,
+            }
+            results[enrollment_id] = result
+            registration = existing.get(enrollment_id)
+            if enrollment is None:
+                result["message"] = "Enrollment not found"
+            elif enrollment["program_id"] != offering.program_id:  # type: ignore[attr-defined]
+                result["message"] = "Enrollment is in another program"
+            elif enrollment["status"] != EnrollmentStatus.ENROLLED:
+                result["message"] = "Enrollment is not active"
+            elif registration and registration["status"] == RegistrationStatus.REGISTERED:
+                result.update(success=True, registration_id=registration["id"], message="Already registered")
+            elif registration and registration["status"] == RegistrationStatus.COMPLETED:
+                result["message"] = "Already completed this offering"
+            elif free is not None and free <= 0:
+                result["message"] = "Offering is full"
+            else:
+                if free is not None:
+                    free -= 1
+                (to_restore if registration else to_insert).append(enrollment_id)
+
+        connection = connections.get("default")
+        if to_insert:
+            for row in await connection.execute_query_dict(_INSERT_REGISTRATIONS, [to_insert, offering.id]):
+                results[row["enrollment_id"]].update(success=True, registration_id=row["id"], message="Registered")
+        if to_restore:
+            await CourseRegistration.filter(course_offering_id=offering.id, enrollment_id__in=to_restore).update(
+                status=RegistrationStatus.REGISTERED, registered_at=dt.datetime.now(dt.UTC),
+                updated_at=dt.datetime.now(dt.UTC),
+            )
+            for enrollment_id in to_restore:
+                results[enrollment_id].update(success=True, registration_id=existing[enrollment_id]["id"],
+                                              message="Registered again")
+        added = len(to_insert) + len(to_restore)
+        if added:
+            before = {"enrolled_students": offering.enrolled_students}
+            offering.enrolled_students += added
+            offering.updated_at = dt.datetime.now(dt.UTC)
+            await offering.save(update_fields=["enrolled_students", "updated_at"])
+            await audit.record(actor, "update", offering, before=before, after={
+                "enrolled_students": offering.enrolled_students,
+                "registered_enrollment_ids": sorted(to_insert + to_restore),
+            })
+
+    ordered = [results[i] for i in listed]
+    successful = sum(1 for r in ordered if r["success"])
+    return {"total": len(ordered), "successful": successful, "failed": len(ordered) - successful,
+            "enrolled_students": offering.enrolled_students, "max_capacity": offering.max_capacity,
+            "results": ordered}

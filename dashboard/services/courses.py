@@ -1,0 +1,243 @@
+"""Courses and their prerequisites: domain.md §3.5 with its RECs.
+
+Prerequisites are a many-to-many graph (course_prerequisites: `course` requires
+`prerequisite`). It must stay acyclic: a course cannot require itself, directly or
+through a chain. Every change to the graph takes one transaction-scoped advisory lock,
+so two concurrent edits cannot each add half of a cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from tortoise.expressions import Q, RawSQL
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState, NotFound
+from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.roles import Permission
+from models import (
+    Course,
+    CourseOffering,
+    CoursePrerequisite,
+    Department,
+    ExamSchedule,
+    Grade,
+    ProgramCourse,
+)
+from models.enums import CourseType, Level
+
+COURSE_FIELDS = (
+    "id", "name", "code", "description", "syllabus", "credits", "department_id", "course_type", "level",
+    "max_students", "is_active", "created_at", "updated_at",
+)
+# The prerequisite ids ride along in the same query as the course.
+_PREREQUISITE_IDS = RawSQL(
+    'ARRAY(SELECT cp.prerequisite_id FROM course_prerequisites cp '
+    'WHERE cp.course_id = "courses"."id" ORDER BY cp.prerequisite_id)'
+)
+_WRITABLE = ("name", "description", "syllabus", "credits", "department_id", "course_type", "level",
+             "max_students", "is_active", "prerequisites")
+_NOT_NULL = ("name", "credits", "department_id", "course_type", "level", "is_active", "prerequisites")
+_DEPENDANTS = (
+    (CourseOffering, "course_id", "course offerings"),
+    (Grade, "course_id", "grades"),
+    (ProgramCourse, "course_id", "program curricula"),
+    (CoursePrerequisite, "prerequisite_id", "courses that require it"),
+    (ExamSchedule, "course_id", "exam schedules"),
+)
+# pg_advisory_xact_lock key for edits of the prerequisite graph ("prereqs" in ASCII).
+GRAPH_LOCK_KEY = 0x70726572657173
+
+# Is `$2` reachable by following "requires" edges from any course in `$1`? Then making
+# `$2` require those courses closes a cycle. UNION (not UNION ALL) ends the walk even if
+# the stored graph were somehow cyclic already.
+_REACHES_SQL = """
+WITH RECURSIVE reachable(id) AS (
+    SELECT unnest($1::int[])
+    UNION
+    SELECT cp.prerequisite_id FROM course_prerequisites cp JOIN reachable r ON cp.course_id = r.id
+)
+SELECT EXISTS (SELECT 1 FROM reachable WHERE id = $2) AS cycle
+"""
+
+
+def _with_prerequisites(query: Any) -> Any:
+    return query.annotate(prerequisites=_PREREQUISITE_IDS)
+
+
+async def _record(course_id: int) -> dict[str, Any]:
+    rows = await _with_prerequisites(Course.filter(id=course_id)).values(*COURSE_FIELDS, "prerequisites")
+    if not rows:
+        raise NotFound("Course not found")
+    return rows[0]
+
+
+async def list_courses(
+    actor: Actor, *, page: PageRequest, department_id: int | None = None, course_type: CourseType | None = None,
+    level: Level | None = None, is_active: bool | None = None, search: str | None = None,
+) -> Page[dict[str, Any]]:
+    authorize(actor, Permission.COURSES_READ)
+    filters = {"department_id": department_id, "course_type": course_type, "level": level, "is_active": is_active}
+    query = Course.filter(**{k: v for k, v in filters.items() if v is not None})
+    if search:
+        query = query.filter(Q(name__icontains=search) | Q(code__icontains=search))
+    return await paginate_values(_with_prerequisites(query.order_by("id")), page, *COURSE_FIELDS, "prerequisites")
+
+
+async def get_course(actor: Actor, *, course_id: int) -> dict[str, Any]:
+    authorize(actor, Permission.COURSES_READ)
+    return await _record(course_id)
+
+
+async def course_prerequisites(actor: Actor, *, course_id: int) -> list[dict[str, Any]]:
+    """[{id, name, code, credits}] by id; [] when there are none."""
+    authorize(actor, Permission.COURSES_READ)
+    if not await Course.exists(id=course_id):
+        raise NotFound("Course not found")
+    return await Course.filter(dependent_links__course_id=course_id).order_by("id").values(
+        "id", "name", "code", "credits"
+    )
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+async def _ensure_unique(*, name: str | None = None, code: str | None = None, exclude_id: int | None = None) -> None:
+    if name is not None:
+        clash = Course.filter(name__iexact=name)
+        if exclude_id is not None:
+            clash = clash.exclude(id=exclude_id)
+        if await clash.exists():
+            raise Conflict("A course with this name already exists")
+    if code is not None and await Course.filter(code__iexact=code).exists():
+        raise Conflict("A course with this code already exists")
+
+
+async def _check_department(department_id: int) -> None:
+    if not await Department.exists(id=department_id):
+        raise NotFound("Department not found")
+
+
+async def _lock_graph() -> None:
+    from tortoise import connections
+
+    await connections.get("default").execute_query("SELECT pg_advisory_xact_lock($1)", [GRAPH_LOCK_KEY])
+
+
+async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable[int]) -> list[int]:
+    """Distinct ids, each an existing course; for an existing course, none of them may be
+    the course itself or (transitively) require it."""
+    ids = sorted(set(prerequisite_ids))
+    if not ids:
+        return []
+    found = set(await Course.filter(id__in=ids).values_list("id", flat=True))
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"Prerequisite course not found: {', '.join(map(str, missing))}")
+    if course_id is None:
+        return ids  # a new course has no dependants, so it cannot close a cycle
+    if course_id in ids:
+        raise InvalidState("A course cannot be its own prerequisite")
+    from tortoise import connections
+
+    rows = await connections.get("default").execute_query_dict(_REACHES_SQL, [ids, course_id])
+    if rows[0]["cycle"]:
+        raise InvalidState("These prerequisites would create a cycle: one of them already requires this course")
+    return ids
+
+
+async def _set_prerequisites(actor: Actor, course: Course, ids: list[int]) -> None:
+    current = set(await CoursePrerequisite.filter(course_id=course.id).values_list("prerequisite_id", flat=True))
+    wanted = set(ids)
+    if current == wanted:
+        return
+    if current - wanted:
+        await CoursePrerequisite.filter(course_id=course.id, prerequisite_id__in=current - wanted).delete()
+    if wanted - current:
+        await CoursePrerequisite.bulk_create(
+            [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in sorted(wanted - current)]
+        )
+    await audit.record(actor, "update", course, before={"prerequisites": sorted(current)},
+                       after={"prerequisites": sorted(wanted)})
+
+
+async def create_course(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
+    """`data`: name, code, credits, department_id, course_type, level, and optionally
+    description, syllabus, max_students, is_active (true), prerequisites (course ids)."""
+    authorize(actor, Permission.COURSES_WRITE)
+    data = dict(data)
+    prerequisites = data.pop("prerequisites", None) or []
+    async with atomic():
+        await _ensure_unique(name=data["name"], code=data["code"])
+        await _check_department(data["department_id"])
+        await _lock_graph()
+        ids = await _check_prerequisites(None, prerequisites)
+        if data.get("is_active") is None:
+            data["is_active"] = True
+        course = await Course.create(**data)
+        await audit.record(actor, "create", course)
+        if ids:
+            await CoursePrerequisite.bulk_create([CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids])
+    return await _record(course.id)
+
+
+async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+    """A partial update; the code is immutable. `prerequisites`, when sent, replaces the
+    whole set and is checked for existence, self-reference and cycles."""
+    authorize(actor, Permission.COURSES_WRITE)
+    if not changes:
+        raise InvalidState("No fields to update")
+    unknown = set(changes) - set(_WRITABLE)
+    if unknown:
+        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+    for name in _NOT_NULL:
+        if name in changes and changes[name] is None:
+            raise InvalidState(f"{name} cannot be null")
+    changes = dict(changes)
+    prerequisites = changes.pop("prerequisites", None)
+    async with atomic():
+        course = await Course.select_for_update().get_or_none(id=course_id)
+        if course is None:
+            raise NotFound("Course not found")
+        if "name" in changes:
+            await _ensure_unique(name=changes["name"], exclude_id=course.id)
+        if changes.get("department_id") is not None:
+            await _check_department(changes["department_id"])
+        if prerequisites is not None:
+            await _lock_graph()
+            ids = await _check_prerequisites(course.id, prerequisites)
+        if changes:
+            before = audit.snapshot(course)
+            course.update_from_dict(changes)
+            course.updated_at = dt.datetime.now(dt.UTC)
+            await course.save()
+            await audit.record(actor, "update", course, before=before)
+        if prerequisites is not None:
+            await _set_prerequisites(actor, course, ids)
+            if not changes:
+                course.updated_at = dt.datetime.now(dt.UTC)
+                await course.save(update_fields=["updated_at"])
+    return await _record(course_id)
+
+
+async def delete_course(actor: Actor, *, course_id: int) -> None:
+    """Refused (409) while anything refers to the course; its own prerequisite links go
+    with it."""
+    authorize(actor, Permission.COURSES_WRITE)
+    async with atomic():
+        course = await Course.select_for_update().get_or_none(id=course_id)
+        if course is None:
+            raise NotFound("Course not found")
+        blocking = [label for model, column, label in _DEPENDANTS
+                    if await model.exists(**{column: course_id})]
+        if blocking:
+            raise Conflict(f"Course cannot be deleted: it still has {', '.join(blocking)}")
+        before = audit.snapshot(course)
+        await _lock_graph()
+        await course.delete()
+        await audit.record(actor, "delete", course, before=before, after=None)
