@@ -43,7 +43,7 @@ async def _actor_for(request: Request, token: str) -> tuple[Actor, TokenClaims]:
 
 
 async def _authenticated(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> tuple[Actor, TokenClaims]:
     """The caller, refused with 403 when their role lacks the route's declared permission.
     This runs before the body and parameters are validated, so a role without access
@@ -58,7 +58,7 @@ async def _authenticated(
 
 
 async def _optional_actor(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Actor | None:
     """Public routes that do more for a signed-in caller: no token is anonymous, a bad
     token is still a 401."""

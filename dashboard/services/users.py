@@ -13,8 +13,8 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
 from dashboard.core.security import hash_password, password_fits_bcrypt, verify_password
-from models import AdminStaff, User
 from dashboard.settings import get_settings
+from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
 
 MIN_PASSWORD_LENGTH = 8
