@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import admin_views.compat  # noqa: F401  (must precede every fastapi_admin import)
-from dashboard.settings import Settings
 from fastapi_admin.app import FastAPIAdmin
 from fastapi_admin.depends import get_current_admin, get_resources
+from dashboard.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-
 
 def create_admin(settings: Settings) -> FastAPIAdmin:
     """A fresh admin app per root app: the stock module-level singleton keeps resources on
@@ -43,14 +42,14 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     install_error_pages(admin)
     return admin
 
-
 async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
     """Runs in the root lifespan: mounted apps receive no lifespan events of their own,
     and providers must add their middleware before the first request."""
+    from fastapi_admin.template import templates
+
     from admin_views.assets import install_template_globals
     from admin_views.auth import AppLoginProvider
     from admin_views.compat import install_translations
-    from fastapi_admin.template import templates
 
     if getattr(admin, "_configured", False):
         return

@@ -13,6 +13,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+from fastapi_admin.i18n import _
+from fastapi_admin.providers import Provider
+from fastapi_admin.template import templates
 from dashboard.core import audit, ratelimit
 from dashboard.core.actor import Actor
 from dashboard.core.db import atomic
@@ -23,9 +26,6 @@ from dashboard.services.auth import load_actor
 from dashboard.services.users import authenticate_credentials, check_password_rules
 from dashboard.settings import get_settings
 from dashboard.web.context import client_ip
-from fastapi_admin.i18n import _
-from fastapi_admin.providers import Provider
-from fastapi_admin.template import templates
 from models import User
 
 SESSION_COOKIE = "admin_session"
@@ -34,7 +34,6 @@ _SESSION_KEY = "admin:session:{token}"
 # Every open session of a user, so that a password change can end them all.
 _USER_SESSIONS_KEY = "admin:user-sessions:{user_id}"
 LOGIN_TITLE = "University Dashboard"
-
 
 @dataclass(frozen=True, slots=True)
 class AdminIdentity:
@@ -47,7 +46,6 @@ class AdminIdentity:
     @property
     def pk(self) -> int | None:
         return self.actor.user_id
-
 
 class AppLoginProvider(Provider):
     """Replaces the stock UsernamePasswordProvider: no `/init` route (the first admin comes
@@ -198,7 +196,6 @@ class AppLoginProvider(Provider):
         response.delete_cookie(SESSION_COOKIE, path=request.app.admin_path)
         return response
 
-
 async def change_password(actor: Actor, *, old_password: str, new_password: str, repeated: str) -> None:
     """The signed-in user's own password: the old one must match, the new one follows the
     API's rules. Every API token of the user is revoked too (a change often follows a leak)."""
@@ -219,7 +216,6 @@ async def change_password(actor: Actor, *, old_password: str, new_password: str,
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_change", user, before={}, after={})
 
-
 async def end_all_sessions(redis: Any, user_id: int) -> None:
     key = _USER_SESSIONS_KEY.format(user_id=user_id)
     tokens = await redis.smembers(key)
@@ -229,12 +225,10 @@ async def end_all_sessions(redis: Any, user_id: int) -> None:
         pipe.delete(key)
         await pipe.execute()
 
-
 async def _display_name(actor: Actor) -> str:
     from dashboard.services.users import display_name
 
     return await display_name(actor.user_id)  # type: ignore[arg-type]
-
 
 def login_redirect(request: Request) -> HTTPException:
     return HTTPException(

@@ -20,13 +20,12 @@ from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
-from admin_views.widgets import FieldError, FormInput, ListFilter, ManyForeignKeys, Text
-from dashboard.core.actor import Actor
-from dashboard.core.roles import Permission
 from fastapi_admin.resources import Field
 from fastapi_admin.resources import Model as StockModelResource
 from fastapi_admin.widgets import displays
-
+from admin_views.widgets import FieldError, FormInput, ListFilter, ManyForeignKeys, Text
+from dashboard.core.actor import Actor
+from dashboard.core.roles import Permission
 
 class Access(StrEnum):
     NONE = "none"
@@ -34,13 +33,11 @@ class Access(StrEnum):
     READ = "read"
     WRITE = "write"
 
-
 class Action(StrEnum):
     LIST = "list"  # the list page and its CSV export
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
-
 
 class Column(Field):
     """A list column. `source` is the `.values()` expression it reads (a related name such
@@ -58,7 +55,6 @@ class Column(Field):
         self.needs = needs or {}
         self.annotation = annotation
 
-
 @dataclass
 class FormField:
     name: str
@@ -68,15 +64,12 @@ class FormField:
     # False: shown read-only on the update form (immutable fields such as codes).
     on_update: bool = True
 
-
 @dataclass
 class FormResult:
     data: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
-
 Writer = Callable[..., Awaitable[Any]]
-
 
 class AdminResource(StockModelResource):
     model: ClassVar[type[TortoiseModel]]

@@ -7,10 +7,9 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi_admin.template import templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import RedirectResponse, Response
-
-from fastapi_admin.template import templates
 
 log = logging.getLogger("dashboard.admin")
 

@@ -11,12 +11,12 @@ import datetime as dt
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from fastapi_admin.template import templates
 
 from admin_views import charts
 from admin_views.guard import require_admin_session, visible_resources
 from dashboard.core.roles import Permission
 from dashboard.services import analytics
-from fastapi_admin.template import templates
 
 router = APIRouter()
 

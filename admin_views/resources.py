@@ -19,9 +19,14 @@ import admin_views.compat  # noqa: F401
 from admin_views import widgets as w
 from admin_views.base import Access, Action, AdminResource, Column, FormField
 from api.departments import DepartmentCreate, DepartmentUpdate
+from api.faculty import FacultyCreate, FacultyUpdate
+from api.staff import _ACCOUNT_FIELDS as STAFF_ACCOUNT_FIELDS
+from api.staff import StaffCreate, StaffUpdate
 from api.students import StudentCreate, StudentUpdate
 from dashboard.core.roles import Permission
 from dashboard.services import departments as department_service
+from dashboard.services import faculty as faculty_service
+from dashboard.services import staff as staff_service
 from dashboard.services import students as student_service
 from models import (
     AdminStaff,
@@ -41,10 +46,10 @@ from models.enums import (
     AdminStaffRole,
     Category,
     CourseType,
-    Gender,
     DegreeType,
     EmploymentType,
     FacultyStatus,
+    Gender,
     Level,
     OfferingStatus,
     PersonStatus,
@@ -73,6 +78,36 @@ def _full_name(row: dict[str, Any]) -> str:
 
 
 _NAME_NEEDS = {"first_name": "user__first_name", "last_name": "user__last_name"}
+_ACCOUNT_SHOWN = ("first_name", "middle_name", "last_name", "email", "user_name", "phone", "gender", "date_of_birth",
+                  "user_type")
+
+
+async def _with_account(values: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """A person's form shows their account's fields beside the profile's."""
+    user = await User.get(id=obj.user_id)
+    for name in _ACCOUNT_SHOWN:
+        values[name] = getattr(user, name)
+    return values
+
+
+def _account_fields(*, user_type: bool = False) -> list[FormField]:
+    fields = [
+        FormField("first_name", "First name", w.TextInput()),
+        FormField("last_name", "Last name", w.TextInput()),
+        FormField("email", "Email", w.EmailInput()),
+        FormField("user_name", "User name", w.TextInput(), on_update=False),
+        FormField("password", "Password", w.PasswordInput(help_text="At least 8 characters")),
+        FormField("phone", "Phone", w.TextInput(null=True)),
+    ]
+    if user_type:
+        fields.insert(0, FormField("user_type", "Account type",
+                                   w.EnumSelect(UserType, only=(UserType.STAFF, UserType.ADMIN))))
+    return fields
+
+
+def _without_password_after_create(fields: list[FormField], action: Action) -> list[FormField]:
+    # A password is set at creation; afterwards it is the person's own (or a reset).
+    return fields if action is Action.CREATE else [f for f in fields if f.name != "password"]
 
 
 def offerings_taught_by(faculty_id: int) -> Subquery:
@@ -340,12 +375,7 @@ class StudentResource(AdminResource):
         Column("status", "Status", w.EnumLabel()),
     ]
     form_fields = [
-        FormField("first_name", "First name", w.TextInput()),
-        FormField("last_name", "Last name", w.TextInput()),
-        FormField("email", "Email", w.EmailInput()),
-        FormField("user_name", "User name", w.TextInput(), on_update=False),
-        FormField("password", "Password", w.PasswordInput(help_text="At least 8 characters")),
-        FormField("phone", "Phone", w.TextInput(null=True)),
+        *_account_fields(),
         FormField("gender", "Gender", w.EnumSelect(Gender, null=True)),
         FormField("date_of_birth", "Date of birth", w.DateInput(null=True)),
         FormField("student_code", "Student ID", w.TextInput()),
@@ -364,17 +394,11 @@ class StudentResource(AdminResource):
 
     @classmethod
     def fields_for(cls, action: Action) -> list[FormField]:
-        # The password is set at creation; afterwards it is the user's own (or a reset).
-        fields = super().fields_for(action)
-        return fields if action is Action.CREATE else [f for f in fields if f.name != "password"]
+        return _without_password_after_create(super().fields_for(action), action)
 
     @classmethod
     async def initial_values(cls, obj: Any) -> dict[str, Any]:
-        user = await User.get(id=obj.user_id)
-        values = await super().initial_values(obj)
-        for name in ("first_name", "last_name", "email", "user_name", "phone", "gender", "date_of_birth"):
-            values[name] = getattr(user, name)
-        return values
+        return await _with_account(await super().initial_values(obj), obj)
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
@@ -430,6 +454,48 @@ class FacultyResource(AdminResource):
         Column("status", "Status", w.EnumLabel()),
     ]
     export_name = "faculty"
+    form_fields = [
+        *_account_fields(),
+        FormField("employee_id", "Employee ID", w.TextInput(help_text="Cannot be changed later"), on_update=False),
+        FormField("department_id", "Department", w.ForeignKey(Department, scope=all_departments)),
+        FormField("designation", "Designation", w.TextInput()),
+        FormField("employment_type", "Employment", w.EnumSelect(EmploymentType)),
+        FormField("specialization", "Specialization", w.TextInput(null=True)),
+        FormField("qualification", "Qualification", w.TextInput(null=True)),
+        FormField("date_of_joining", "Joined", w.DateInput(null=True)),
+        FormField("experience_years", "Years of experience", w.IntegerInput(null=True)),
+        FormField("is_hod", "Head of department", w.Switch()),
+        FormField("status", "Status", w.EnumSelect(FacultyStatus)),
+    ]
+    create_schema = FacultyCreate
+    update_schema = FacultyUpdate
+
+    @classmethod
+    def fields_for(cls, action: Action) -> list[FormField]:
+        return _without_password_after_create(super().fields_for(action), action)
+
+    @classmethod
+    async def initial_values(cls, obj: Any) -> dict[str, Any]:
+        return await _with_account(await super().initial_values(obj), obj)
+
+    @classmethod
+    async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
+        if action is Action.CREATE:
+            # The API's create names the department by code; the form picks a row.
+            data["department_code"] = (await Department.get(id=data.pop("department_id"))).code
+        return data
+
+    @staticmethod
+    async def service_create(actor: Any, data: dict[str, Any]) -> Any:
+        return await faculty_service.create_faculty(actor, data=data)
+
+    @staticmethod
+    async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
+        return await faculty_service.update_faculty(actor, faculty_id=pk, changes=changes)
+
+    @staticmethod
+    async def service_delete(actor: Any, pk: int) -> None:
+        await faculty_service.deactivate_faculty(actor, faculty_id=pk)
 
 
 class ParentResource(AdminResource):
@@ -487,6 +553,50 @@ class AdminStaffResource(AdminResource):
         Column("status", "Status", w.EnumLabel()),
     ]
     export_name = "staff"
+    form_fields = [
+        *_account_fields(user_type=True),
+        FormField("employee_id", "Employee ID", w.TextInput(null=True, help_text="Empty: EMP-<account id>")),
+        FormField("role", "Role", w.EnumSelect(AdminStaffRole)),
+        FormField("department_id", "Department", w.ForeignKey(Department, scope=all_departments, null=True)),
+        FormField("designation", "Designation", w.TextInput()),
+        FormField("date_of_joining", "Joined", w.DateInput()),
+        FormField("status", "Status", w.EnumSelect(PersonStatus), on_create=False),
+    ]
+    create_schema = StaffCreate
+    update_schema = StaffUpdate
+
+    @classmethod
+    def fields_for(cls, action: Action) -> list[FormField]:
+        fields = _without_password_after_create(super().fields_for(action), action)
+        if action is Action.UPDATE:
+            # Email and user name change through the account flows (StaffUpdate has neither).
+            fields = [f for f in fields if f.name not in ("email", "user_name")]
+        return fields
+
+    @classmethod
+    async def initial_values(cls, obj: Any) -> dict[str, Any]:
+        return await _with_account(await super().initial_values(obj), obj)
+
+    @classmethod
+    async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
+        if action is Action.CREATE and data.get("employee_id") is None:
+            data.pop("employee_id", None)
+        return data
+
+    @staticmethod
+    async def service_create(actor: Any, data: dict[str, Any]) -> Any:
+        data = {k: v for k, v in data.items() if v is not None}
+        account = {k: v for k, v in data.items() if k in STAFF_ACCOUNT_FIELDS}
+        profile = {k: v for k, v in data.items() if k not in STAFF_ACCOUNT_FIELDS}
+        return await staff_service.create_staff(actor, account=account, profile=profile)
+
+    @staticmethod
+    async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
+        return await staff_service.update_staff(actor, staff_id=pk, changes=changes)
+
+    @staticmethod
+    async def service_delete(actor: Any, pk: int) -> None:
+        await staff_service.deactivate_staff(actor, staff_id=pk)
 
 
 class UserResource(AdminResource):

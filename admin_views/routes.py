@@ -33,20 +33,19 @@ from starlette.status import (
 )
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+from fastapi_admin.depends import get_current_admin
+from fastapi_admin.template import templates
 from admin_views.base import Action, AdminResource, FormResult
 from admin_views.guard import registered_resource, visible_resources
 from admin_views.widgets import FieldError
 from dashboard.core.db import atomic
 from dashboard.core.errors import DomainError
-from fastapi_admin.depends import get_current_admin
-from fastapi_admin.template import templates
 
 router = APIRouter(dependencies=[Depends(get_current_admin)])
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MAX_BULK = 100
-
 
 def _resource(request: Request) -> type[AdminResource]:
     # The guard already answered 404 for an unregistered name.
@@ -55,14 +54,12 @@ def _resource(request: Request) -> type[AdminResource]:
         raise HTTPException(status_code=HTTP_404_NOT_FOUND)
     return resource
 
-
 def _int_param(raw: str | None, default: int, low: int, high: int) -> int:
     try:
         value = int(raw) if raw not in (None, "") else default
     except ValueError:
         return default
     return min(max(value, low), high)
-
 
 def _pk(request: Request) -> int:
     try:
@@ -72,7 +69,6 @@ def _pk(request: Request) -> int:
     if not 1 <= pk < 2**31:
         raise HTTPException(status_code=HTTP_404_NOT_FOUND)
     return pk
-
 
 def _context(request: Request, resource: type[AdminResource], **extra: Any) -> dict[str, Any]:
     actor = request.state.admin.actor
@@ -90,14 +86,12 @@ def _context(request: Request, resource: type[AdminResource], **extra: Any) -> d
         **extra,
     }
 
-
 async def _list_query(request: Request, resource: type[AdminResource]) -> tuple[dict, Any, str | None]:
     try:
         params, qs = await resource.resolve_query_params(request, dict(request.query_params), resource.model.all())
     except FieldError as exc:
         return {}, None, str(exc)
     return params, qs, None
-
 
 def _ordering(request: Request, resource: type[AdminResource]) -> tuple[str, str, list[str]]:
     sortable = resource.sort_fields()
@@ -112,7 +106,6 @@ def _ordering(request: Request, resource: type[AdminResource]) -> tuple[str, str
     # The id breaks ties, so that pages never repeat or skip rows.
     tie = "-id" if order == "desc" else "id"
     return sort, order, [prefix + field] + ([tie] if field != "id" else [])
-
 
 @router.get("/{resource}/list", name="list_view")
 async def list_view(request: Request) -> Response:
@@ -159,7 +152,6 @@ async def list_view(request: Request) -> Response:
     return templates.TemplateResponse(request, "list.html", context,
                                       status_code=HTTP_400_BAD_REQUEST if error else 200)
 
-
 @router.get("/{resource}/export", name="export")
 async def export(request: Request) -> Response:
     from admin_views.export import export_csv
@@ -170,7 +162,6 @@ async def export(request: Request) -> Response:
         return Response(error or "Bad filter", status_code=HTTP_400_BAD_REQUEST, media_type="text/plain")
     _, _, ordering = _ordering(request, resource)
     return await export_csv(request, resource, qs.order_by(*ordering))
-
 
 async def _render_form(request: Request, resource: type[AdminResource], action: Action, *,
                        values: dict[str, Any], result: FormResult | None = None, error: str | None = None,
@@ -187,7 +178,6 @@ async def _render_form(request: Request, resource: type[AdminResource], action: 
                        form_action=f"{request.app.admin_path}/{resource.name()}/{target}")
     return templates.TemplateResponse(request, "form.html", context, status_code=status_code)
 
-
 def _validation_errors(exc: ValidationError, result: FormResult, resource: type[AdminResource]) -> None:
     shown = {f.name for f in resource.form_fields}
     for item in exc.errors():
@@ -195,7 +185,6 @@ def _validation_errors(exc: ValidationError, result: FormResult, resource: type[
         message = item["msg"].removeprefix("Value error, ")
         # A field the form does not show (renamed by `prepare`) is reported above the form.
         result.errors.setdefault(name if name in shown else "__all__", f"{name}: {message}" if name not in shown else message)
-
 
 async def _validated(request: Request, resource: type[AdminResource], action: Action) -> tuple[FormResult, Any]:
     form = await request.form()
@@ -216,12 +205,10 @@ async def _validated(request: Request, resource: type[AdminResource], action: Ac
         return result, None
     return result, validated
 
-
 @router.get("/{resource}/create", name="create_view")
 async def create_view(request: Request) -> Response:
     resource = _resource(request)
     return await _render_form(request, resource, Action.CREATE, values={})
-
 
 @router.post("/{resource}/create", name="create")
 async def create(request: Request) -> Response:
@@ -238,13 +225,11 @@ async def create(request: Request) -> Response:
                                   error=exc.message, status_code=exc.status_code)
     return RedirectResponse(f"{request.app.admin_path}/{resource.name()}/list", status_code=HTTP_303_SEE_OTHER)
 
-
 async def _visible_row(request: Request, resource: type[AdminResource], pk: int) -> Any:
     obj = await (await resource.base_queryset(request)).get_or_none(pk=pk)
     if obj is None:
         raise HTTPException(status_code=HTTP_404_NOT_FOUND)
     return obj
-
 
 @router.get("/{resource}/update/{pk}", name="update_view")
 async def update_view(request: Request) -> Response:
@@ -252,7 +237,6 @@ async def update_view(request: Request) -> Response:
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
     return await _render_form(request, resource, Action.UPDATE, values=await resource.initial_values(obj), pk=pk)
-
 
 @router.post("/{resource}/update/{pk}", name="update")
 async def update(request: Request) -> Response:
@@ -274,7 +258,6 @@ async def update(request: Request) -> Response:
                                   error=exc.message, status_code=exc.status_code)
     return RedirectResponse(f"{request.app.admin_path}/{resource.name()}/list", status_code=HTTP_303_SEE_OTHER)
 
-
 @router.delete("/{resource}/delete/{pk}", name="delete")
 async def delete(request: Request) -> Response:
     resource = _resource(request)
@@ -285,7 +268,6 @@ async def delete(request: Request) -> Response:
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     return JSONResponse({"deleted": [pk]})
-
 
 @router.delete("/{resource}/delete", name="bulk_delete")
 async def bulk_delete(request: Request) -> Response:

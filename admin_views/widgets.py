@@ -23,42 +23,35 @@ from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
-from admin_views.labels import enum_choices, enum_label
 from fastapi_admin.widgets import displays, filters, inputs
+from admin_views.labels import enum_choices, enum_label
 
 # A queryset of the rows the signed-in actor may pick.
 Scope = Callable[[Request], Awaitable[QuerySet]]
 
-
 class FieldError(ValueError):
     """A form or filter value that cannot be used; the message is shown beside the field."""
-
 
 def _render(widget: Any, **context: Any) -> Markup:
     # A local context, never `widget.context.update(...)`: widget instances are shared by
     # every request, and the stock pattern leaks one request's options into another.
     return Markup(widget.templates.get_template(widget.template).render(**{**widget.context, **context}))
 
-
 # --- displays (list cells) ------------------------------------------------------------------
-
 
 class Text(displays.Display):
     async def render(self, request: Request, value: Any) -> Markup:
         return escape("" if value is None else value)
 
-
 class EnumLabel(displays.Display):
     async def render(self, request: Request, value: Any) -> Markup:
         return escape(enum_label(value))
-
 
 class YesNo(displays.Display):
     template = "widgets/displays/boolean.html"
 
     async def render(self, request: Request, value: Any) -> Markup:
         return _render(self, value=value)
-
 
 class DateTime(displays.Display):
     def __init__(self, date_only: bool = False) -> None:
@@ -68,11 +61,9 @@ class DateTime(displays.Display):
     async def render(self, request: Request, value: Any) -> Markup:
         return escape(format_datetime(value, date_only=self.date_only))
 
-
 class Money(displays.Display):
     async def render(self, request: Request, value: Any) -> Markup:
         return escape("" if value is None else f"{Decimal(value):.2f}")
-
 
 def format_datetime(value: Any, *, date_only: bool = False) -> str:
     if value is None or value == "":
@@ -85,9 +76,7 @@ def format_datetime(value: Any, *, date_only: bool = False) -> str:
         return value.isoformat()
     return str(value)
 
-
 # --- inputs (create/update forms) -----------------------------------------------------------
-
 
 class FormInput(inputs.Input):
     """A form control that parses its own value: "" is None (NULL for an optional field)."""
@@ -113,14 +102,11 @@ class FormInput(inputs.Input):
         return _render(self, name=name, label=label, value=self.display_value(value), error=error,
                        disabled=disabled or self.context.get("disabled", False))
 
-
 class TextInput(FormInput):
     pass
 
-
 class EmailInput(FormInput):
     input_type = "email"
-
 
 class PasswordInput(FormInput):
     input_type = "password"
@@ -132,10 +118,8 @@ class PasswordInput(FormInput):
     def display_value(self, value: Any) -> Any:
         return ""
 
-
 class TextArea(FormInput):
     template = "widgets/inputs/textarea.html"
-
 
 class DateInput(FormInput):
     input_type = "date"
@@ -152,7 +136,6 @@ class DateInput(FormInput):
     def display_value(self, value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else super().display_value(value)
 
-
 class IntegerInput(FormInput):
     input_type = "number"
 
@@ -168,7 +151,6 @@ class IntegerInput(FormInput):
             raise FieldError("Enter a smaller number")
         return number
 
-
 class DecimalInput(FormInput):
     input_type = "text"
 
@@ -181,7 +163,6 @@ class DecimalInput(FormInput):
         except InvalidOperation as exc:
             raise FieldError("Enter a number") from exc
 
-
 class Switch(FormInput):
     template = "widgets/inputs/switch.html"
 
@@ -189,36 +170,40 @@ class Switch(FormInput):
         # An unticked checkbox is absent from the form.
         return value in ("on", "true", "1")
 
-
 class EnumSelect(FormInput):
     template = "widgets/inputs/select.html"
 
-    def __init__(self, enum: type[Enum], *, null: bool = False, help_text: str | None = None) -> None:
+    def __init__(self, enum: type[Enum], *, null: bool = False, help_text: str | None = None,
+                 only: tuple[Enum, ...] | None = None) -> None:
         super().__init__(null=null, help_text=help_text)
         self.enum = enum
+        # A subset of the members, when the schema accepts only some (staff accounts).
+        self.only = only
 
     async def parse_value(self, request: Request, value: Any) -> Enum | None:
         text = await super().parse_value(request, value)
         if text is None:
             return None
         try:
-            return self.enum(text)
+            member = self.enum(text)
         except ValueError as exc:
             raise FieldError("Select a valid choice") from exc
+        if self.only is not None and member not in self.only:
+            raise FieldError("Select a valid choice")
+        return member
 
     async def render_field(self, request: Request, *, name: str, label: str, value: Any,
                            error: str | None, disabled: bool) -> Markup:
-        options = enum_choices(self.enum)
+        options = [(label_, v) for label_, v in enum_choices(self.enum)
+                   if self.only is None or self.enum(v) in self.only]
         if self.context.get("null"):
             options = [("", ""), *options]
         current = value.value if isinstance(value, Enum) else ("" if value is None else str(value))
         return _render(self, name=name, label=label, value=current, options=options, error=error,
                        disabled=disabled)
 
-
 def _option_label(row: TortoiseModel) -> str:
     return str(row)
-
 
 class ForeignKey(inputs.ForeignKey):
     """A foreign-key dropdown whose options, and the values it accepts, are the rows of
@@ -271,7 +256,6 @@ class ForeignKey(inputs.ForeignKey):
         return _render(self, name=name, label=label, value=current, options=options, error=error,
                        disabled=disabled)
 
-
 class ManyForeignKeys(ForeignKey):
     """A multiple select of ids, each checked like a ForeignKey."""
 
@@ -303,9 +287,7 @@ class ManyForeignKeys(ForeignKey):
         return _render(self, name=name, label=label, options=options, selected=selected, error=error,
                        disabled=disabled)
 
-
 # --- filters (list toolbar) -----------------------------------------------------------------
-
 
 class ListFilter(filters.Filter):
     """A list filter; `apply` narrows the queryset, `parse` raises FieldError on bad input."""
@@ -320,7 +302,6 @@ class ListFilter(filters.Filter):
 
     async def render_filter(self, request: Request, value: str | None) -> Markup:
         return _render(self, value="" if value is None else value)
-
 
 class SearchFilter(ListFilter):
     """`search`: a case-insensitive substring of any of `fields` (as the API's `search`)."""
@@ -344,7 +325,6 @@ class SearchFilter(ListFilter):
             condition |= Q(**{f"{field}__icontains": value})
         return qs.filter(condition)
 
-
 class SelectFilter(ListFilter):
     template = "widgets/filters/select.html"
 
@@ -354,7 +334,6 @@ class SelectFilter(ListFilter):
     async def render_filter(self, request: Request, value: str | None) -> Markup:
         options = [("All", ""), *[(label, str(v)) for label, v in await self.options(request)]]
         return _render(self, value="" if value is None else str(value), options=options)
-
 
 class EnumFilter(SelectFilter):
     def __init__(self, enum: type[Enum], *, name: str, label: str, field: str | None = None) -> None:
@@ -374,7 +353,6 @@ class EnumFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
-
 class BooleanFilter(SelectFilter):
     def __init__(self, *, name: str, label: str, field: str | None = None) -> None:
         super().__init__(name=name, label=label)
@@ -393,7 +371,6 @@ class BooleanFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
-
 class IntegerFilter(ListFilter):
     def __init__(self, *, name: str, label: str, field: str | None = None) -> None:
         super().__init__(name=name, label=label, placeholder="any")
@@ -410,7 +387,6 @@ class IntegerFilter(ListFilter):
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
-
 
 class ForeignKeyFilter(SelectFilter):
     """Options are the rows of `scope(request)`; a value outside it is refused."""
@@ -443,7 +419,6 @@ class ForeignKeyFilter(SelectFilter):
             return self.custom_apply(qs, value)
         return qs.filter(**{self.field: value})
 
-
 class ChoiceFilter(SelectFilter):
     """A fixed set of (label, value) choices."""
 
@@ -463,14 +438,12 @@ class ChoiceFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
-
 class RosterLink(displays.Display):
     """The students registered in an offering: the students list filtered by it."""
 
     async def render(self, request: Request, value: Any) -> Markup:
         url = f"{request.app.admin_path}/student/list?offering={int(value)}"
         return Markup('<a href="{}">Students</a>').format(url)
-
 
 class Changes(displays.Display):
     """An audit row's before → after, one changed field per line."""
@@ -493,7 +466,6 @@ class Changes(displays.Display):
                 lines.append(Markup("<div>…</div>"))
                 break
         return Markup("").join(lines)
-
 
 def _short(value: Any) -> str:
     text = "∅" if value is None else str(value)

@@ -33,8 +33,9 @@ VISIBLE = {
     "faculty": {"courseoffering", "student"},
 }
 # Resources the panel writes (through their services), and who may write them.
-WRITABLE = {"department", "student"}
-WRITERS = {"admin": WRITABLE, "staff": WRITABLE, "faculty": set()}
+WRITABLE = {"department", "student", "faculty", "adminstaff"}
+# Staff records are the admin's to write (STAFF_MANAGE, as in /api/v1/staff).
+WRITERS = {"admin": WRITABLE, "staff": WRITABLE - {"adminstaff"}, "faculty": set()}
 MODELS = {"department": Department, "program": Program, "course": Course, "courseoffering": CourseOffering,
           "student": Student, "faculty": Faculty, "parent": Parent, "adminstaff": AdminStaff, "user": User,
           "auditlog": AuditLog}
