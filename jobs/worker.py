@@ -8,7 +8,7 @@ import contextlib
 import signal
 from typing import Any
 
-from arq import Worker
+from arq import Worker, func
 
 from dashboard.core import cache
 from dashboard.core.cache import redis_settings
@@ -16,7 +16,9 @@ from dashboard.core.db import close_orm, init_orm
 from dashboard.settings import get_settings
 from jobs.emails import send_email
 
-FUNCTIONS: list[Any] = [send_email]
+# keep_result=0: an email job's arguments hold one-time codes; arq would otherwise keep
+# them in Redis with the job result for an hour.
+FUNCTIONS: list[Any] = [func(send_email, keep_result=0)]
 CRON_JOBS: list[Any] = []
 MAX_TRIES = 5
 JOB_TIMEOUT_SECONDS = 300

@@ -54,6 +54,10 @@ async def create_user(actor: Actor, *, user_type: UserType, email: str, user_nam
     conflict, so the answer does not reveal which exists. Admin and staff accounts get
     their admin_staff row in the same transaction (`staff_profile` overrides its defaults)."""
     authorize(actor, Permission.USERS_CREATE)
+    if user_type in _STAFF_ROLES:
+        # Admin and staff accounts carry staff powers; only whoever manages staff records
+        # (admins) may open one, or staff could mint administrators.
+        authorize(actor, Permission.STAFF_MANAGE)
     return await _create_user(actor, user_type=user_type, email=email, user_name=user_name,
                               password=password, first_name=first_name, last_name=last_name,
                               staff_profile=staff_profile, **profile)

@@ -90,9 +90,12 @@ async def test_a_token_without_users_create_gets_only_self_registration(student_
     assert (await User.get(id=allowed.json()["id"])).created_by_id == student_client.user.id
 
 
-@pytest.mark.parametrize("creator", ["admin", "staff"])
-@pytest.mark.parametrize("user_type", ["admin", "staff", "faculty", "student", "parent"])
-async def test_admin_and_staff_tokens_create_any_type(login_as, creator, user_type):
+@pytest.mark.parametrize(
+    ("creator", "user_type"),
+    [("admin", t) for t in ("admin", "staff", "faculty", "student", "parent")]
+    + [("staff", t) for t in ("faculty", "student", "parent")],
+)
+async def test_admin_creates_any_type_and_staff_the_non_staff_ones(login_as, creator, user_type):
     authed = await login_as(creator)
     body = _registration(user_type=user_type)
     response = await authed.post(f"{AUTH}/register", json=body)
@@ -101,6 +104,13 @@ async def test_admin_and_staff_tokens_create_any_type(login_as, creator, user_ty
     assert user.user_type == user_type and user.created_by_id == authed.user.id
     staff_row = await AdminStaff.get_or_none(user_id=user.id)
     assert (staff_row is not None) == (user_type in ("admin", "staff"))
+
+
+@pytest.mark.parametrize("user_type", ["admin", "staff"])
+async def test_staff_may_not_create_admin_or_staff_accounts(staff_client, user_type):
+    body = _registration(user_type=user_type)
+    _assert_envelope(await staff_client.post(f"{AUTH}/register", json=body), 403, "FORBIDDEN")
+    assert not await User.filter(email=body["email"]).exists()
 
 
 async def test_self_registration_can_be_switched_off(client, admin_client):
