@@ -18,18 +18,25 @@ from tortoise.queryset import QuerySet
 import admin_views.compat  # noqa: F401
 from admin_views import widgets as w
 from admin_views.base import Access, Action, AdminResource, Column, FormField
+from api.course_offerings import OfferingCreate, OfferingUpdate
+from api.courses import CourseCreate, CourseUpdate
 from api.departments import DepartmentCreate, DepartmentUpdate
 from api.faculty import FacultyCreate, FacultyUpdate
 from api.staff import _ACCOUNT_FIELDS as STAFF_ACCOUNT_FIELDS
 from api.staff import StaffCreate, StaffUpdate
+from api.programs import ProgramCreate, ProgramUpdate
 from api.students import StudentCreate, StudentUpdate
 from dashboard.core.roles import Permission
+from dashboard.services import course_offerings as offering_service
+from dashboard.services import courses as course_service
 from dashboard.services import departments as department_service
+from dashboard.services import programs as program_service
 from dashboard.services import faculty as faculty_service
 from dashboard.services import staff as staff_service
 from dashboard.services import students as student_service
 from models import (
     AdminStaff,
+    CoursePrerequisite,
     AuditLog,
     Course,
     CourseOffering,
@@ -214,6 +221,40 @@ class ProgramResource(AdminResource):
         Column("is_active", "Active", w.YesNo()),
     ]
     export_name = "programs"
+    form_fields = [
+        FormField("name", "Name", w.TextInput()),
+        FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
+        FormField("degree_type", "Degree", w.EnumSelect(DegreeType)),
+        FormField("department_id", "Department", w.ForeignKey(Department, scope=all_departments)),
+        FormField("duration_years", "Years", w.IntegerInput()),
+        FormField("total_semesters", "Semesters", w.IntegerInput()),
+        FormField("total_credits", "Credits", w.IntegerInput()),
+        FormField("description", "Description", w.TextArea(null=True)),
+        FormField("eligibility_criteria", "Eligibility", w.TextArea(null=True)),
+        FormField("is_active", "Active", w.Switch()),
+    ]
+    create_schema = ProgramCreate
+    update_schema = ProgramUpdate
+
+    @staticmethod
+    async def service_create(actor: Any, data: dict[str, Any]) -> Any:
+        return await program_service.create_program(actor, data=data)
+
+    @staticmethod
+    async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
+        return await program_service.update_program(actor, program_id=pk, changes=changes)
+
+    @staticmethod
+    async def service_delete(actor: Any, pk: int) -> None:
+        await program_service.delete_program(actor, program_id=pk)
+
+
+async def _other_courses(request: Request) -> QuerySet:
+    """Prerequisite choices: every course but the one being edited (cycles are the
+    service's to refuse)."""
+    pk = request.path_params.get("pk")
+    qs = Course.all()
+    return qs.exclude(id=int(pk)) if pk is not None and str(pk).isdigit() else qs
 
 
 class CourseResource(AdminResource):
@@ -246,9 +287,51 @@ class CourseResource(AdminResource):
         Column("is_active", "Active", w.YesNo()),
     ]
     export_name = "courses"
+    form_fields = [
+        FormField("name", "Name", w.TextInput()),
+        FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
+        FormField("credits", "Credits", w.IntegerInput()),
+        FormField("department_id", "Department", w.ForeignKey(Department, scope=all_departments)),
+        FormField("course_type", "Type", w.EnumSelect(CourseType)),
+        FormField("level", "Level", w.EnumSelect(Level)),
+        FormField("max_students", "Max students", w.IntegerInput(null=True)),
+        FormField("prerequisites", "Prerequisites", w.ManyForeignKeys(Course, scope=_other_courses)),
+        FormField("description", "Description", w.TextArea(null=True)),
+        FormField("syllabus", "Syllabus", w.TextArea(null=True)),
+        FormField("is_active", "Active", w.Switch()),
+    ]
+    create_schema = CourseCreate
+    update_schema = CourseUpdate
+
+    @classmethod
+    async def initial_values(cls, obj: Any) -> dict[str, Any]:
+        values = await super().initial_values(obj)
+        values["prerequisites"] = await CoursePrerequisite.filter(course_id=obj.id).values_list(
+            "prerequisite_id", flat=True)
+        return values
+
+    @staticmethod
+    async def service_create(actor: Any, data: dict[str, Any]) -> Any:
+        return await course_service.create_course(actor, data=data)
+
+    @staticmethod
+    async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
+        return await course_service.update_course(actor, course_id=pk, changes=changes)
+
+    @staticmethod
+    async def service_delete(actor: Any, pk: int) -> None:
+        await course_service.delete_course(actor, course_id=pk)
 
 
 # --- teaching -------------------------------------------------------------------------------
+
+
+async def all_courses(request: Request) -> QuerySet:
+    return Course.all()
+
+
+async def _active_faculty(request: Request) -> QuerySet:
+    return Faculty.filter(status=FacultyStatus.ACTIVE).select_related("user")
 
 
 async def _offerings_visible(request: Request) -> QuerySet:
@@ -316,6 +399,39 @@ class CourseOfferingResource(AdminResource):
         Column("roster", "Roster", w.RosterLink(), value=lambda r: r["id"]),
     ]
     export_name = "course_offerings"
+    form_fields = [
+        FormField("program_id", "Program", w.ForeignKey(Program, scope=all_programs), on_update=False),
+        FormField("course_id", "Course", w.ForeignKey(Course, scope=all_courses), on_update=False),
+        FormField("academic_year", "Academic year", w.TextInput(help_text="e.g. 2025-26"), on_update=False),
+        FormField("semester", "Semester", w.IntegerInput()),
+        FormField("section", "Section", w.TextInput(null=True)),
+        FormField("room_number", "Room", w.TextInput(null=True)),
+        FormField("max_capacity", "Capacity", w.IntegerInput(null=True)),
+        FormField("faculty_ids", "Faculty", w.ManyForeignKeys(Faculty, scope=_active_faculty, label=_person)),
+        FormField("status", "Status", w.EnumSelect(OfferingStatus)),
+        FormField("start_date", "Starts", w.DateInput()),
+        FormField("end_date", "Ends", w.DateInput()),
+    ]
+    create_schema = OfferingCreate
+    update_schema = OfferingUpdate
+
+    @classmethod
+    async def initial_values(cls, obj: Any) -> dict[str, Any]:
+        values = await super().initial_values(obj)
+        values["faculty_ids"] = await OfferingFaculty.filter(offering_id=obj.id).values_list("faculty_id", flat=True)
+        return values
+
+    @staticmethod
+    async def service_create(actor: Any, data: dict[str, Any]) -> Any:
+        return await offering_service.create_offering(actor, data=data)
+
+    @staticmethod
+    async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
+        return await offering_service.update_offering(actor, offering_id=pk, changes=changes)
+
+    @staticmethod
+    async def service_delete(actor: Any, pk: int) -> None:
+        await offering_service.delete_offering(actor, offering_id=pk)
 
     @classmethod
     async def resolve_query_params(cls, request: Request, values: dict, qs: QuerySet) -> tuple[dict, QuerySet]:

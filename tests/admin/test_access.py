@@ -33,7 +33,7 @@ VISIBLE = {
     "faculty": {"courseoffering", "student"},
 }
 # Resources the panel writes (through their services), and who may write them.
-WRITABLE = {"department", "student", "faculty", "adminstaff"}
+WRITABLE = {"department", "program", "course", "courseoffering", "student", "faculty", "adminstaff"}
 # Staff records are the admin's to write (STAFF_MANAGE, as in /api/v1/staff).
 WRITERS = {"admin": WRITABLE, "staff": WRITABLE - {"adminstaff"}, "faculty": set()}
 MODELS = {"department": Department, "program": Program, "course": Course, "courseoffering": CourseOffering,

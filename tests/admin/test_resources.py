@@ -355,3 +355,73 @@ async def test_home_for_admin_shows_the_kpis_and_for_faculty_their_sections(admi
     teacher = await admin_login(UserType.FACULTY)
     mine = (await teacher.get("/admin/")).text
     assert "data-kpi=" not in mine and 'href="/admin/courseoffering/list"' in mine
+
+
+async def test_catalogue_writes_go_through_their_services(admin_login):
+    from models import Course, CourseOffering, CoursePrerequisite, OfferingFaculty, Program
+
+    admin = await admin_login("staff")
+    department = await factories.create_department()
+    teachers = [await factories.create_faculty(department=department) for _ in range(2)]
+    program = await admin.post("/admin/program/create", data={
+        "name": "BTech", "code": "BT", "degree_type": "bachelors", "department_id": str(department.id),
+        "duration_years": "4", "total_semesters": "8", "total_credits": "160", "is_active": "on"})
+    assert program.status_code == 303
+    program_row = await Program.get(code="BT")
+    course = {"credits": "4", "department_id": str(department.id), "course_type": "core", "level": "beginner",
+              "is_active": "on"}
+    assert (await admin.post("/admin/course/create", data={**course, "name": "Intro", "code": "C1"})).status_code == 303
+    intro = await Course.get(code="C1")
+    advanced = await admin.post("/admin/course/create",
+                                data={**course, "name": "Advanced", "code": "C2", "prerequisites": [str(intro.id)]})
+    assert advanced.status_code == 303
+    advanced_row = await Course.get(code="C2")
+    assert await CoursePrerequisite.filter(course_id=advanced_row.id, prerequisite_id=intro.id).exists()
+    # The service's rule (no cycles) comes back on the form, and nothing changes.
+    cycle = await admin.post(f"/admin/course/update/{intro.id}",
+                             data={**course, "name": "Intro", "prerequisites": [str(advanced_row.id)]})
+    assert cycle.status_code == 400 and "cycle" in _form_error(cycle.text)
+    assert not await CoursePrerequisite.filter(course_id=intro.id).exists()
+    offering = {"program_id": str(program_row.id), "course_id": str(intro.id), "academic_year": "2025-26",
+                "semester": "1", "max_capacity": "30", "faculty_ids": [str(t.id) for t in teachers],
+                "status": "open", "start_date": "2025-08-01", "end_date": "2025-12-01"}
+    assert (await admin.post("/admin/courseoffering/create", data=offering)).status_code == 303
+    row = await CourseOffering.get(course_id=intro.id)
+    assert await OfferingFaculty.filter(offering_id=row.id).count() == 2
+    edit = {k: v for k, v in offering.items() if k not in ("program_id", "course_id", "academic_year")}
+    updated = await admin.post(f"/admin/courseoffering/update/{row.id}",
+                               data={**edit, "faculty_ids": [str(teachers[0].id)], "max_capacity": ""})
+    assert updated.status_code == 303
+    row = await CourseOffering.get(id=row.id)
+    assert row.max_capacity is None
+    assert await OfferingFaculty.filter(offering_id=row.id).values_list("faculty_id", flat=True) == [teachers[0].id]
+    bad = await admin.post(f"/admin/courseoffering/update/{row.id}", data={**edit, "faculty_ids": ["999999"]})
+    assert bad.status_code == 422 and _field_errors(bad.text) == {"faculty_ids": "Select valid choices"}
+    assert await AuditLog.filter(entity_type="course_offerings", entity_id=row.id).exists()
+
+
+async def test_faculty_and_staff_records_through_their_services(admin_login):
+    from models import AdminStaff
+
+    admin = await admin_login("admin")
+    department = await factories.create_department()
+    account = {"first_name": "Alan", "last_name": "Turing", "email": "alan@example.edu", "user_name": "alan",
+               "password": "Sup3r-secret"}
+    created = await admin.post("/admin/faculty/create", data={
+        **account, "employee_id": "F-1", "department_id": str(department.id), "designation": "Professor",
+        "employment_type": "permanent", "status": "active", "is_hod": "on"})
+    assert created.status_code == 303
+    member = await Faculty.get(employee_id="F-1")
+    assert member.is_hod and (await Department.get(id=department.id)).hod_id == member.id
+    assert (await admin.delete(f"/admin/faculty/delete/{member.id}")).status_code == 200
+    assert (await Faculty.get(id=member.id)).status == "inactive"
+    staff = await admin.post("/admin/adminstaff/create", data={
+        **account, "email": "grace@example.edu", "user_name": "grace", "user_type": "staff", "role": "registrar",
+        "designation": "Registrar", "date_of_joining": "2024-01-01"})
+    assert staff.status_code == 303
+    record = await AdminStaff.get(role="registrar", designation="Registrar")
+    refused = await admin.post("/admin/adminstaff/create", data={
+        **account, "email": "x@example.edu", "user_name": "xavier", "user_type": "student", "role": "staff",
+        "designation": "Nope", "date_of_joining": "2024-01-01"})
+    assert refused.status_code == 422 and _field_errors(refused.text) == {"user_type": "Select a valid choice"}
+    assert record.employee_id.startswith("EMP-")
