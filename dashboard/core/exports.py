@@ -10,6 +10,7 @@ apostrophe. Numbers stay numbers, so a negative balance is not turned into text.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -43,8 +44,8 @@ def safe_text(value: str) -> str:
 
 
 def cell_value(value: Any) -> Any:
-    """A value as it should appear in a cell: None → "", enums → their value, text
-    neutralised; numbers, dates and booleans unchanged."""
+    """A value as it should appear in a cell: None → "" (an empty cell in XLSX), enums
+    → their value, text neutralised; numbers, dates and booleans unchanged."""
     if value is None:
         return ""
     if isinstance(value, Enum):
@@ -64,6 +65,8 @@ def _csv_text(value: Any) -> Any:
 
 
 def _xlsx_value(value: Any) -> Any:
+    if value is None:
+        return None  # an empty cell; openpyxl writes nothing for it
     value = cell_value(value)
     if isinstance(value, Decimal):
         return float(value)
@@ -124,11 +127,36 @@ async def xlsx_stream(header: Sequence[str], rows: AsyncIterable[Sequence[Row]],
         for row in chunk:
             sheet.append([_xlsx_value(v) for v in row])
 
-    async for chunk in rows:
-        await asyncio.to_thread(append, chunk)
+    # While a thread appends one page, the event loop fetches the next.
+    pending: asyncio.Future[None] | None = None
+    saved = False
+    try:
+        async for chunk in rows:
+            if pending is not None:
+                await pending
+            pending = asyncio.ensure_future(asyncio.to_thread(append, chunk))
+        if pending is not None:
+            await pending
+            pending = None
 
-    with tempfile.SpooledTemporaryFile(max_size=_XLSX_SPOOL_BYTES) as output:
-        await asyncio.to_thread(workbook.save, output)
-        output.seek(0)
-        while data := await asyncio.to_thread(output.read, _STREAM_CHUNK):
-            yield data
+        with tempfile.SpooledTemporaryFile(max_size=_XLSX_SPOOL_BYTES) as output:
+            await asyncio.to_thread(workbook.save, output)
+            saved = True
+            output.seek(0)
+            while data := await asyncio.to_thread(output.read, _STREAM_CHUNK):
+                yield data
+    finally:
+        if not saved:
+            # The client went away or a query failed: finish the sheet's temporary file
+            # and remove it now rather than at interpreter exit.
+            if pending is not None:
+                with contextlib.suppress(Exception):
+                    await pending
+            await asyncio.to_thread(_discard, sheet)
+
+
+def _discard(sheet: Any) -> None:
+    with contextlib.suppress(Exception):
+        sheet.close()
+    with contextlib.suppress(Exception):
+        sheet._writer.cleanup()  # openpyxl's own temp-file removal (write-only worksheets)
