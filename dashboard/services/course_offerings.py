@@ -242,14 +242,16 @@ async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
     student or parent sees only their own rows in it."""
     authorize(actor, Permission.OFFERINGS_READ)
     authorize(actor, Permission.STUDENTS_READ)
-    if not await CourseOffering.exists(id=offering_id):
-        raise NotFound("Course offering not found")
     query = CourseRegistration.filter(course_offering_id=offering_id)
     if status is not None:
         query = query.filter(status=status)
     if not actor.sees_all_records:
         query = query.filter(enrollment__student_id__in=actor.own_student_ids)
-    return await paginate_values(query.order_by("enrollment__student_id", "id"), page, **ROSTER_FIELDS)
+    result = await paginate_values(query.order_by("enrollment__student_id", "id"), page, **ROSTER_FIELDS)
+    # Only an empty roster needs telling apart from a missing offering.
+    if result.total == 0 and not await CourseOffering.exists(id=offering_id):
+        raise NotFound("Course offering not found")
+    return result
 
 
 _INSERT_REGISTRATIONS = """

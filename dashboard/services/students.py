@@ -123,15 +123,18 @@ async def list_students(
 
 
 async def get_student(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """One joined query; another student's id is "not found" before any is made."""
     authorize(actor, Permission.STUDENTS_READ)
-    await _visible(actor, student_id)
+    if not actor.may_see_student(student_id):
+        raise NotFound("Student not found")
     return await _record(student_id)
 
 
 async def get_student_profile(actor: Actor, *, student_id: int) -> dict[str, Any]:
     """The student with their whole account (contact details) and program/department names."""
     authorize(actor, Permission.STUDENTS_READ)
-    await _visible(actor, student_id)
+    if not actor.may_see_student(student_id):
+        raise NotFound("Student not found")
     record = await _record(student_id, PROFILE_EXTRA_FIELDS)
     record["has_photo"] = record.pop("profile_picture") is not None
     return record
