@@ -16,14 +16,12 @@ import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.i18n import _
 from fastapi_admin.providers import Provider
 from fastapi_admin.template import templates
-from dashboard.core import audit, ratelimit
+from dashboard.core import ratelimit
 from dashboard.core.actor import Actor
-from dashboard.core.db import atomic
-from dashboard.core.errors import DomainError, InvalidState, NotAuthenticated, RateLimited
+from dashboard.core.errors import DomainError, NotAuthenticated, RateLimited
 from dashboard.core.roles import Permission
-from dashboard.core.security import hash_password, revoke_all_sessions, verify_password
 from dashboard.services.auth import load_actor
-from dashboard.services.users import authenticate_credentials, check_password_rules
+from dashboard.services.users import authenticate_credentials, change_password
 from dashboard.settings import get_settings
 from dashboard.web.context import client_ip
 from models import User
@@ -195,26 +193,6 @@ class AppLoginProvider(Provider):
         response = RedirectResponse(url=request.app.admin_path + self.login_path, status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path=request.app.admin_path)
         return response
-
-async def change_password(actor: Actor, *, old_password: str, new_password: str, repeated: str) -> None:
-    """The signed-in user's own password: the old one must match, the new one follows the
-    API's rules. Every API token of the user is revoked too (a change often follows a leak)."""
-    user = await User.get_or_none(id=actor.user_id)
-    if user is None or not await verify_password(old_password, user.hashed_password):
-        raise InvalidState("The current password is incorrect")
-    if new_password != repeated:
-        raise InvalidState("The new passwords do not match")
-    check_password_rules(new_password)
-    hashed = await hash_password(new_password)
-    # Before the write: if Redis fails the password is unchanged, rather than changed with
-    # the old tokens still valid.
-    await revoke_all_sessions(user.id)
-    async with atomic():
-        user.hashed_password = hashed
-        user.updated_at = dt.datetime.now(dt.UTC)
-        user.updated_by_id = user.id  # type: ignore[attr-defined]
-        await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
-        await audit.record(actor, "password_change", user, before={}, after={})
 
 async def end_all_sessions(redis: Any, user_id: int) -> None:
     key = _USER_SESSIONS_KEY.format(user_id=user_id)

@@ -12,7 +12,7 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
-from dashboard.core.security import hash_password, password_fits_bcrypt, verify_password
+from dashboard.core.security import hash_password, password_fits_bcrypt, revoke_all_sessions, verify_password
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
@@ -105,3 +105,23 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
             await audit.record(actor, "create", staff)
     return user
 
+
+async def change_password(actor: Actor, *, old_password: str, new_password: str, repeated: str) -> None:
+    """The signed-in user's own password: the old one must match, the new one follows the
+    API's rules. Every API token of the user is revoked too (a change often follows a leak)."""
+    user = await User.get_or_none(id=actor.user_id)
+    if user is None or not await verify_password(old_password, user.hashed_password):
+        raise InvalidState("The current password is incorrect")
+    if new_password != repeated:
+        raise InvalidState("The new passwords do not match")
+    check_password_rules(new_password)
+    hashed = await hash_password(new_password)
+    # Before the write: if Redis fails the password is unchanged, rather than changed with
+    # the old tokens still valid.
+    await revoke_all_sessions(user.id)
+    async with atomic():
+        user.hashed_password = hashed
+        user.updated_at = dt.datetime.now(dt.UTC)
+        user.updated_by_id = user.id  # type: ignore[attr-defined]
+        await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
+        await audit.record(actor, "password_change", user, before={}, after={})
