@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
-import json
 import io
+import json
 from decimal import Decimal
 
 import pytest
