@@ -56,7 +56,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 async def _seed_if_empty(settings: Settings) -> bool:
     from bench.generate import generate_university, university_is_empty
 
-    if not await university_is_empty(settings.database_url):  # type: ignore[arg-type]
+    if settings.demo_students == 0 or not await university_is_empty(settings.database_url):  # type: ignore[arg-type]
         return False
     print(f"Loading the demo university ({settings.demo_students} students)...", flush=True)
     await generate_university(settings.database_url, students=settings.demo_students, seed=settings.demo_seed)  # type: ignore[arg-type]
@@ -149,12 +149,19 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from bench.generate import generate_university
+    from bench.generate import UniversityNotEmpty, generate_university
 
+    if args.students < 1:
+        print("error: --students must be at least 1", file=sys.stderr)
+        return 2
     settings = _services()
     configure_logging(settings.log_level)
     asyncio.run(_migrate(settings))
-    report = asyncio.run(generate_university(settings.database_url, students=args.students, seed=args.seed))  # type: ignore[arg-type]
+    try:
+        report = asyncio.run(generate_university(settings.database_url, students=args.students, seed=args.seed))  # type: ignore[arg-type]
+    except UniversityNotEmpty as exc:
+        print(f"error: {exc} (the demo university loads only into an empty database)", file=sys.stderr)
+        return 1
     print(report.as_text())
     return 0
 

@@ -62,3 +62,21 @@ async def test_migrate_reports_nothing_pending(app):
     result = _dashboard("migrate")
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
+
+
+async def test_seed_demo_loads_once_and_refuses_a_second_time(app):
+    from models import Student
+
+    first = _dashboard("seed-demo", "--students", "30", "--seed", "7")
+    assert first.returncode == 0, first.stderr
+    assert "students" in first.stdout
+    assert await Student.all().count() >= 30
+    assert await User.filter(email="admin@university.example").exists()
+
+    again = _dashboard("seed-demo", "--students", "30", "--seed", "7")
+    assert again.returncode == 1 and "empty database" in again.stderr
+
+
+def test_seed_demo_needs_at_least_one_student(services):
+    result = _dashboard("seed-demo", "--students", "0")
+    assert result.returncode == 2 and "at least 1" in result.stderr
