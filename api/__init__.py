@@ -8,6 +8,7 @@ import pkgutil
 
 from fastapi import APIRouter, FastAPI
 
+from api.routing import ResourceRouter
 from dashboard.web import errors
 
 API_PREFIX = "/api/v1"
@@ -36,5 +37,7 @@ def create_api() -> FastAPI:
     )
     errors.install(app)
     for router in _routers():
+        if isinstance(router, ResourceRouter):
+            router.served_prefix = API_PREFIX + router.prefix
         app.include_router(router, prefix=API_PREFIX)
     return app

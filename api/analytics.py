@@ -5,15 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 from pydantic import BaseModel, field_serializer
 
 from api.deps import CurrentActor, requires
+from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import analytics as service
 
-router = APIRouter(prefix="/analytics", tags=["Analytics"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/analytics", tags=["Analytics"], responses=error_responses(401, 403, 422))
 
 
 class DashboardOut(BaseModel):

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.deps import CurrentActor, PageParams, requires
+from api.routing import ResourceRouter
 from api.schemas import OutputModel, PageOut, error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import audit_logs as service
 
-router = APIRouter(prefix="/audit-logs", tags=["Audit logs"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/audit-logs", tags=["Audit logs"], responses=error_responses(401, 403, 422))
 
 Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends
+from fastapi import Body, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from api.deps import CurrentActor, CurrentClaims, OptionalActor, requires, requires_refresh_token
+from api.routing import ResourceRouter
 from api.schemas import InputModel, Message, OutputModel, error_responses
 from dashboard.core.errors import NotAuthenticated
 from dashboard.core.roles import Permission
@@ -18,7 +19,7 @@ from dashboard.services import auth as service
 from dashboard.services import users
 from models.enums import Gender, UserType
 
-router = APIRouter(prefix="/auth", tags=["Authentication"], responses=error_responses(422, 429, 503))
+router = ResourceRouter(prefix="/auth", tags=["Authentication"], responses=error_responses(422, 429, 503))
 
 FORGOT_ANSWER = "OTP has been sent to your email"
 VERIFICATION_ANSWER = "If the account exists and is not yet verified, a code has been sent to it"

@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from pydantic import Field, model_validator
 
 from api.deps import CurrentActor, PageParams, requires
 from api.people import MAX_INT, IdFilter, RefId
+from api.routing import ResourceRouter
 from api.schemas import InputModel, OutputModel, PageOut, error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import course_offerings as service
 from models.enums import OfferingStatus, RegistrationStatus
 
-router = APIRouter(prefix="/course-offerings", tags=["Course Offerings"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/course-offerings", tags=["Course Offerings"], responses=error_responses(401, 403, 422))
 
 OfferingId = Annotated[int, Path(ge=1, le=MAX_INT)]
 Semester = Annotated[int, Field(ge=1, le=20)]

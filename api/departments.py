@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from pydantic import EmailStr, Field
 
 from api.deps import CurrentActor, PageParams, requires
+from api.routing import ResourceRouter
 from api.schemas import InputModel, OutputModel, PageOut, error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import departments as service
 from models.enums import CourseType, FacultyStatus, Level, PersonStatus
 
-router = APIRouter(prefix="/departments", tags=["Departments"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/departments", tags=["Departments"], responses=error_responses(401, 403, 422))
 
 DepartmentId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Name = Annotated[str, Field(min_length=2, max_length=200)]

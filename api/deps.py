@@ -82,7 +82,9 @@ CurrentClaims = Annotated[TokenClaims, Depends(_current_claims)]
 OptionalActor = Annotated[Actor | None, Depends(_optional_actor)]
 
 
-def _page_request(
+# Dependencies are async even when they do no I/O: FastAPI runs a plain `def` dependency
+# in a worker thread, a hand-off that cost more than the rest of a small request.
+async def _page_request(
     page: Annotated[int, Query(ge=1, description="Page number (min 1)")] = 1,
     page_size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page (1-100)")] = 10,
 ) -> PageRequest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import EmailStr, Field
 
@@ -20,13 +20,14 @@ from api.people import (
     RefId,
     UserName,
 )
+from api.routing import ResourceRouter
 from api.schemas import OutputModel, PageOut, error_responses
 from api.uploads import PhotoUpload, multipart_body
 from dashboard.core.roles import Permission
 from dashboard.services import faculty as service
 from models.enums import EmploymentType, FacultyStatus, OfferingStatus, PersonStatus, SlotType
 
-router = APIRouter(prefix="/faculty", tags=["Faculty"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/faculty", tags=["Faculty"], responses=error_responses(401, 403, 422))
 
 FacultyId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Designation = Annotated[str, Field(min_length=2, max_length=100)]

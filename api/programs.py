@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from pydantic import Field
 
 from api.deps import CurrentActor, PageParams, requires
 from api.people import MAX_INT, IdFilter, RefId
+from api.routing import ResourceRouter
 from api.schemas import InputModel, OutputModel, PageOut, error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import programs as service
 from models.enums import CourseType, DegreeType
 
-router = APIRouter(prefix="/programs", tags=["Programs"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/programs", tags=["Programs"], responses=error_responses(401, 403, 422))
 
 ProgramId = Annotated[int, Path(ge=1, le=MAX_INT)]
 Name = Annotated[str, Field(min_length=2, max_length=200)]

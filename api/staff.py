@@ -6,18 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from pydantic import Field
 
 from api.auth import Email, Name, NewPassword, Phone, UserName
 from api.deps import CurrentActor, PageParams, requires
+from api.routing import ResourceRouter
 from api.schemas import InputModel, OutputModel, PageOut, error_responses
 from dashboard.core.roles import Permission
 from dashboard.services import staff as service
 from models import AdminStaff
 from models.enums import AdminStaffRole, PersonStatus, UserType
 
-router = APIRouter(prefix="/staff", tags=["Staff"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/staff", tags=["Staff"], responses=error_responses(401, 403, 422))
 
 StaffId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DepartmentId = Annotated[int, Field(ge=1, le=2**31 - 1)]

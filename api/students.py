@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import Path, Query, Response
 from fastapi.responses import StreamingResponse
 from pydantic import AliasChoices, EmailStr, Field
 
@@ -24,6 +24,7 @@ from api.people import (
     Short,
     UserName,
 )
+from api.routing import ResourceRouter
 from api.schemas import OutputModel, PageOut, error_responses
 from api.uploads import PhotoUpload, multipart_body
 from dashboard.core.roles import Permission
@@ -41,7 +42,7 @@ from models.enums import (
     PersonStatus,
 )
 
-router = APIRouter(prefix="/students", tags=["Students"], responses=error_responses(401, 403, 422))
+router = ResourceRouter(prefix="/students", tags=["Students"], responses=error_responses(401, 403, 422))
 
 StudentId = Annotated[int, Path(ge=1, le=MAX_INT)]
 Year = Annotated[int, Field(ge=1900, le=2200)]

@@ -184,7 +184,7 @@ def multipart_body(*fields: str, file_field: str = "file") -> dict[str, Any]:
     }
 
 
-def _photo_upload(request: Request) -> StreamedUpload:
+async def _photo_upload(request: Request) -> StreamedUpload:
     from dashboard.core.files import PHOTO_MAX_BYTES
 
     return StreamedUpload(request, max_bytes=PHOTO_MAX_BYTES)

@@ -20,15 +20,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
+from dashboard.services.students import SEARCH_BY_INDEX_SQL, STUDENT_SELECT, like_pattern, student_list_sql
 
 PAGE_SIZE = 10
 
-_STUDENT_COLUMNS = """
-    s.id, s.user_id, s.student_code, s.admission_number, s.admission_date, s.program_id,
-    s.department_id, s.batch_year, s.semester, s.section, s.blood_group, s.nationality,
-    s.religion, s.category, s.parent_id, s.guardian_id, s.hostel_id, s.status, s.cgpa,
-    s.created_at, s.updated_at, u.first_name, u.last_name, u.email
-"""
 
 
 def _json(payload: Any) -> Response:
@@ -52,46 +47,30 @@ async def departments(request: Request) -> Response:
 
 
 async def students(request: Request) -> Response:
-    filters, args = [], []
-    for column, parameter, cast in (
-        ("s.department_id", "department_id", int), ("s.program_id", "program_id", int),
-        ("s.batch_year", "batch_year", int), ("s.semester", "semester", int),
-        ("s.status", "student_status", str), ("s.category", "category", str),
-    ):
-        value = request.query_params.get(parameter)
-        if value is not None:
-            args.append(cast(value))
-            filters.append(f"{column} = ${len(args)}")
-    where = ("WHERE " + " AND ".join(filters)) if filters else ""
+    query = request.query_params
+    filters: dict[str, Any] = {
+        "status": query.get("student_status"), "category": query.get("category"),
+        **{name: int(query[name]) for name in ("department_id", "program_id", "batch_year", "semester")
+           if name in query},
+    }
+    count_sql, page_sql, params = student_list_sql(filters, search=query.get("search"))
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval(f"SELECT count(*) FROM students s {where}", *args)
-        rows = await connection.fetch(
-            f"SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id {where} "
-            f"ORDER BY s.id LIMIT {PAGE_SIZE}", *args)
+        total = await connection.fetchval(count_sql, *params)
+        rows = await connection.fetch(page_sql, *params, PAGE_SIZE, 0)
     return _json(_page(rows, total))
 
 
 async def search(request: Request) -> Response:
-    term = request.query_params.get("q", "")
-    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_").upper() + "%"
-    sql = f"""
-        SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id
-        WHERE UPPER(CAST(u.first_name AS VARCHAR)) LIKE $1 ESCAPE '\\'
-           OR UPPER(CAST(u.last_name AS VARCHAR)) LIKE $1 ESCAPE '\\'
-           OR UPPER(CAST(u.email AS VARCHAR)) LIKE $1 ESCAPE '\\'
-           OR UPPER(CAST(s.student_code AS VARCHAR)) LIKE $1 ESCAPE '\\'
-           OR UPPER(CAST(s.admission_number AS VARCHAR)) LIKE $1 ESCAPE '\\'
-        ORDER BY s.id LIMIT 20
-    """
     async with request.app.state.pool.acquire() as connection:
-        rows = await connection.fetch(sql, pattern)
+        rows = await connection.fetch(SEARCH_BY_INDEX_SQL.format(scope=""),
+                                      like_pattern(request.query_params.get("q", "")), 20)
     return _json([dict(r) for r in rows])
 
 
 async def student(request: Request) -> Response:
     async with request.app.state.pool.acquire() as connection:
         row = await connection.fetchrow(
-            f"SELECT {_STUDENT_COLUMNS} FROM students s JOIN users u ON u.id = s.user_id WHERE s.id = $1",
+            f"{STUDENT_SELECT} WHERE s.id = $1",
             int(request.path_params["student_id"]))
     return _json(dict(row)) if row else Response(status_code=404)
 

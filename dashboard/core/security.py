@@ -7,10 +7,13 @@ import contextlib
 import datetime as dt
 import logging
 import secrets
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import bcrypt
 import jwt
@@ -100,15 +103,39 @@ def create_token(user_id: int, token_type: TokenType, **extra: object) -> str:
     return jwt.encode(claims, settings.secret_key(), algorithm=settings.jwt_algorithm)
 
 
-def decode_token(token: str, expected: TokenType) -> TokenClaims:
+# Verified payloads by token string. A client sends the same token with every request for
+# up to 30 minutes; checking its signature once spares the HMAC, base64 and JSON work on
+# the rest. The key is the whole token, signature included, so only a token that has
+# passed verification can be found here; expiry is still checked on every use.
+_VERIFIED_CAPACITY = 4096
+_verified: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+
+def _verified_claims(token: str) -> dict[str, Any]:
+    """The payload of a token signed with our key; raises jwt.PyJWTError otherwise, or
+    once it has expired."""
     settings = get_settings()
-    try:
+    cache_key = token + "\0" + settings.secret_key()
+    claims = _verified.get(cache_key)
+    if claims is None:
         claims = jwt.decode(
             token,
             settings.secret_key(),
             algorithms=[settings.jwt_algorithm],
             options={"require": ["sub", "type", "jti", "iat", "exp"]},
         )
+        _verified[cache_key] = claims
+        if len(_verified) > _VERIFIED_CAPACITY:
+            _verified.popitem(last=False)
+    elif claims["exp"] <= time.time():
+        _verified.pop(cache_key, None)
+        raise jwt.ExpiredSignatureError("Signature has expired")
+    return claims
+
+
+def decode_token(token: str, expected: TokenType) -> TokenClaims:
+    try:
+        claims = _verified_claims(token)
     except jwt.PyJWTError as exc:
         raise NotAuthenticated("Invalid or expired token") from exc
     if claims.get("type") != expected.value:
@@ -130,10 +157,8 @@ def decode_token(token: str, expected: TokenType) -> TokenClaims:
 def token_subject(token: str) -> str | None:
     """The user id of a validly signed, unexpired token of either type, without touching
     Redis or the database (rate limits key on it); None for anything else."""
-    settings = get_settings()
     try:
-        claims = jwt.decode(token, settings.secret_key(), algorithms=[settings.jwt_algorithm],
-                            options={"require": ["sub", "exp"]})
+        claims = _verified_claims(token)
     except jwt.PyJWTError:
         return None
     return str(claims["sub"])

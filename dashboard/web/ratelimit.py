@@ -61,6 +61,9 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         settings = get_settings()
+        if not settings.rate_limit_enabled:
+            await self.app(scope, receive, send)
+            return
         bucket, limit = _rule(path, settings)
         try:
             # Auth endpoints fail closed when Redis is down; the rest stay served.

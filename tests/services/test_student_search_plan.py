@@ -61,16 +61,16 @@ async def test_search_plan_uses_every_trigram_index(app, services):
         if "trgm_users_first_name" not in indexes:
             pytest.skip("this PostgreSQL has no pg_trgm, so the migration left the trigram indexes out")
         await _seed(connection)
-        sql = students._SEARCH_BY_INDEX.format(scope="")
+        sql = students.SEARCH_BY_INDEX_SQL.format(scope="")
         async with connection.transaction():
             await connection.execute("SET LOCAL enable_seqscan = off")
-            raw = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", students._like_pattern("aarav0012"), 20)
+            raw = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", students.like_pattern("aarav0012"), 20)
         used = _index_scans(json.loads(raw)[0]["Plan"])
         assert {"trgm_users_first_name", "trgm_users_last_name", "trgm_users_email",
                 "trgm_students_student_code", "trgm_students_admission_number"} <= used
-        rows = await connection.fetch(sql, students._like_pattern("aarav0012"), 20)
+        rows = await connection.fetch(sql, students.like_pattern("aarav0012"), 20)
         assert [r["first_name"] for r in rows] == ["Aarav00120"]
-        by_code = await connection.fetch(sql, students._like_pattern("pln00299"), 20)
+        by_code = await connection.fetch(sql, students.like_pattern("pln00299"), 20)
         assert [r["student_code"] for r in by_code] == [f"PLN00299{d}" for d in range(10)]
     finally:
         await connection.close()
