@@ -20,6 +20,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
+from dashboard.services.course_offerings import roster_sql
 from dashboard.services.students import SEARCH_BY_INDEX_SQL, STUDENT_SELECT, like_pattern, student_list_sql
 
 PAGE_SIZE = 10
@@ -76,20 +77,12 @@ async def student(request: Request) -> Response:
 
 
 async def roster(request: Request) -> Response:
+    count_sql, page_sql, params = roster_sql(status="registered")
+    offering_id = int(request.path_params["offering_id"])
     async with request.app.state.pool.acquire() as connection:
-        rows = await connection.fetch(
-            """
-            SELECT r.id, r.enrollment_id, r.status, r.registered_at, e.student_id, s.student_code,
-                   u.first_name, u.last_name, u.email
-            FROM course_registrations r
-            JOIN enrollments e ON e.id = r.enrollment_id
-            JOIN students s ON s.id = e.student_id
-            JOIN users u ON u.id = s.user_id
-            WHERE r.course_offering_id = $1
-            ORDER BY r.id
-            """,
-            int(request.path_params["offering_id"]))
-    return _json({"items": [dict(r) for r in rows], "total": len(rows)})
+        total = await connection.fetchval(count_sql, offering_id, *params)
+        rows = await connection.fetch(page_sql, offering_id, *params, PAGE_SIZE, 0)
+    return _json(_page(rows, total))
 
 
 @contextlib.asynccontextmanager

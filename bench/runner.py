@@ -39,6 +39,8 @@ class Scenario:
     name: str
     path: str
     role: str | None = "admin"
+    # Served with the admin panel's session cookie of this role instead of a bearer token.
+    admin_session: bool = False
     method: str = "GET"
     bodies: list[str] = field(default_factory=list)
     # Served by bench/floor.py too, so the ratio to the floor is reported.
@@ -141,6 +143,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
             "SELECT id, department_id, batch_year FROM students ORDER BY id OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
         offering = await connection.fetchval(
             "SELECT course_offering_id FROM course_registrations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+        students = await connection.fetchval("SELECT count(*) FROM students")
         last_name = await connection.fetchval(
             "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
     finally:
@@ -151,6 +154,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "batch_year": student["batch_year"],
         "offering_id": offering,
         "search_term": (last_name or "a")[:4].lower(),
+        "students": students,
     }
 
 
@@ -167,6 +171,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         Scenario("student_by_id", f"/api/v1/students/{params['student_id']}", has_floor=True),
         Scenario("offering_roster", f"/api/v1/course-offerings/{params['offering_id']}/students", has_floor=True),
         Scenario("login_mix", "/api/v1/auth/login", role=None, method="POST", bodies=logins),
+        Scenario("admin_home", "/admin/", admin_session=True),
     ]
 
 
@@ -181,7 +186,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
-          extra: list[list[str]] | None = None) -> Iterator[str]:
+          extra: list[list[str]] | None = None) -> Iterator[tuple[str, int]]:
     """Start a server (and helper processes such as the worker), wait until it answers,
     and stop them all on exit."""
     processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -201,7 +206,7 @@ def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str
             if time.monotonic() > deadline:
                 raise RuntimeError("server did not become ready within 60 s")
             time.sleep(0.3)
-        yield base
+        yield base, processes[0].pid
     finally:
         for process in processes:
             with contextlib.suppress(ProcessLookupError):
@@ -237,10 +242,85 @@ def login_tokens(base: str, demo_logins: dict[str, str], password: str) -> dict[
     return tokens
 
 
+def admin_session_cookie(base: str, email: str, password: str) -> str:
+    """Sign in to the admin panel as a browser would (the Origin header satisfies its
+    CSRF check) and return the session cookie."""
+    response = httpx.post(f"{base}/admin/login", data={"username": email, "password": password},
+                          headers={"Origin": base}, follow_redirects=False, timeout=30)
+    cookie = response.cookies.get("admin_session")
+    if response.status_code != 303 or not cookie:
+        raise RuntimeError(f"admin login failed: {response.status_code}")
+    return f"admin_session={cookie}"
+
+
+@dataclass
+class ExportResult:
+    format: str
+    rows: int
+    seconds: float
+    rows_per_second: float
+    bytes: int
+    peak_rss_growth_mb: float
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _worker_pids(master: int) -> list[int]:
+    """uvicorn --workers N: the master's children serve the requests."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    pids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return pids or [master]
+
+
+def measure_export(base: str, token: str, fmt: str, rows: int, master_pid: int) -> ExportResult:
+    """Stream the whole student export while sampling every worker's RSS; the growth is
+    that of the worker that served it (the one that grew most)."""
+    import threading
+
+    workers = _worker_pids(master_pid)
+    baseline = {pid: _rss_kb(pid) for pid in workers}
+    peak = dict(baseline)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in workers:
+                peak[pid] = max(peak[pid], _rss_kb(pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    size = 0
+    started = time.perf_counter()
+    try:
+        with httpx.stream("GET", f"{base}/api/v1/students/export", params={"format": fmt},
+                          headers={"Authorization": f"Bearer {token}"}, timeout=600) as response:
+            if response.status_code != 200:
+                raise RuntimeError(f"{fmt} export failed: {response.status_code}")
+            for chunk in response.iter_bytes():
+                size += len(chunk)
+    finally:
+        done.set()
+        sampler.join()
+    seconds = time.perf_counter() - started
+    growth_kb = max(peak[pid] - baseline[pid] for pid in workers)
+    return ExportResult(format=fmt, rows=rows, seconds=round(seconds, 2),
+                        rows_per_second=round(rows / seconds), bytes=size,
+                        peak_rss_growth_mb=round(growth_kb / 1024, 1))
+
+
 def run_wrk(wrk: str, base: str, scenario: Scenario, target: str, token: str | None,
-            duration: float, concurrency: int) -> Result:
+            duration: float, concurrency: int, cookie: str | None = None) -> Result:
     env = dict(os.environ, BENCH_METHOD=scenario.method, BENCH_TOKEN=token or "",
-               BENCH_BODIES="\n".join(scenario.bodies))
+               BENCH_COOKIE=cookie or "", BENCH_BODIES="\n".join(scenario.bodies))
     command = [wrk, "-t1", f"-c{concurrency}", f"-d{max(int(duration), 1)}s", "--timeout", "10s",
                "-s", str(WRK_SCRIPT), base + scenario.path]
     output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
@@ -260,7 +340,7 @@ def run_wrk(wrk: str, base: str, scenario: Scenario, target: str, token: str | N
 # --- reporting --------------------------------------------------------------------------
 
 
-def markdown(results: list[Result], meta: dict[str, Any]) -> str:
+def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportResult] | None = None) -> str:
     ours = {r.scenario: r for r in results if r.target == "app"}
     floor = {r.scenario: r for r in results if r.target == "floor"}
     lines = [
@@ -278,16 +358,23 @@ def markdown(results: list[Result], meta: dict[str, Any]) -> str:
         lines.append(
             f"| {name} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} "
             f"| {result.non_2xx + result.socket_errors} | {f'{base.rps:.0f}' if base else '–'} | {ratio} |")
+    if exports:
+        lines += ["", "| export | rows | seconds | rows/s | size MB | peak RSS growth MB |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {e.format} | {e.rows} | {e.seconds} | {e.rows_per_second} | {e.bytes / 1e6:.1f} "
+                  f"| {e.peak_rss_growth_mb} |" for e in exports]
     return "\n".join(lines) + "\n"
 
 
-def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:
+def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path,
+                  exports: list[ExportResult] | None = None) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = meta["started"].replace(":", "").replace("-", "")
     json_path = out_dir / f"{stamp}.json"
     md_path = out_dir / f"{stamp}.md"
-    json_path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results]}, indent=2))
-    md_path.write_text(markdown(results, meta))
+    json_path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results],
+                                     "exports": [asdict(e) for e in exports or []]}, indent=2))
+    md_path.write_text(markdown(results, meta, exports))
     shutil.copyfile(md_path, out_dir / "latest.md")
     return json_path, md_path
 
@@ -304,6 +391,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", nargs="*", help="scenario names to run")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--no-exports", action="store_true", help="skip the CSV/XLSX export measurement")
     return parser.parse_args(argv)
 
 
@@ -328,25 +416,34 @@ def main(argv: list[str] | None = None) -> int:
         DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
     )
     results: list[Result] = []
+    exports: list[ExportResult] = []
     try:
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
                        "--no-access-log", "--log-level", "warning"]
         worker_command = [sys.executable, "-m", "dashboard", "worker"]
-        with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as base:
+        with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as (base, pid):
             tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
             for scenario in chosen:
-                result = run_wrk(wrk, base, scenario, "app", tokens.get(scenario.role or ""),
-                                 args.duration, args.concurrency)
+                cookie = admin_session_cookie(base, DEMO_LOGINS[scenario.role or "admin"], DEMO_PASSWORD) \
+                    if scenario.admin_session else None
+                token = None if scenario.admin_session else tokens.get(scenario.role or "")
+                result = run_wrk(wrk, base, scenario, "app", token, args.duration, args.concurrency, cookie)
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
+            if not args.no_exports:
+                for fmt in ("csv", "xlsx"):
+                    exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)
+                    log(f"export {fmt:<4} {exported.rows_per_second:>8} rows/s  "
+                        f"peak RSS +{exported.peak_rss_growth_mb} MB")
+                    exports.append(exported)
 
         floor_port = free_port()
         floor_command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
                          "--port", str(floor_port), "--workers", str(args.workers),
                          "--no-access-log", "--log-level", "warning"]
-        with serve(floor_command, env, floor_port, ready_path="/health/live") as base:
+        with serve(floor_command, env, floor_port, ready_path="/health/live") as (base, _):
             for scenario in (s for s in chosen if s.has_floor):
                 result = run_wrk(wrk, base, scenario, "floor", None, args.duration, args.concurrency)
                 log(f"floor {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
@@ -357,8 +454,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"started": started, "students": args.students, "seed": args.seed, "duration": args.duration,
             "concurrency": args.concurrency, "workers": args.workers, "cpus": os.cpu_count(),
             "template": template}
-    json_path, md_path = write_results(results, meta, args.out)
-    print(markdown(results, meta))
+    json_path, md_path = write_results(results, meta, args.out, exports)
+    print(markdown(results, meta, exports))
     log(f"results: {json_path} and {md_path}")
     failures = [r for r in results if r.failed]
     for failure in failures:

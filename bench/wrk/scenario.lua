@@ -1,10 +1,11 @@
 -- One benchmark scenario for wrk. The runner passes everything through the environment:
---   BENCH_METHOD, BENCH_TOKEN (bearer, optional), BENCH_BODIES (request bodies separated by
+--   BENCH_METHOD, BENCH_TOKEN (bearer, optional), BENCH_COOKIE (optional), BENCH_BODIES (request bodies separated by
 --   "\n", rotated per request, optional), BENCH_CONTENT_TYPE.
 -- done() prints one JSON line the runner parses: wrk's own report has no p95.
 
 local method = os.getenv("BENCH_METHOD") or "GET"
 local token = os.getenv("BENCH_TOKEN")
+local cookie = os.getenv("BENCH_COOKIE")
 local content_type = os.getenv("BENCH_CONTENT_TYPE") or "application/json"
 local bodies = {}
 for line in string.gmatch(os.getenv("BENCH_BODIES") or "", "[^\n]+") do
@@ -27,6 +28,9 @@ function request()
   local headers = {}
   if token and token ~= "" then
     headers["Authorization"] = "Bearer " .. token
+  end
+  if cookie and cookie ~= "" then
+    headers["Cookie"] = cookie
   end
   local body = nil
   if #bodies > 0 then
