@@ -21,6 +21,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_changes
 from models import (
     Assessment,
     Attendance,
@@ -168,14 +169,7 @@ async def update_offering(actor: Actor, *, offering_id: int, changes: dict[str, 
     """A partial update. Program, course and academic year are fixed; `faculty_ids`
     replaces the teaching team; capacity cannot drop below the students registered."""
     authorize(actor, Permission.OFFERINGS_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
-    unknown = set(changes) - set(_UPDATABLE)
-    if unknown:
-        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-    for name in _NOT_NULL:
-        if name in changes and changes[name] is None:
-            raise InvalidState(f"{name} cannot be null")
+    check_changes(changes, writable=_UPDATABLE, not_null=_NOT_NULL)
     changes = dict(changes)
     faculty_ids = changes.pop("faculty_ids", None)
     async with atomic():

@@ -20,6 +20,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_changes, ensure_unique
 from models import (
     Course,
     CourseOffering,
@@ -107,17 +108,6 @@ async def course_prerequisites(actor: Actor, *, course_id: int) -> list[dict[str
 # --- writing ------------------------------------------------------------------------------
 
 
-async def _ensure_unique(*, name: str | None = None, code: str | None = None, exclude_id: int | None = None) -> None:
-    if name is not None:
-        clash = Course.filter(name__iexact=name)
-        if exclude_id is not None:
-            clash = clash.exclude(id=exclude_id)
-        if await clash.exists():
-            raise Conflict("A course with this name already exists")
-    if code is not None and await Course.filter(code__iexact=code).exists():
-        raise Conflict("A course with this code already exists")
-
-
 async def _check_department(department_id: int) -> None:
     if not await Department.exists(id=department_id):
         raise NotFound("Department not found")
@@ -173,7 +163,7 @@ async def create_course(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]
     data = dict(data)
     prerequisites = data.pop("prerequisites", None) or []
     async with atomic():
-        await _ensure_unique(name=data["name"], code=data["code"])
+        await ensure_unique(Course, "course", name=data["name"], code=data["code"])
         await _check_department(data["department_id"])
         await _lock_graph()
         ids = await _check_prerequisites(None, prerequisites)
@@ -190,14 +180,7 @@ async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]
     """A partial update; the code is immutable. `prerequisites`, when sent, replaces the
     whole set and is checked for existence, self-reference and cycles."""
     authorize(actor, Permission.COURSES_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
-    unknown = set(changes) - set(_WRITABLE)
-    if unknown:
-        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-    for name in _NOT_NULL:
-        if name in changes and changes[name] is None:
-            raise InvalidState(f"{name} cannot be null")
+    check_changes(changes, writable=_WRITABLE, not_null=_NOT_NULL)
     changes = dict(changes)
     prerequisites = changes.pop("prerequisites", None)
     async with atomic():
@@ -205,7 +188,7 @@ async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]
         if course is None:
             raise NotFound("Course not found")
         if "name" in changes:
-            await _ensure_unique(name=changes["name"], exclude_id=course.id)
+            await ensure_unique(Course, "course", name=changes["name"], exclude_id=course.id)
         if changes.get("department_id") is not None:
             await _check_department(changes["department_id"])
         if prerequisites is not None:

@@ -17,8 +17,11 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_changes, ensure_unique
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
+
+_WRITABLE = ("name", "description", "hod_id", "phone", "email", "building", "floor", "is_active")
 
 # What blocks a delete, in the words the 409 uses.
 _DEPENDANTS = (
@@ -53,17 +56,6 @@ async def get_department(actor: Actor, *, department_id: int) -> Department:
     return await _get(department_id)
 
 
-async def _ensure_unique(*, name: str | None = None, code: str | None = None, exclude_id: int | None = None) -> None:
-    if name is not None:
-        clash = Department.filter(name__iexact=name)
-        if exclude_id is not None:
-            clash = clash.exclude(id=exclude_id)
-        if await clash.exists():
-            raise Conflict("A department with this name already exists")
-    if code is not None and await Department.filter(code__iexact=code).exists():
-        raise Conflict("A department with this code already exists")
-
-
 async def _check_hod(hod_id: int, department_id: int | None) -> Faculty:
     """The head of department must be a faculty member of that department."""
     hod = await Faculty.get_or_none(id=hod_id)
@@ -91,7 +83,7 @@ async def create_department(actor: Actor, *, data: dict[str, Any]) -> Department
     if data.get("hod_id") is not None:
         await _check_hod(data["hod_id"], None)
     async with atomic():
-        await _ensure_unique(name=data["name"], code=data["code"])
+        await ensure_unique(Department, "department", name=data["name"], code=data["code"])
         university = await University.filter(is_active=True).order_by("id").first()
         department = await Department.create(**data, university=university, is_active=True)
         await audit.record(actor, "create", department)
@@ -101,21 +93,16 @@ async def create_department(actor: Actor, *, data: dict[str, Any]) -> Department
 async def update_department(actor: Actor, *, department_id: int, changes: dict[str, Any]) -> Department:
     """A partial update; the code is immutable (the schema does not accept it)."""
     authorize(actor, Permission.DEPARTMENTS_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
+    check_changes(changes, writable=_WRITABLE, not_null=("name", "is_active"))
     async with atomic():
         department = await Department.select_for_update().get_or_none(id=department_id)
         if department is None:
             raise NotFound("Department not found")
         before = audit.snapshot(department)
-        if "name" in changes and changes["name"] is None:
-            raise InvalidState("name cannot be empty")
         if changes.get("name") is not None:
-            await _ensure_unique(name=changes["name"], exclude_id=department.id)
+            await ensure_unique(Department, "department", name=changes["name"], exclude_id=department.id)
         if changes.get("hod_id") is not None:
             await _check_hod(changes["hod_id"], department.id)
-        if "is_active" in changes and changes["is_active"] is None:
-            raise InvalidState("is_active cannot be null")
         previous_hod = department.hod_id
         department.update_from_dict(changes)
         department.updated_at = dt.datetime.now(dt.UTC)

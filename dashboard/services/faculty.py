@@ -18,6 +18,7 @@ from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from dashboard.core.files import UploadSource
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_fields, require_changes
 from dashboard.services import people
 from models import (
     ClassSchedule,
@@ -159,15 +160,9 @@ async def update_faculty(actor: Actor, *, faculty_id: int, changes: dict[str, An
     """A partial update. Moving to another department ends a headship; `is_hod` true
     makes the member head of their (new) department, false ends it."""
     authorize(actor, Permission.FACULTY_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
+    require_changes(changes)
     account, rest = people.split_user_fields(dict(changes), people.USER_UPDATE_FIELDS)
-    unknown = set(rest) - set(_UPDATABLE)
-    if unknown:
-        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-    for name in _NOT_NULL:
-        if name in rest and rest[name] is None:
-            raise InvalidState(f"{name} cannot be null")
+    check_fields(rest, writable=_UPDATABLE, not_null=_NOT_NULL)
     async with atomic():
         faculty = await Faculty.select_for_update().get_or_none(id=faculty_id)
         if faculty is None:

@@ -14,6 +14,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_changes, ensure_unique
 from models import (
     Course,
     CourseOffering,
@@ -63,17 +64,6 @@ async def get_program(actor: Actor, *, program_id: int) -> Program:
     return await _get(program_id)
 
 
-async def _ensure_unique(*, name: str | None = None, code: str | None = None, exclude_id: int | None = None) -> None:
-    if name is not None:
-        clash = Program.filter(name__iexact=name)
-        if exclude_id is not None:
-            clash = clash.exclude(id=exclude_id)
-        if await clash.exists():
-            raise Conflict("A program with this name already exists")
-    if code is not None and await Program.filter(code__iexact=code).exists():
-        raise Conflict("A program with this code already exists")
-
-
 async def _check_department(department_id: int) -> None:
     if not await Department.exists(id=department_id):
         raise NotFound("Department not found")
@@ -85,7 +75,7 @@ async def create_program(actor: Actor, *, data: dict[str, Any]) -> Program:
     authorize(actor, Permission.PROGRAMS_WRITE)
     data = dict(data)
     async with atomic():
-        await _ensure_unique(name=data["name"], code=data["code"])
+        await ensure_unique(Program, "program", name=data["name"], code=data["code"])
         await _check_department(data["department_id"])
         if data.get("is_active") is None:
             data["is_active"] = True
@@ -109,20 +99,13 @@ async def update_program(actor: Actor, *, program_id: int, changes: dict[str, An
     stays (each student's department is their program's); total_semesters cannot drop
     below a semester already in use."""
     authorize(actor, Permission.PROGRAMS_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
-    unknown = set(changes) - set(_WRITABLE)
-    if unknown:
-        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-    for name in _NOT_NULL:
-        if name in changes and changes[name] is None:
-            raise InvalidState(f"{name} cannot be null")
+    check_changes(changes, writable=_WRITABLE, not_null=_NOT_NULL)
     async with atomic():
         program = await Program.select_for_update().get_or_none(id=program_id)
         if program is None:
             raise NotFound("Program not found")
         if "name" in changes:
-            await _ensure_unique(name=changes["name"], exclude_id=program.id)
+            await ensure_unique(Program, "program", name=changes["name"], exclude_id=program.id)
         if changes.get("department_id") not in (None, program.department_id):  # type: ignore[attr-defined]
             await _check_department(changes["department_id"])
             if await Student.exists(program_id=program.id):

@@ -17,6 +17,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
+from dashboard.core.updates import require_changes
 from dashboard.services import users
 from models import AdminStaff, Department, User
 from models.enums import AdminStaffRole, PersonStatus, UserType
@@ -104,8 +105,7 @@ async def update_staff(actor: Actor, *, staff_id: int, changes: dict[str, Any]) 
     """A partial update of the record and of the account's names and type. The status
     drives the account: anything but active signs the person out on their next request."""
     authorize(actor, Permission.STAFF_MANAGE)
-    if not changes:
-        raise InvalidState("No fields to update")
+    require_changes(changes)
     _check_not_null(changes)
     if "user_type" in changes and changes["user_type"] not in STAFF_USER_TYPES:
         raise InvalidState("A staff record belongs to an admin or staff account")

@@ -22,6 +22,7 @@ from dashboard.core.exports import Export, check_format, export
 from dashboard.core.files import UploadSource
 from dashboard.core.pagination import Page, PageRequest
 from dashboard.core.roles import Permission
+from dashboard.core.updates import check_fields, require_changes
 from dashboard.services import people
 from models import (
     Attendance,
@@ -407,15 +408,9 @@ async def update_student(actor: Actor, *, student_id: int, changes: dict[str, An
     """A partial update of the student and their account. Codes stay unique; a new
     program brings its department along unless one is given, and the two must agree."""
     authorize(actor, Permission.STUDENTS_WRITE)
-    if not changes:
-        raise InvalidState("No fields to update")
+    require_changes(changes)
     account, rest = people.split_user_fields(dict(changes), people.USER_UPDATE_FIELDS)
-    unknown = set(rest) - set(_STUDENT_COLUMNS) - {"program_id", "department_id"}
-    if unknown:
-        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
-    for name in _NOT_NULL:
-        if name in rest and rest[name] is None:
-            raise InvalidState(f"{name} cannot be null")
+    check_fields(rest, writable=(*_STUDENT_COLUMNS, "program_id", "department_id"), not_null=_NOT_NULL)
     async with atomic():
         student = await Student.select_for_update().get_or_none(id=student_id)
         if student is None:

@@ -12,7 +12,12 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
-from dashboard.core.security import hash_password, password_fits_bcrypt, revoke_all_sessions, verify_password
+from dashboard.core.security import (
+    hash_password,
+    password_fits_bcrypt,
+    revoke_all_sessions,
+    verify_password,
+)
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
