@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.package-lock.json
 # Debian's Chromium for the admin browser tests (Playwright never downloads a browser).
 CHROMIUM := /usr/bin/chromium
+# The load generator of bench/ (its smoke test runs in the suite).
+WRK := /usr/bin/wrk
 
 .PHONY: run test install
 
@@ -25,10 +27,13 @@ $(NODE_STAMP): package.json package-lock.json
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-install: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
+$(WRK):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+install: $(STAMP) $(NODE_STAMP) $(CHROMIUM) $(WRK)
 
 run: $(STAMP) $(NODE_STAMP)
 	$(PY) -m dashboard run
 
-test: $(STAMP) $(NODE_STAMP) $(CHROMIUM)
+test: $(STAMP) $(NODE_STAMP) $(CHROMIUM) $(WRK)
 	$(PY) -m pytest $(PYTEST_ARGS)
