@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(args.workers),
                    "--no-access-log", "--log-level", "warning"]
-        with serve(command, env, port, ready_path="/health/ready") as base:
+        with serve(command, env, port, ready_path="/health/ready") as (base, _):
             figures = asyncio.run(measure(base, emails, burst=args.logins, samples=args.samples,
                                           interval=args.interval_ms / 1000))
     finally:
