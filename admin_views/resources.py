@@ -112,11 +112,6 @@ def _account_fields(*, user_type: bool = False) -> list[FormField]:
     return fields
 
 
-def _without_password_after_create(fields: list[FormField], action: Action) -> list[FormField]:
-    # A password is set at creation; afterwards it is the person's own (or a reset).
-    return fields if action is Action.CREATE else [f for f in fields if f.name != "password"]
-
-
 def offerings_taught_by(faculty_id: int) -> Subquery:
     return Subquery(OfferingFaculty.filter(faculty_id=faculty_id).values("offering_id"))
 
@@ -459,7 +454,22 @@ class _OfferingRosterFilter(w.ForeignKeyFilter):
                          apply=lambda qs, pk: qs.filter(id__in=students_registered_in(pk)))
 
 
-class StudentResource(AdminResource):
+class PersonResource(AdminResource):
+    """A profile row (student, faculty member, staff member) edited together with its
+    user account on one form."""
+
+    @classmethod
+    def fields_for(cls, action: Action) -> list[FormField]:
+        # A password is set at creation; afterwards it is the person's own (or a reset).
+        fields = super().fields_for(action)
+        return fields if action is Action.CREATE else [f for f in fields if f.name != "password"]
+
+    @classmethod
+    async def initial_values(cls, obj: Any) -> dict[str, Any]:
+        return await _with_account(await super().initial_values(obj), obj)
+
+
+class StudentResource(PersonResource):
     label = "Students"
     model = Student
     icon = "ti ti-users"
@@ -509,14 +519,6 @@ class StudentResource(AdminResource):
     update_schema = StudentUpdate
 
     @classmethod
-    def fields_for(cls, action: Action) -> list[FormField]:
-        return _without_password_after_create(super().fields_for(action), action)
-
-    @classmethod
-    async def initial_values(cls, obj: Any) -> dict[str, Any]:
-        return await _with_account(await super().initial_values(obj), obj)
-
-    @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
         if action is Action.CREATE:
             # The API's create takes codes (domain.md §3.3); the form picks rows.
@@ -543,7 +545,7 @@ class StudentResource(AdminResource):
         return qs.filter(id__in=students_registered_in(offerings_taught_by(faculty_id)))
 
 
-class FacultyResource(AdminResource):
+class FacultyResource(PersonResource):
     label = "Faculty"
     model = Faculty
     icon = "ti ti-user-star"
@@ -585,14 +587,6 @@ class FacultyResource(AdminResource):
     ]
     create_schema = FacultyCreate
     update_schema = FacultyUpdate
-
-    @classmethod
-    def fields_for(cls, action: Action) -> list[FormField]:
-        return _without_password_after_create(super().fields_for(action), action)
-
-    @classmethod
-    async def initial_values(cls, obj: Any) -> dict[str, Any]:
-        return await _with_account(await super().initial_values(obj), obj)
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
@@ -642,7 +636,7 @@ class ParentResource(AdminResource):
     export_name = "parents"
 
 
-class AdminStaffResource(AdminResource):
+class AdminStaffResource(PersonResource):
     label = "Staff"
     model = AdminStaff
     icon = "ti ti-id-badge-2"
@@ -683,15 +677,11 @@ class AdminStaffResource(AdminResource):
 
     @classmethod
     def fields_for(cls, action: Action) -> list[FormField]:
-        fields = _without_password_after_create(super().fields_for(action), action)
+        fields = super().fields_for(action)
         if action is Action.UPDATE:
             # Email and user name change through the account flows (StaffUpdate has neither).
             fields = [f for f in fields if f.name not in ("email", "user_name")]
         return fields
-
-    @classmethod
-    async def initial_values(cls, obj: Any) -> dict[str, Any]:
-        return await _with_account(await super().initial_values(obj), obj)
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:
