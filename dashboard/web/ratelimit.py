@@ -41,14 +41,21 @@ def _rule(path: str, settings: Settings) -> tuple[str, str]:
     return "api", settings.rate_limit_default
 
 
-def caller_key(scope: Scope, settings: Settings) -> str:
+def caller_key(scope: Scope, settings: Settings, *, bucket: str = "api") -> str:
+    """Who a hit counts against. The auth endpoints' own limits (login, register, the code
+    flows, refresh) count per client IP only: keyed by a token's subject, anyone holding
+    some valid token (a refresh token, a logged-out one, a freshly self-registered
+    account's) would get a fresh bucket of password or code guesses per account."""
+    ip_key = f"ip:{client_ip(scope, settings.trusted_proxy_list)}"
+    if bucket.startswith("auth-"):
+        return ip_key
     authorization = header(scope, b"authorization") or ""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() == "bearer" and token:
         subject = token_subject(token.strip())
         if subject is not None:
             return f"user:{subject}"
-    return f"ip:{client_ip(scope, settings.trusted_proxy_list)}"
+    return ip_key
 
 
 class RateLimitMiddleware:
@@ -67,7 +74,7 @@ class RateLimitMiddleware:
         bucket, limit = _rule(path, settings)
         try:
             # Auth endpoints fail closed when Redis is down; the rest stay served.
-            await ratelimit.enforce(limit, bucket, caller_key(scope, settings),
+            await ratelimit.enforce(limit, bucket, caller_key(scope, settings, bucket=bucket),
                                     fail_closed=path.startswith(AUTH_PREFIX + "/"))
         except RateLimited as exc:
             await envelope(exc.status_code, exc.message,

@@ -60,6 +60,23 @@ async def test_login_allows_10_a_minute_per_ip_then_429(app):
         assert (await _login(second, "ada@example.edu", factories.PASSWORD)).status_code == 200
 
 
+async def test_tokens_of_other_accounts_buy_no_extra_login_attempts(app):
+    """Sending some valid token (here refresh tokens of other, even deactivated, accounts)
+    must not move the login count from the client's IP into a fresh per-user bucket."""
+    from dashboard.core.security import TokenType, create_token
+
+    others = [await factories.create_user(is_active=False) for _ in range(3)]
+    async with _client(app, "10.9.0.3") as attacker:
+        for _ in range(10):
+            assert (await _login(attacker)).status_code == 401
+        for other in others:
+            token = create_token(other.id, TokenType.REFRESH)
+            response = await attacker.post(f"{AUTH}/login", json={"email": "someone@example.edu",
+                                                                  "password": "Wrong-password"},
+                                           headers={"Authorization": f"Bearer {token}"})
+            _assert_429(response)
+
+
 @pytest.mark.parametrize("endpoint", ["register", "forgot-password", "reset-password", "verify-email",
                                       "send-verification"])
 async def test_the_code_and_account_endpoints_allow_5_a_minute(client, endpoint):
