@@ -6,11 +6,12 @@ import logging
 import traceback
 from typing import Any
 
+from asyncpg.exceptions import PostgresError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
-from tortoise.exceptions import IntegrityError
+from tortoise.exceptions import IntegrityError, OperationalError
 
 from dashboard.core.errors import DomainError, RateLimited, code_for_status
 from dashboard.web.context import request_id
@@ -89,6 +90,23 @@ async def integrity_error(_: Request, exc: Exception) -> JSONResponse:
     return envelope(status, message)
 
 
+# Two transactions that locked rows in opposite orders, or a serializable transaction that
+# lost a race: PostgreSQL rolled one back, so nothing changed and a retry may succeed.
+_RETRYABLE_SQLSTATES = {"40P01", "40001"}
+
+
+async def operational_error(request: Request, exc: Exception) -> JSONResponse:
+    """Tortoise wraps most driver errors in OperationalError; inside a transaction some
+    reach us as asyncpg's own PostgresError. Both carry the SQLSTATE."""
+    sqlstate = str(getattr(exc.__cause__, "sqlstate", None) or getattr(exc, "sqlstate", None))
+    if sqlstate.startswith("23"):
+        return await integrity_error(request, exc)
+    if sqlstate in _RETRYABLE_SQLSTATES:
+        log.warning("concurrent update refused (%s) on %s %s", sqlstate, request.method, request.url.path)
+        return envelope(409, "The request conflicted with a concurrent change; please retry")
+    return await unexpected_error(request, exc)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     await store_system_log(exc, module=request.url.path)
@@ -119,4 +137,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(OperationalError, operational_error)
+    app.add_exception_handler(PostgresError, operational_error)
     app.add_exception_handler(Exception, unexpected_error)

@@ -31,8 +31,12 @@ MULTIPART_BODY_LIMIT = 11 * MB
 _QUIET_PATHS = ("/health/",)
 
 
-class _BodyTooLarge(Exception):
-    pass
+def _has_nul(scope: Scope) -> bool:
+    """A NUL in the query string or path: PostgreSQL cannot store or compare one, so no
+    handler could use it. Refused here, once, for the API and the admin panel alike."""
+    query = scope.get("query_string", b"")
+    raw_path = scope.get("raw_path") or scope["path"].encode()
+    return b"%00" in query.lower() or b"\x00" in query or b"%00" in raw_path.lower() or "\x00" in scope["path"]
 
 
 def _canonical_path(path: str) -> str:
@@ -78,31 +82,52 @@ class RequestContextMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
+        async def too_large() -> None:
+            error = PayloadTooLarge(f"Request body exceeds {limit // MB} MB")
+            await envelope(error.status_code, error.message)(scope, receive, send_with_headers)
+
         received = 0
+        # Set once a body without (or beyond) its Content-Length passes the limit while the
+        # app is reading it: the 413 goes out from here, the app is told the client left,
+        # and whatever it still tries to send is dropped. Raising instead would reach the
+        # framework's body parser, which turns any error into a 400.
+        cut_off = False
 
         async def receive_limited() -> Message:
-            nonlocal received
+            nonlocal received, cut_off
+            if cut_off:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _BodyTooLarge
+                    cut_off = True
+                    if not status_holder["started"]:
+                        await too_large()
+                    return {"type": "http.disconnect"}
             return message
 
+        async def send_from_app(message: Message) -> None:
+            if not cut_off:
+                await send_with_headers(message)
+
         try:
-            if declared and declared.isdigit() and int(declared) > limit:
-                raise _BodyTooLarge
-            await self.app(scope, receive_limited, send_with_headers)
-        except _BodyTooLarge:
-            if not status_holder["started"]:
-                error = PayloadTooLarge(f"Request body exceeds {limit // MB} MB")
-                await envelope(error.status_code, error.message)(scope, receive, send_with_headers)
+            if _has_nul(scope):
+                field = "query" if b"%00" in scope.get("query_string", b"").lower() else "path"
+                await envelope(422, "Request validation failed", details=[{
+                    "field": field, "message": "must not contain NUL characters", "type": "value_error",
+                }])(scope, receive, send_with_headers)
+            elif declared and declared.isdigit() and int(declared) > limit:
+                await too_large()
+            else:
+                await self.app(scope, receive_limited, send_from_app)
         except Exception as exc:  # noqa: BLE001 - the last line of defence: never leak a trace
             if not status_holder["started"]:
                 access_log.error("unhandled error", exc_info=exc)
                 await store_system_log(exc, module=path)
                 await envelope(500, GENERIC_500)(scope, receive, send_with_headers)
-            # Otherwise the API's own handler already answered and logged it.
+            # Otherwise the API's own handler already answered and logged it, or the
+            # app failed after a 413 had been sent.
         finally:
             if not path.startswith(_QUIET_PATHS):
                 self._log(scope, status_holder["status"], started, rid)

@@ -132,3 +132,74 @@ async def test_one_structured_log_line_per_request(client, caplog):
     assert (fields["method"], fields["path"], fields["status_code"]) == ("GET", "/api/v1/departments", 401)
     assert fields["client_ip"] == "127.0.0.1" and fields["user_agent"] == "probe"
     assert fields["duration_ms"] >= 0
+
+
+async def test_nul_in_the_query_string_or_path_is_422(staff_client):
+    for url in ("/api/v1/departments?search=a%00b", "/api/v1/students/search?q=ab%00c",
+                "/api/v1/departments/1%00", "/admin/login?next=%00"):
+        response = await staff_client.get(url)
+        assert response.status_code == 422, url
+        assert response.json()["error"]["details"][0]["message"] == "must not contain NUL characters"
+
+
+async def test_nul_in_a_json_body_is_422_and_stores_nothing(staff_client, client):
+    from models import Department, User
+
+    response = await staff_client.post("/api/v1/departments", json={"name": "Phys\x00ics", "code": "PHY"})
+    assert response.status_code == 422
+    assert response.json()["error"]["details"][0]["field"] == "body.name"
+    assert not await Department.exists()
+
+    registration = {"user_type": "student", "email": "nul@example.edu", "user_name": "nuluser",
+                    "password": "Correct-horse-42", "first_name": "A\x00B", "last_name": "C"}
+    assert (await client.post("/api/v1/auth/register", json=registration)).status_code == 422
+    assert not await User.filter(email="nul@example.edu").exists()
+
+
+async def test_an_oversized_chunked_body_is_413_and_stores_nothing(staff_client):
+    from models import Department
+
+    async def chunks():
+        yield b'{"name": "Big", "code": "BIG", "description": "'
+        for _ in range(40):
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = await staff_client.post("/api/v1/departments", content=chunks(),
+                                       headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert not await Department.exists()
+
+
+async def test_a_deadlock_is_a_409_not_a_500(app):
+    """Two transactions locking the same rows in opposite orders on the real server:
+    PostgreSQL aborts one, and the API answers 409 (retry), not 500."""
+    import asyncio
+
+    from tortoise.transactions import in_transaction
+
+    from api import create_api
+    from tests import factories
+
+    first = await factories.create_department(name="First")
+    second = await factories.create_department(name="Second")
+    api = create_api()
+
+    @api.post("/deadlock")
+    async def deadlock() -> None:
+        both_hold_one = asyncio.Barrier(2)
+
+        async def lock(one: int, other: int, name: str) -> None:
+            async with in_transaction() as connection:
+                await connection.execute_query("UPDATE departments SET name = $2 WHERE id = $1", [one, name])
+                await both_hold_one.wait()
+                await connection.execute_query("UPDATE departments SET name = $2 WHERE id = $1", [other, name])
+
+        await asyncio.gather(lock(first.id, second.id, "A"), lock(second.id, first.id, "B"))
+
+    wrapped = RequestContextMiddleware(api)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=wrapped), base_url="http://t") as raw:
+        response = await raw.post("/deadlock")
+    assert response.status_code == 409, response.text
+    assert "concurrent change" in response.json()["detail"]
