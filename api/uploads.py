@@ -162,8 +162,13 @@ class StreamedUpload:
                 piece = bytes(self._data[:CHUNK_SIZE])
                 del self._data[:CHUNK_SIZE]
                 yield piece
-            if self._target_ended or not await self._pump():
+            if self._target_ended:
                 break
+            if not await self._pump():
+                # The body stopped inside the file part (no boundary after it): a cut-off
+                # request, whose bytes are a truncated file. python-multipart's finalize()
+                # does not object, so the caller must not store what was buffered.
+                raise _missing_file(self._field, "Invalid multipart body")
         if self._data:
             piece = bytes(self._data)
             self._data.clear()

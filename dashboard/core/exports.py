@@ -5,6 +5,10 @@ rows there are.
 Every text cell is neutralised against formula injection (a spreadsheet would run
 `=HYPERLINK(...)` typed into a name): text starting with = + - @ tab or CR gets a leading
 apostrophe. Numbers stay numbers, so a negative balance is not turned into text.
+
+XLSX cannot hold most ASCII control characters (openpyxl refuses them, and by then the
+200 and the first bytes have gone out), so they are dropped from XLSX text cells; CSV
+keeps them.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import asyncio
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
+import re
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -64,9 +70,26 @@ def _csv_text(value: Any) -> Any:
     return value
 
 
+@functools.cache
+def _illegal_characters() -> re.Pattern[str]:
+    # openpyxl is imported on the first XLSX export, not when the app starts.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
+
+
+def _xlsx_text(value: str) -> str:
+    # Cleaned before the formula guard: "\x07=cmd()" must still get its apostrophe.
+    return safe_text(_illegal_characters().sub("", value))
+
+
 def _xlsx_value(value: Any) -> Any:
     if value is None:
         return None  # an empty cell; openpyxl writes nothing for it
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, str):
+        return _xlsx_text(value)
     value = cell_value(value)
     if isinstance(value, Decimal):
         return float(value)
@@ -121,7 +144,7 @@ async def xlsx_stream(header: Sequence[str], rows: AsyncIterable[Sequence[Row]],
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title)
-    sheet.append([safe_text(h) for h in header])
+    sheet.append([_xlsx_text(h) for h in header])
 
     def append(chunk: Sequence[Row]) -> None:
         for row in chunk:

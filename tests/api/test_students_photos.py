@@ -211,6 +211,34 @@ async def test_a_request_without_the_file_part_is_422(me, kwargs):
     assert await _state(me.user.id) == before
 
 
+@pytest.mark.parametrize("tail", [b"", b"\r\n", b"\r\n--xyz", b"\r\n--xyz-"])
+@pytest.mark.parametrize("size", [0, 3 * 1024 * 1024])  # all buffered; past a chunk, so storing has begun
+async def test_a_body_cut_off_inside_the_file_is_422_and_stores_nothing(me, tail, size):
+    await me.post(f"{URL}/{me.profile.id}/upload-photo", files={"file": ("first.jpg", JPEG, "image/jpeg")})
+    before = await _state(me.user.id)
+    body = _raw_multipart(b"me.jpg", b"image/jpeg", JPEG + b"\x00" * size)
+    body["content"] = body["content"].removesuffix(b"\r\n--xyz--\r\n") + tail
+
+    response = await me.post(f"{URL}/{me.profile.id}/upload-photo", **body)
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["field"] == "body.file"
+    assert await _state(me.user.id) == before
+    assert not list((get_settings().media_root / ".partial").glob("*"))
+
+
+@pytest.mark.parametrize("tail", [b"\r\n--xyz--", b'\r\n--xyz\r\nContent-Disposition: form-data; name="x"\r\n\r\n1'])
+async def test_a_file_part_closed_by_its_boundary_is_complete(me, tail):
+    """The file ends at the boundary after it; what follows that (a missing CRLF, a cut-off
+    later field) does not make the file itself incomplete."""
+    body = _raw_multipart(b"me.jpg", b"image/jpeg", JPEG)
+    body["content"] = body["content"].removesuffix(b"\r\n--xyz--\r\n") + tail
+    response = await me.post(f"{URL}/{me.profile.id}/upload-photo", **body)
+    assert response.status_code == 202, response.text
+    stored = (get_settings().media_root / (await User.get(id=me.user.id)).profile_picture).read_bytes()
+    assert stored == JPEG
+
+
 async def test_who_may_upload(login_as, staff_client, admin_client):
     student = await factories.create_student()
     files = {"file": ("a.jpg", JPEG, "image/jpeg")}

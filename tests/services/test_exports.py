@@ -21,6 +21,7 @@ from dashboard.core.exports import (
     safe_text,
     xlsx_stream,
 )
+from tests import factories
 
 
 class Colour(StrEnum):
@@ -78,6 +79,35 @@ async def test_xlsx_stream_keeps_types_and_never_writes_formulas():
     assert first[4].value is None and first[5].value == "red"
     assert sheet.cell(row=3, column=5).value == "'-x"
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+async def test_xlsx_stream_drops_characters_a_workbook_cannot_hold():
+    rows = [["Bad\x07Name", "\x07=cmd()", "a\x00b\x0bc\x1fd", "keep\ttab\nline\rcr", "\x01"]]
+    body = b"".join([chunk async for chunk in xlsx_stream(["A\x08", "B", "C", "D", "E"], _pages(rows))])
+    sheet = load_workbook(io.BytesIO(body)).active
+    assert [c.value for c in next(sheet.iter_rows(min_row=1, max_row=1))] == ["A", "B", "C", "D", "E"]
+    cells = next(sheet.iter_rows(min_row=2, max_row=2))
+    # The formula guard sees the cleaned text.
+    assert [c.value for c in cells[:4]] == ["BadName", "'=cmd()", "abcd", "keep\ttab\nline\rcr"]
+    assert cells[4].value in (None, "")
+
+
+async def test_a_control_character_in_a_name_does_not_break_the_students_xlsx_export(staff_client):
+    """Through the API: openpyxl's refusal came after the 200 and cut the download off."""
+    bad = await factories.create_student(user=await factories.create_user(first_name="Bad\x07Name",
+                                                                          last_name="\x1b=Evil"))
+    await factories.create_student(student_code="ZZ-PLAIN")
+
+    response = await staff_client.get("/api/v1/students/export", params={"format": "xlsx"})
+
+    assert response.status_code == 200
+    rows = list(load_workbook(io.BytesIO(response.content))["Students"].iter_rows(values_only=True))
+    assert len(rows) == 3
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code[bad.student_code][2:4] == ("BadName", "'=Evil")
+    assert "ZZ-PLAIN" in by_code
+    csv_response = await staff_client.get("/api/v1/students/export", params={"format": "csv"})
+    assert "Bad\x07Name" in csv_response.content.decode("utf-8-sig")
 
 
 async def test_an_abandoned_xlsx_export_removes_its_temporary_file():
