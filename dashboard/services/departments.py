@@ -2,6 +2,17 @@
 
 The pattern every resource group follows: keyword-only functions taking an Actor,
 `authorize` first, writes inside `atomic()` with an audit row, DomainErrors out.
+
+Who heads which department is spread over two tables (departments.hod_id, and
+faculty.department_id / is_hod), and its rule ("the head belongs to the department")
+spans both. Every write that can change it (naming or clearing a head here; creating a
+head, moving a member, changing is_hod or status, deactivating in the faculty service)
+runs under `lock_headships()`, taken before any row lock, then locks in one order:
+department rows (by id), then faculty rows. Naming a head has to go department first
+anyway: the hod_id foreign key share-locks the faculty row when the department row is
+written. The one lock makes the checks (is the member in this department? whom does
+this member head?) hold until commit, and the one order keeps these writers from
+deadlocking with each other or with edits that lock a single department or member.
 """
 
 from __future__ import annotations
@@ -20,6 +31,9 @@ from dashboard.core.roles import Permission
 from dashboard.core.updates import check_changes, ensure_unique
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
+
+# pg_advisory_xact_lock key for changes of who heads which department ("headship" in ASCII).
+HEADSHIP_LOCK_KEY = 0x6865616473686970
 
 _WRITABLE = ("name", "description", "hod_id", "phone", "email", "building", "floor", "is_active")
 
@@ -56,8 +70,17 @@ async def get_department(actor: Actor, *, department_id: int) -> Department:
     return await _get(department_id)
 
 
+async def lock_headships() -> None:
+    """Serialize changes of who heads which department until the transaction ends (see the
+    module docstring). Take it before locking any department or faculty row."""
+    from tortoise import connections
+
+    await connections.get("default").execute_query("SELECT pg_advisory_xact_lock($1)", [HEADSHIP_LOCK_KEY])
+
+
 async def _check_hod(hod_id: int, department_id: int | None) -> Faculty:
-    """The head of department must be a faculty member of that department."""
+    """The head of department must be a faculty member of that department. Under
+    `lock_headships()` the answer holds until commit: moving a member takes that lock too."""
     hod = await Faculty.get_or_none(id=hod_id)
     if hod is None:
         raise NotFound("Faculty member for hod_id not found")
@@ -95,6 +118,8 @@ async def update_department(actor: Actor, *, department_id: int, changes: dict[s
     authorize(actor, Permission.DEPARTMENTS_WRITE)
     check_changes(changes, writable=_WRITABLE, not_null=("name", "is_active"))
     async with atomic():
+        if "hod_id" in changes:
+            await lock_headships()
         department = await Department.select_for_update().get_or_none(id=department_id)
         if department is None:
             raise NotFound("Department not found")

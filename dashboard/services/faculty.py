@@ -2,6 +2,8 @@
 
 `faculty.is_hod` mirrors `departments.hod_id`: whoever is named head of a department has
 the flag, nobody else does, and a head always belongs to the department they head.
+Writes that can change that take `lock_headships()` first and then lock departments
+before faculty rows (departments.py's docstring says why).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import check_fields, require_changes
 from dashboard.services import people
+from dashboard.services.departments import lock_headships
 from models import (
     ClassSchedule,
     CourseOffering,
@@ -46,6 +49,9 @@ _FACULTY_COLUMNS = (
 )
 _UPDATABLE = tuple(c for c in _FACULTY_COLUMNS if c != "employee_id") + ("department_id",)
 _NOT_NULL = ("designation", "employment_type", "is_hod", "status", "department_id")
+# An update sending any of these goes under the headship lock. status is among them
+# because DELETE changes it under that lock while ending the member's headships.
+_HEADSHIP_FIELDS = ("department_id", "is_hod", "status")
 
 # Offerings whose students a faculty member is teaching now.
 CURRENT_OFFERING_STATUSES = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
@@ -86,14 +92,23 @@ async def get_faculty(actor: Actor, *, faculty_id: int) -> dict[str, Any]:
 # --- writing ------------------------------------------------------------------------------
 
 
-async def _department(*, code: str | None = None, pk: int | None = None) -> Department:
+async def _department(*, code: str | None = None, pk: int | None = None, lock: bool = False) -> Department:
+    query = Department.select_for_update() if lock else Department.all()
     department = await (
-        Department.select_for_update().get_or_none(code__iexact=code) if code is not None
-        else Department.select_for_update().get_or_none(id=pk)
+        query.get_or_none(code__iexact=code) if code is not None else query.get_or_none(id=pk)
     )
     if department is None:
         raise NotFound("Department not found")
     return department
+
+
+async def _lock_departments(faculty_id: int, *department_ids: int) -> dict[int, Department]:
+    """Lock, by id, the given departments and any the member heads; call under
+    `lock_headships()`, before locking the member's row."""
+    departments = await Department.select_for_update().filter(
+        Q(id__in=department_ids) | Q(hod_id=faculty_id)
+    ).order_by("id")
+    return {department.id: department for department in departments}
 
 
 async def _make_head(actor: Actor, department: Department, faculty: Faculty) -> None:
@@ -112,8 +127,8 @@ async def _make_head(actor: Actor, department: Department, faculty: Faculty) -> 
         ).update(is_hod=False)
 
 
-async def _stop_heading(actor: Actor, faculty: Faculty) -> None:
-    for department in await Department.select_for_update().filter(hod_id=faculty.id):
+async def _stop_heading(actor: Actor, faculty_id: int) -> None:
+    for department in await Department.select_for_update().filter(hod_id=faculty_id).order_by("id"):
         before = audit.snapshot(department)
         department.hod_id = None
         department.updated_at = dt.datetime.now(dt.UTC)
@@ -135,16 +150,20 @@ async def create_faculty(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any
     password = data.pop("password")
     account, rest = people.split_user_fields(data)
     password_hash = await people.hashed(password)
+    heading = bool(rest.get("is_hod"))
     async with atomic():
+        if heading:
+            await lock_headships()
         await people.check_account_unique(email=account["email"].strip().lower(), user_name=account["user_name"])
         if await Faculty.filter(employee_id__iexact=rest["employee_id"]).exists():
             raise Conflict("Employee ID already exists")
-        department = await _department(code=rest.pop("department_code", None), pk=rest.pop("department_id", None))
+        department = await _department(code=rest.pop("department_code", None), pk=rest.pop("department_id", None),
+                                       lock=heading)
         await people.check_account_unique(phone=account.get("phone"))
         unknown = set(rest) - set(_FACULTY_COLUMNS)
         if unknown:
             raise InvalidState(f"Unknown faculty fields: {', '.join(sorted(unknown))}")
-        rest["is_hod"] = bool(rest.get("is_hod"))
+        rest["is_hod"] = heading
         if rest.get("status") is None:
             rest["status"] = FacultyStatus.ACTIVE
         user = await people.create_account(actor, user_type=UserType.FACULTY, account=account,
@@ -163,26 +182,38 @@ async def update_faculty(actor: Actor, *, faculty_id: int, changes: dict[str, An
     require_changes(changes)
     account, rest = people.split_user_fields(dict(changes), people.USER_UPDATE_FIELDS)
     check_fields(rest, writable=_UPDATABLE, not_null=_NOT_NULL)
+    headship = any(field in rest for field in _HEADSHIP_FIELDS)
     async with atomic():
+        new_department = None
+        if headship:
+            await lock_headships()
+            # Read unlocked only to learn which departments to lock first; under the
+            # headship lock nobody else can change this member's department or headships.
+            current = await _get(faculty_id)
+            new_department_id = rest.get("department_id", current.department_id)  # type: ignore[attr-defined]
+            departments = await _lock_departments(faculty_id, current.department_id,  # type: ignore[attr-defined]
+                                                  new_department_id)
+            new_department = departments.get(new_department_id)
+            if new_department is None:
+                raise NotFound("Department not found")
         faculty = await Faculty.select_for_update().get_or_none(id=faculty_id)
         if faculty is None:
             raise NotFound("Faculty member not found")
-        old_department_id = faculty.department_id  # type: ignore[attr-defined]
-        new_department = await _department(pk=rest.get("department_id", old_department_id))
-        moved = new_department.id != old_department_id
-        wants_head = rest.get("is_hod", faculty.is_hod and not moved)
         user = await User.select_for_update().get(id=faculty.user_id)  # type: ignore[attr-defined]
         await people.update_account(actor, user, account)
 
         before = audit.snapshot(faculty)
+        moved = new_department is not None and new_department.id != faculty.department_id  # type: ignore[attr-defined]
+        wants_head = bool(rest.get("is_hod", faculty.is_hod and not moved))
         faculty.update_from_dict({k: v for k, v in rest.items() if k != "is_hod"})
-        faculty.is_hod = bool(wants_head)
+        faculty.is_hod = wants_head
         faculty.updated_at = dt.datetime.now(dt.UTC)
         await faculty.save()
-        if moved or not wants_head:
-            await _stop_heading(actor, faculty)
-        if wants_head:
-            await _make_head(actor, new_department, faculty)
+        if new_department is not None:
+            if moved or not wants_head:
+                await _stop_heading(actor, faculty.id)
+            if wants_head:
+                await _make_head(actor, new_department, faculty)
         await audit.record(actor, "update", faculty, before=before)
         if rest.get("status") in (FacultyStatus.ACTIVE, FacultyStatus.INACTIVE):
             await people.set_account_active(actor, user.id, rest["status"] == FacultyStatus.ACTIVE)
@@ -194,10 +225,12 @@ async def deactivate_faculty(actor: Actor, *, faculty_id: int) -> None:
     Teaching history (offerings, marks given) stays."""
     authorize(actor, Permission.FACULTY_WRITE)
     async with atomic():
+        await lock_headships()
+        await _get(faculty_id)
+        await _stop_heading(actor, faculty_id)
         faculty = await Faculty.select_for_update().get_or_none(id=faculty_id)
         if faculty is None:
             raise NotFound("Faculty member not found")
-        await _stop_heading(actor, faculty)
         before = audit.snapshot(faculty)
         faculty.status = FacultyStatus.INACTIVE
         faculty.is_hod = False

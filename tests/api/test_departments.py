@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
@@ -293,6 +294,70 @@ async def test_other_roles_may_not_update(login_as, role):
     client = await login_as(role)
     assert (await client.put(f"{URL}/{department.id}", json={"name": "Hijacked"})).status_code == 403
     assert (await Department.get(id=department.id)).name == "Stable"
+
+
+# --- head of department under concurrency ----------------------------------------------
+
+RACING_PAIRS = 15
+
+
+async def assert_headships_consistent() -> None:
+    """Every department's head is a faculty member of that department, and faculty.is_hod
+    is true exactly for the heads."""
+    department_of = dict(await Faculty.all().values_list("id", "department_id"))
+    heads = await Department.exclude(hod_id=None).values_list("id", "hod_id")
+    assert [(d, h) for d, h in heads if department_of[h] != d] == []
+    flagged = set(await Faculty.filter(is_hod=True).values_list("id", flat=True))
+    assert flagged == {h for _, h in heads}
+
+
+async def test_naming_a_head_while_their_record_is_edited_does_not_deadlock(staff_client):
+    """Naming the head locks the department, then the member (the hod_id foreign key and
+    is_hod); a faculty edit must not take the same two the other way round."""
+    pairs = []
+    for _ in range(RACING_PAIRS):
+        department = await factories.create_department()
+        pairs.append((department, await factories.create_faculty(department=department)))
+
+    responses = await asyncio.gather(*(
+        request for department, member in pairs for request in (
+            staff_client.put(f"{URL}/{department.id}", json={"hod_id": member.id}),
+            staff_client.put(f"/api/v1/faculty/{member.id}", json={"designation": "Professor"}),
+        )
+    ))
+    assert [r.text for r in responses if r.status_code != 200] == []
+    for department, member in pairs:
+        assert (await Department.get(id=department.id)).hod_id == member.id
+        member = await Faculty.get(id=member.id)
+        assert (member.designation, member.is_hod) == ("Professor", True)
+    await assert_headships_consistent()
+
+
+async def test_naming_a_head_while_they_change_department_keeps_the_head_inside(staff_client):
+    """Whichever lands first, the member ends up in the other department heading nothing:
+    named first, the move ends the headship; moved first, the naming is refused (400)."""
+    triples = []
+    for _ in range(RACING_PAIRS):
+        home, away = await factories.create_department(), await factories.create_department()
+        triples.append((home, away, await factories.create_faculty(department=home)))
+
+    responses = await asyncio.gather(*(
+        request for home, away, member in triples for request in (
+            staff_client.put(f"{URL}/{home.id}", json={"hod_id": member.id}),
+            staff_client.put(f"/api/v1/faculty/{member.id}", json={"department_id": away.id}),
+        )
+    ))
+    namings, moves = responses[0::2], responses[1::2]
+    assert [r.text for r in moves if r.status_code != 200] == []
+    for naming in namings:
+        assert naming.status_code in (200, 400), naming.text
+        if naming.status_code == 400:
+            assert naming.json()["detail"] == "The head of department must be a faculty member of this department"
+    for home, away, member in triples:
+        assert (await Department.get(id=home.id)).hod_id is None
+        member = await Faculty.get(id=member.id)
+        assert (member.department_id, member.is_hod) == (away.id, False)
+    await assert_headships_consistent()
 
 
 # --- delete -----------------------------------------------------------------------------

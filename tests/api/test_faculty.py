@@ -3,6 +3,7 @@ teaching views, and photos."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from models import AuditLog, Department, Faculty, User
 from models.enums import FacultyStatus, OfferingStatus, RegistrationStatus
 from tests import factories
+from tests.api.test_departments import RACING_PAIRS, assert_headships_consistent
 from tests.api.test_students_photos import JPEG, PHP, PNG
 
 URL = "/api/v1/faculty"
@@ -251,6 +253,81 @@ async def test_delete_deactivates_and_ends_headship(staff_client, login_as):
     assert (await User.get(id=faculty.user_id)).is_active is False
     assert (await Department.get(id=department.id)).hod_id is None
     assert (await member.get(URL)).status_code == 401
+
+
+async def test_deactivating_a_head_while_a_successor_is_named_does_not_deadlock(staff_client):
+    """DELETE ends the member's headships (their departments, then their row); naming a
+    successor locks the department, then clears the previous head's flag. Either order
+    ends with the successor heading and the old head inactive, heading nothing."""
+    cases = []
+    for _ in range(RACING_PAIRS):
+        department = await factories.create_department()
+        head = await factories.create_faculty(department=department, is_hod=True)
+        await Department.filter(id=department.id).update(hod_id=head.id)
+        cases.append((department, head, await factories.create_faculty(department=department)))
+
+    responses = await asyncio.gather(*(
+        request for department, head, successor in cases for request in (
+            staff_client.delete(f"{URL}/{head.id}"),
+            staff_client.put(f"/api/v1/departments/{department.id}", json={"hod_id": successor.id}),
+        )
+    ))
+    assert [r.status_code for r in responses] == [204, 200] * RACING_PAIRS, [
+        r.text for r in responses if r.status_code >= 300]
+    for department, head, successor in cases:
+        assert (await Department.get(id=department.id)).hod_id == successor.id
+        head = await Faculty.get(id=head.id)
+        assert (head.status, head.is_hod) == (FacultyStatus.INACTIVE, False)
+    await assert_headships_consistent()
+
+
+# Each request against (home, away, member): what it answers, and whether it changes who
+# heads what (then it must wait for the headship lock).
+_HEADSHIP_REQUESTS = {
+    "move": (lambda c, home, away, m: c.put(f"{URL}/{m.id}", json={"department_id": away.id}), 200, True),
+    "make head": (lambda c, home, away, m: c.put(f"{URL}/{m.id}", json={"is_hod": True}), 200, True),
+    "change status": (lambda c, home, away, m: c.put(f"{URL}/{m.id}", json={"status": "suspended"}), 200, True),
+    "deactivate": (lambda c, home, away, m: c.delete(f"{URL}/{m.id}"), 204, True),
+    "create a head": (lambda c, home, away, m: c.post(URL, json=_payload(home, is_hod=True)), 201, True),
+    "name the head": (lambda c, home, away, m: c.put(f"/api/v1/departments/{home.id}", json={"hod_id": m.id}),
+                      200, True),
+    "clear the head": (lambda c, home, away, m: c.put(f"/api/v1/departments/{home.id}", json={"hod_id": None}),
+                       200, True),
+    "edit designation": (lambda c, home, away, m: c.put(f"{URL}/{m.id}", json={"designation": "Dean"}), 200, False),
+    "create a member": (lambda c, home, away, m: c.post(URL, json=_payload(home)), 201, False),
+    "rename the department": (lambda c, home, away, m: c.put(f"/api/v1/departments/{home.id}",
+                                                             json={"name": "Renamed"}), 200, False),
+}
+
+
+@pytest.mark.parametrize("name", list(_HEADSHIP_REQUESTS))
+async def test_headship_changes_wait_for_the_headship_lock_and_other_edits_do_not(staff_client, services, name):
+    """While another transaction holds the headship lock, whatever could change who heads
+    what waits for it (so its checks cannot go stale), and nothing else does."""
+    import asyncpg
+
+    from dashboard.core.db import asyncpg_dsn
+    from dashboard.services.departments import HEADSHIP_LOCK_KEY
+
+    send, status, waits = _HEADSHIP_REQUESTS[name]
+    home, away = await factories.create_department(), await factories.create_department()
+    member = await factories.create_faculty(department=home)
+    other = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    try:
+        transaction = other.transaction()
+        await transaction.start()
+        await other.execute("SELECT pg_advisory_xact_lock($1)", HEADSHIP_LOCK_KEY)
+        request = asyncio.create_task(send(staff_client, home, away, member))
+        # Long enough for a waiting request to have reached the lock; the others get ample
+        # time and are not waited for beyond their answer.
+        await asyncio.wait({request}, timeout=0.5 if waits else 10)
+        assert request.done() is not waits
+        await transaction.commit()
+        response = await request
+    finally:
+        await other.close()
+    assert response.status_code == status, response.text
+    await assert_headships_consistent()
 
 
 async def test_delete_keeps_teaching_history(staff_client):
