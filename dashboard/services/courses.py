@@ -4,6 +4,11 @@ Prerequisites are a many-to-many graph (course_prerequisites: `course` requires
 `prerequisite`). It must stay acyclic: a course cannot require itself, directly or
 through a chain. Every change to the graph takes one transaction-scoped advisory lock,
 so two concurrent edits cannot each add half of a cycle.
+
+Lock order: the graph lock first, then course rows. A new link takes a share lock on its
+prerequisite's row (the foreign key), so a writer that held a course row while waiting
+for the graph lock could deadlock with one that holds the graph lock and reaches for
+that row.
 """
 
 from __future__ import annotations
@@ -184,6 +189,8 @@ async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]
     changes = dict(changes)
     prerequisites = changes.pop("prerequisites", None)
     async with atomic():
+        if prerequisites is not None:
+            await _lock_graph()
         course = await Course.select_for_update().get_or_none(id=course_id)
         if course is None:
             raise NotFound("Course not found")
@@ -192,7 +199,6 @@ async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]
         if changes.get("department_id") is not None:
             await _check_department(changes["department_id"])
         if prerequisites is not None:
-            await _lock_graph()
             ids = await _check_prerequisites(course.id, prerequisites)
         if changes:
             before = audit.snapshot(course)
@@ -213,6 +219,8 @@ async def delete_course(actor: Actor, *, course_id: int) -> None:
     with it."""
     authorize(actor, Permission.COURSES_WRITE)
     async with atomic():
+        # Before the row lock: the lock order of the module docstring.
+        await _lock_graph()
         course = await Course.select_for_update().get_or_none(id=course_id)
         if course is None:
             raise NotFound("Course not found")
@@ -221,6 +229,5 @@ async def delete_course(actor: Actor, *, course_id: int) -> None:
         if blocking:
             raise Conflict(f"Course cannot be deleted: it still has {', '.join(blocking)}")
         before = audit.snapshot(course)
-        await _lock_graph()
         await course.delete()
         await audit.record(actor, "delete", course, before=before, after=None)

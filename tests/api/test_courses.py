@@ -204,6 +204,49 @@ async def test_an_edit_waits_for_a_concurrent_edit_and_then_sees_its_cycle(staff
         [(z.id, y.id), (x.id, z.id)])
 
 
+async def test_requiring_a_course_while_it_is_deleted_does_not_deadlock(staff_client):
+    """Setting prerequisites takes the graph lock, then (the new link's foreign key) a share
+    lock on the prerequisite; deleting that prerequisite must take the graph lock before
+    its row lock, or each waits for the other. Whichever lands first wins cleanly."""
+    pairs = [(await factories.create_course(), await factories.create_course()) for _ in range(15)]
+
+    responses = await asyncio.gather(*(
+        request for course, prerequisite in pairs for request in (
+            staff_client.put(f"{URL}/{course.id}", json={"prerequisites": [prerequisite.id]}),
+            staff_client.delete(f"{URL}/{prerequisite.id}"),
+        )
+    ))
+    for (course, prerequisite), update, delete in zip(pairs, responses[0::2], responses[1::2], strict=True):
+        if update.status_code == 200:
+            assert delete.status_code == 409, delete.text
+            assert delete.json()["detail"] == "Course cannot be deleted: it still has courses that require it"
+            assert await CoursePrerequisite.exists(course_id=course.id, prerequisite_id=prerequisite.id)
+        else:
+            assert (update.status_code, delete.status_code) == (404, 204), update.text
+            assert update.json()["detail"] == f"Prerequisite course not found: {prerequisite.id}"
+            assert not await Course.exists(id=prerequisite.id)
+
+
+async def test_editing_the_prerequisites_of_a_course_while_it_is_deleted_does_not_deadlock(staff_client):
+    """The same lock order from the other side: the edit must not hold the course's row
+    while it waits for the graph lock the delete already holds."""
+    pairs = [(await factories.create_course(), await factories.create_course()) for _ in range(15)]
+
+    responses = await asyncio.gather(*(
+        request for course, prerequisite in pairs for request in (
+            staff_client.put(f"{URL}/{course.id}", json={"prerequisites": [prerequisite.id]}),
+            staff_client.delete(f"{URL}/{course.id}"),
+        )
+    ))
+    for update, delete in zip(responses[0::2], responses[1::2], strict=True):
+        assert delete.status_code == 204, delete.text
+        assert update.status_code in (200, 404), update.text
+        if update.status_code == 404:
+            assert update.json()["detail"] == "Course not found"
+    assert not await Course.exists(id__in=[course.id for course, _ in pairs])
+    assert not await CoursePrerequisite.exists()
+
+
 @pytest.mark.parametrize(
     ("changes", "status", "message"),
     [
