@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import RedirectResponse, Response
-from starlette.status import HTTP_303_SEE_OTHER, HTTP_401_UNAUTHORIZED
+from starlette.status import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.i18n import _
 from fastapi_admin.providers import Provider
 from fastapi_admin.template import templates
+from admin_views.widgets import has_control_characters
 from dashboard.core import ratelimit
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError, NotAuthenticated, RateLimited
 from dashboard.core.roles import Permission
+from dashboard.core.security import verify_password
+from dashboard.services.admin_sessions import (
+    SESSION_SECONDS,
+    end_all_sessions,
+    end_session,
+    open_session,
+    session_user,
+)
 from dashboard.services.auth import load_actor
 from dashboard.services.users import authenticate_credentials, change_password
 from dashboard.settings import get_settings
@@ -27,10 +35,6 @@ from dashboard.web.context import client_ip
 from models import User
 
 SESSION_COOKIE = "admin_session"
-SESSION_SECONDS = 8 * 3600
-_SESSION_KEY = "admin:session:{token}"
-# Every open session of a user, so that a password change can end them all.
-_USER_SESSIONS_KEY = "admin:user-sessions:{user_id}"
 LOGIN_TITLE = "University Dashboard"
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +96,13 @@ class AppLoginProvider(Provider):
         form = await request.form()
         login = str(form.get("username") or "")[:255]
         password = str(form.get("password") or "")[:1024]
-        user = await authenticate_credentials(login, password) if login and password else None
+        if has_control_characters(login) or has_control_characters(password):
+            # No account can hold such a login (PostgreSQL refuses a NUL in a query), so
+            # it is a failed sign-in, after the bcrypt work an unknown account costs.
+            await verify_password(password, None)
+            user = None
+        else:
+            user = await authenticate_credentials(login, password) if login and password else None
         # The same answer for an unknown user, a wrong password, a deactivated account and
         # a role without access, so the form reveals nothing about who exists.
         actor = None
@@ -104,14 +114,7 @@ class AppLoginProvider(Provider):
         if actor is None or not actor.can(Permission.ADMIN_PANEL):
             return self._login_page(request, _("login_failed"), HTTP_401_UNAUTHORIZED)
         await User.filter(id=user.id).update(last_login=dt.datetime.now(dt.UTC))  # type: ignore[union-attr]
-        token = secrets.token_urlsafe(32)
-        redis = request.app.redis
-        sessions_key = _USER_SESSIONS_KEY.format(user_id=user.id)  # type: ignore[union-attr]
-        async with redis.pipeline(transaction=True) as pipe:
-            pipe.set(_SESSION_KEY.format(token=token), user.id, ex=SESSION_SECONDS)  # type: ignore[union-attr]
-            pipe.sadd(sessions_key, token)
-            pipe.expire(sessions_key, SESSION_SECONDS)
-            await pipe.execute()
+        token = await open_session(user.id)  # type: ignore[union-attr]
         response = RedirectResponse(url=request.app.admin_path + "/", status_code=HTTP_303_SEE_OTHER)
         response.set_cookie(
             SESSION_COOKIE,
@@ -127,11 +130,7 @@ class AppLoginProvider(Provider):
     async def logout(self, request: Request) -> Response:
         token = request.cookies.get(SESSION_COOKIE)
         if token:
-            redis = request.app.redis
-            user_id = await redis.get(_SESSION_KEY.format(token=token))
-            await redis.delete(_SESSION_KEY.format(token=token))
-            if user_id is not None:
-                await redis.srem(_USER_SESSIONS_KEY.format(user_id=int(user_id)), token)
+            await end_session(token)
         response = RedirectResponse(url=request.app.admin_path + self.login_path, status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path=request.app.admin_path)
         return response
@@ -141,12 +140,12 @@ class AppLoginProvider(Provider):
         request.state.admin = None
         token = request.cookies.get(SESSION_COOKIE)
         if token and len(token) < 100:
-            user_id = await request.app.redis.get(_SESSION_KEY.format(token=token))
+            user_id = await session_user(token)
             if user_id is not None:
                 settings = get_settings()
                 try:
                     actor = await load_actor(
-                        int(user_id),
+                        user_id,
                         ip_address=client_ip(request.scope, settings.trusted_proxy_list),
                         user_agent=request.headers.get("user-agent"),
                     )
@@ -185,23 +184,19 @@ class AppLoginProvider(Provider):
         old = str(form.get("old_password") or "")
         new = str(form.get("new_password") or "")
         repeated = str(form.get("re_new_password") or "")
+        if any(has_control_characters(value) for value in (old, new, repeated)):
+            # The API refuses such text outright, so a new password holding one could be
+            # set here and then never typed into the API's login.
+            return self._password_page(request, error="Passwords cannot contain control characters",
+                                       status_code=HTTP_400_BAD_REQUEST)
         try:
             await change_password(admin.actor, old_password=old, new_password=new, repeated=repeated)
         except DomainError as exc:
             return self._password_page(request, error=exc.message, status_code=exc.status_code)
-        await end_all_sessions(request.app.redis, admin.actor.user_id)  # type: ignore[arg-type]
+        await end_all_sessions(admin.actor.user_id)  # type: ignore[arg-type]
         response = RedirectResponse(url=request.app.admin_path + self.login_path, status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path=request.app.admin_path)
         return response
-
-async def end_all_sessions(redis: Any, user_id: int) -> None:
-    key = _USER_SESSIONS_KEY.format(user_id=user_id)
-    tokens = await redis.smembers(key)
-    async with redis.pipeline(transaction=True) as pipe:
-        for token in tokens:
-            pipe.delete(_SESSION_KEY.format(token=token.decode() if isinstance(token, bytes) else token))
-        pipe.delete(key)
-        await pipe.execute()
 
 async def _display_name(actor: Actor) -> str:
     from dashboard.services.users import display_name

@@ -23,7 +23,15 @@ import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.resources import Field
 from fastapi_admin.resources import Model as StockModelResource
 from fastapi_admin.widgets import displays
-from admin_views.widgets import FieldError, FormInput, ListFilter, ManyForeignKeys, Text
+from admin_views.widgets import (
+    CONTROL_CHARACTERS_ERROR,
+    FieldError,
+    FormInput,
+    ListFilter,
+    ManyForeignKeys,
+    Text,
+    has_control_characters,
+)
 from dashboard.core.actor import Actor
 from dashboard.core.roles import Permission
 
@@ -164,6 +172,9 @@ class AdminResource(StockModelResource):
             raw = values.get(name)
             if raw is None or raw == "":
                 continue
+            if has_control_characters(raw):
+                # Here rather than in each filter's `parse`, so no filter can forget it.
+                raise FieldError(f"{list_filter.context['label']}: {CONTROL_CHARACTERS_ERROR}")
             parsed = await list_filter.parse(request, raw)
             params[name] = raw
             qs = await list_filter.apply(request, parsed, qs)

@@ -13,7 +13,8 @@ they are registered, turns an empty optional foreign key into a 500, and lists r
 - export the same rows as CSV through the API's formula-safe writer;
 - write only by calling the resource's service functions with the signed-in Actor, so the
   panel gets the API's validation, rules, audit rows and errors; a validation or rule
-  error is shown on the form.
+  error is shown on the form, and so is a constraint violation from a concurrent write
+  (409, as the API answers it).
 """
 
 from __future__ import annotations
@@ -29,13 +30,16 @@ from starlette.status import (
     HTTP_303_SEE_OTHER,
     HTTP_400_BAD_REQUEST,
     HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_CONTENT,
 )
+from tortoise.exceptions import IntegrityError
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.depends import get_current_admin
 from fastapi_admin.template import templates
 from admin_views.base import Action, AdminResource, FormResult
+from admin_views.errors import conflict_message
 from admin_views.guard import registered_resource, visible_resources
 from admin_views.widgets import FieldError
 from dashboard.core.db import atomic
@@ -223,6 +227,9 @@ async def create(request: Request) -> Response:
     except DomainError as exc:
         return await _render_form(request, resource, Action.CREATE, values=result.data, result=result,
                                   error=exc.message, status_code=exc.status_code)
+    except IntegrityError as exc:
+        return await _render_form(request, resource, Action.CREATE, values=result.data, result=result,
+                                  error=conflict_message(exc), status_code=HTTP_409_CONFLICT)
     return RedirectResponse(f"{request.app.admin_path}/{resource.name()}/list", status_code=HTTP_303_SEE_OTHER)
 
 async def _visible_row(request: Request, resource: type[AdminResource], pk: int) -> Any:
@@ -256,6 +263,9 @@ async def update(request: Request) -> Response:
     except DomainError as exc:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
                                   error=exc.message, status_code=exc.status_code)
+    except IntegrityError as exc:
+        return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
+                                  error=conflict_message(exc), status_code=HTTP_409_CONFLICT)
     return RedirectResponse(f"{request.app.admin_path}/{resource.name()}/list", status_code=HTTP_303_SEE_OTHER)
 
 @router.delete("/{resource}/delete/{pk}", name="delete")
@@ -267,6 +277,8 @@ async def delete(request: Request) -> Response:
         await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    except IntegrityError as exc:
+        return JSONResponse({"detail": conflict_message(exc)}, status_code=HTTP_409_CONFLICT)
     return JSONResponse({"deleted": [pk]})
 
 @router.delete("/{resource}/delete", name="bulk_delete")
@@ -290,4 +302,6 @@ async def bulk_delete(request: Request) -> Response:
                 await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    except IntegrityError as exc:
+        return JSONResponse({"detail": conflict_message(exc)}, status_code=HTTP_409_CONFLICT)
     return JSONResponse({"deleted": ids})

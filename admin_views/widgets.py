@@ -1,8 +1,9 @@
 """fastapi-admin widgets made safe for this panel.
 
 Stock widgets insert raw values into the page (a department named `<script>` would
-run), turn a bad form or filter value into a 500 (`int("")`, `Enum("bogus")`), list every
-row of a model in a foreign-key dropdown and accept any posted id. These subclasses
+run), turn a bad form or filter value into a 500 (`int("")`, `Enum("bogus")`, a NUL that
+PostgreSQL refuses, an id past the int4 columns), list every row of a model in a
+foreign-key dropdown and accept any posted id. These subclasses
 escape what they show, parse input into a `FieldError` the form can display, and take
 their options from a queryset scoped to the signed-in actor, which also bounds the
 values a form or filter accepts.
@@ -11,6 +12,7 @@ values a form or filter accepts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -31,6 +33,31 @@ Scope = Callable[[Request], Awaitable[QuerySet]]
 
 class FieldError(ValueError):
     """A form or filter value that cannot be used; the message is shown beside the field."""
+
+# C0 control characters but tab, line feed and carriage return. PostgreSQL text cannot hold
+# a NUL (asyncpg refuses the query, a 500), and none of the others belongs in anything typed
+# into a form or a filter.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+CONTROL_CHARACTERS_ERROR = "Remove the control characters (such as NUL) from this value"
+
+def has_control_characters(value: str) -> bool:
+    return _CONTROL_CHARACTERS.search(value) is not None
+
+def check_text(value: str) -> str:
+    if has_control_characters(value):
+        raise FieldError(CONTROL_CHARACTERS_ERROR)
+    return value
+
+# Primary keys are int4 columns; a larger number is an error in PostgreSQL, not a miss.
+_MAX_PK = 2**31 - 1
+
+def parse_pk(value: Any) -> int | None:
+    """A posted row id, or None when it cannot be the id of any row."""
+    try:
+        pk = int(str(value))
+    except ValueError:
+        return None
+    return pk if 1 <= pk <= _MAX_PK else None
 
 def _render(widget: Any, **context: Any) -> Markup:
     # A local context, never `widget.context.update(...)`: widget instances are shared by
@@ -92,7 +119,7 @@ class FormInput(inputs.Input):
             return None
         if not isinstance(value, str):
             raise FieldError("Enter text")
-        return value.strip()
+        return check_text(value.strip())
 
     def display_value(self, value: Any) -> Any:
         return "" if value is None else value
@@ -113,7 +140,7 @@ class PasswordInput(FormInput):
 
     async def parse_value(self, request: Request, value: Any) -> str | None:
         # Passwords are taken as typed: surrounding spaces are part of them.
-        return value if isinstance(value, str) and value != "" else None
+        return check_text(value) if isinstance(value, str) and value != "" else None
 
     def display_value(self, value: Any) -> Any:
         return ""
@@ -236,11 +263,8 @@ class ForeignKey(inputs.ForeignKey):
             if self.context.get("null"):
                 return None
             raise FieldError("This field is required")
-        try:
-            pk = int(str(value))
-        except ValueError as exc:
-            raise FieldError("Select a valid choice") from exc
-        if not await (await self.get_queryset(request)).filter(pk=pk).exists():
+        pk = parse_pk(value)
+        if pk is None or not await (await self.get_queryset(request)).filter(pk=pk).exists():
             raise FieldError("Select a valid choice")
         return pk
 
@@ -269,10 +293,10 @@ class ManyForeignKeys(ForeignKey):
         for value in values:
             if value is None or str(value).strip() == "":
                 continue
-            try:
-                ids.append(int(str(value)))
-            except ValueError as exc:
-                raise FieldError("Select valid choices") from exc
+            pk = parse_pk(value)
+            if pk is None:
+                raise FieldError("Select valid choices")
+            ids.append(pk)
         ids = sorted(set(ids))
         if ids:
             found = await (await self.get_queryset(request)).filter(pk__in=ids).count()
@@ -290,7 +314,8 @@ class ManyForeignKeys(ForeignKey):
 # --- filters (list toolbar) -----------------------------------------------------------------
 
 class ListFilter(filters.Filter):
-    """A list filter; `apply` narrows the queryset, `parse` raises FieldError on bad input."""
+    """A list filter; `apply` narrows the queryset, `parse` raises FieldError on bad input.
+    `AdminResource.resolve_query_params` refuses control characters before any `parse`."""
 
     template = "widgets/filters/search.html"
 
@@ -312,7 +337,7 @@ class SearchFilter(ListFilter):
         self.fields = fields
 
     async def parse(self, request: Request, value: str) -> str:
-        value = value.strip()
+        value = check_text(value.strip())
         if len(value) > 100:
             raise FieldError("Search text is too long")
         return value
@@ -406,11 +431,8 @@ class ForeignKeyFilter(SelectFilter):
         return [(self.option_label(row), row.pk) for row in rows]
 
     async def parse(self, request: Request, value: str) -> int:
-        try:
-            pk = int(value)
-        except ValueError as exc:
-            raise FieldError(f"Unknown {self.context['label'].lower()}") from exc
-        if not await (await self.scope(request)).filter(pk=pk).exists():
+        pk = parse_pk(value)
+        if pk is None or not await (await self.scope(request)).filter(pk=pk).exists():
             raise FieldError(f"Unknown {self.context['label'].lower()}")
         return pk
 

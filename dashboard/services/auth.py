@@ -27,7 +27,7 @@ from dashboard.core.security import (
     revoke_once,
     revoke_session,
 )
-from dashboard.services import otp
+from dashboard.services import admin_sessions, otp
 from dashboard.services.users import authenticate_credentials, check_password_rules
 from dashboard.settings import get_settings
 from models import User
@@ -192,7 +192,8 @@ async def request_password_reset(*, email: str) -> None:
 
 async def reset_password(*, email: str, code: str, new_password: str) -> None:
     """The code is checked first, so that a wrong one costs an attempt whatever else is
-    wrong. Success revokes every session of the user: a reset often follows a theft."""
+    wrong. Success revokes every session of the user, API tokens and admin-panel sessions
+    alike: a reset often follows a theft."""
     check_password_rules(new_password)
     email = _normal_email(email)
     await otp.consume(otp.OtpPurpose.RESET_PASSWORD, email, code)
@@ -203,6 +204,7 @@ async def reset_password(*, email: str, code: str, new_password: str) -> None:
     # Before the write: if Redis fails here the password is unchanged and the code spent,
     # rather than a new password with the old sessions still open.
     await revoke_all_sessions(user.id)
+    await admin_sessions.end_all_sessions(user.id)
     actor = Actor.for_user(user_id=user.id, role=UserType(user.user_type))
     async with atomic():
         user.hashed_password = hashed

@@ -14,6 +14,7 @@ import pytest
 from dashboard.core import cache
 from dashboard.settings import get_settings
 from models import AuditLog, User
+from models.enums import UserType
 from tests import factories
 
 AUTH = "/api/v1/auth"
@@ -89,6 +90,37 @@ async def test_forgot_password_email_arrives_by_smtp_and_its_code_resets_the_pas
 
     audit = await AuditLog.get(entity_type="users", entity_id=user.id, action="password_reset")
     assert audit.user_id == user.id
+
+
+async def test_a_reset_also_ends_admin_panel_sessions(app, client, run_jobs):
+    from tests.admin.conftest import ORIGIN, make_person
+
+    user, _ = await make_person(UserType.STAFF)
+    other, _ = await make_person(UserType.STAFF)
+    panels = [httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 50000)),
+                                base_url=ORIGIN, headers={"Origin": ORIGIN}) for _ in range(3)]
+    try:
+        for panel, person in zip(panels, (user, user, other), strict=True):
+            signed_in = await panel.post("/admin/login", data={"username": person.email, "password": factories.PASSWORD})
+            assert signed_in.status_code == 303
+            assert (await panel.get("/admin/")).status_code == 200
+
+        code = await _request_code(client, run_jobs, "forgot-password", user.email)
+        assert (await _reset(client, user.email, code)).status_code == 200
+
+        # Both of the user's panel sessions are over, with their cookies still sent; another
+        # user's session is untouched.
+        for panel in panels[:2]:
+            assert panel.cookies.get("admin_session")
+            ended = await panel.get("/admin/")
+            assert (ended.status_code, ended.headers["location"]) == (303, "/admin/login")
+        assert (await panels[2].get("/admin/")).status_code == 200
+        fresh = await panels[0].post("/admin/login", data={"username": user.email, "password": NEW_PASSWORD})
+        assert fresh.status_code == 303
+        assert (await panels[0].get("/admin/")).status_code == 200
+    finally:
+        for panel in panels:
+            await panel.aclose()
 
 
 async def test_without_smtp_the_email_goes_to_the_outbox(client, run_jobs):
