@@ -11,7 +11,8 @@ transaction:
   To re-apply one (e.g. after changing its expression), run ``drop_sql`` first.
 
 Kinds: ``check``; ``foreign_key`` (a reference the ORM cannot declare, see
-``Department.hod_id``); ``unique_index`` (partial unique); ``index`` (partial index);
+``Department.hod_id``); ``unique_index`` (partial unique, or unique on an expression);
+``index`` (partial index);
 ``trigram`` (GIN ``gin_trgm_ops``: needs ``TRIGRAM_EXTENSION_SQL`` first, and the pg_trgm
 extension may be missing, e.g. in the embedded PostgreSQL, so apply these only when
 ``CREATE EXTENSION`` succeeds); ``sequence``.
@@ -61,6 +62,15 @@ def _unique_where(table: str, suffix: str, columns: str, where: str) -> SchemaCo
     return SchemaConstraint(table, name, sql, "unique_index")
 
 
+def _unique_ci(table: str, column: str, fold: Literal["UPPER", "LOWER"]) -> SchemaConstraint:
+    """Unique ignoring case. The services compare names, codes and user names with
+    ``iexact``; the column's own UNIQUE is case-sensitive, so without this two concurrent
+    creates of "Physics" and "PHYSICS" both pass the service's check and both insert."""
+    name = f"uq_{table}_{column}_ci"
+    sql = f"CREATE UNIQUE INDEX IF NOT EXISTS {name} ON {table} ({fold}({column}))"
+    return SchemaConstraint(table, name, sql, "unique_index")
+
+
 def _index_where(table: str, suffix: str, columns: str, where: str) -> SchemaConstraint:
     name = f"ix_{table}_{suffix}"
     sql = f"CREATE INDEX IF NOT EXISTS {name} ON {table} ({columns}) WHERE {where}"
@@ -77,8 +87,10 @@ def _trigram(table: str, column: str) -> SchemaConstraint:
 
 
 CONSTRAINTS: tuple[SchemaConstraint, ...] = (
-    # users
+    # users (emails are stored lowercased; the index holds whatever writes the table)
     _check("users", "user_name_length", "char_length(user_name) >= 3"),
+    _unique_ci("users", "user_name", "LOWER"),
+    _unique_ci("users", "email", "LOWER"),
     # faculty
     *_non_negative("faculty", "experience_years"),
     # students
@@ -86,7 +98,10 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _check("students", "cgpa_range", "cgpa >= 0 AND cgpa <= 10"),
     # parents
     *_non_negative("parents", "annual_income"),
-    # departments: the HOD reference (departments and faculty reference each other)
+    # departments: names and codes unique ignoring case; the HOD reference (departments
+    # and faculty reference each other)
+    _unique_ci("departments", "name", "UPPER"),
+    _unique_ci("departments", "code", "UPPER"),
     SchemaConstraint(
         "departments",
         "fk_departments_hod_faculty",
@@ -95,10 +110,14 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
         "foreign_key",
     ),
     # programs
+    _unique_ci("programs", "name", "UPPER"),
+    _unique_ci("programs", "code", "UPPER"),
     _check("programs", "duration_years_positive", "duration_years > 0"),
     _check("programs", "total_semesters_positive", "total_semesters > 0"),
     _check("programs", "total_credits_positive", "total_credits > 0"),
     # courses
+    _unique_ci("courses", "name", "UPPER"),
+    _unique_ci("courses", "code", "UPPER"),
     _check("courses", "credits_positive", "credits > 0"),
     _check("courses", "max_students_positive", "max_students > 0"),
     # course_prerequisites

@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+from tortoise.functions import Lower
+
 from dashboard.core import audit
 from dashboard.core.actor import Actor
 from dashboard.core.db import atomic, on_commit
@@ -59,7 +61,9 @@ def _normalise(account: dict[str, Any]) -> dict[str, Any]:
 
 async def check_account_unique(*, email: str | None = None, user_name: str | None = None,
                                phone: str | None = None, exclude_user_id: int | None = None) -> None:
-    """409 naming the first clash: email, then user name, then phone."""
+    """409 naming the first clash: email, then user name, then phone. Email and user
+    name compare ignoring case, as LOWER(column): the expression of their unique indexes
+    (uq_users_*_ci), so the lookup uses them rather than scanning every account."""
     checks = (
         ("email", email, "Email already registered"),
         ("user_name", user_name, "Username already taken"),
@@ -68,7 +72,10 @@ async def check_account_unique(*, email: str | None = None, user_name: str | Non
     for field, value, message in checks:
         if value is None:
             continue
-        query = User.filter(**{f"{field}__iexact" if field != "phone" else field: value})
+        if field == "phone":
+            query = User.filter(phone=value)
+        else:
+            query = User.annotate(folded=Lower(field)).filter(folded=value.lower())
         if exclude_user_id is not None:
             query = query.exclude(id=exclude_user_id)
         if await query.exists():

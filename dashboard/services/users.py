@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.functions import Lower
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -88,10 +89,14 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
     email = email.strip().lower()
     hashed = await hash_password(password)
     async with atomic():
-        taken = Q(email=email) | Q(user_name=user_name)
+        # Emails are stored lowercased, so equality is exact. User names keep the case
+        # they were typed in and are unique ignoring it: LOWER(user_name), the expression
+        # of the uq_users_user_name_ci index, which both enforces that and serves this
+        # lookup (iexact's UPPER would scan the table).
+        taken = Q(email=email) | Q(user_name_folded=user_name.lower())
         if profile.get("phone"):
             taken |= Q(phone=profile["phone"])
-        if await User.filter(taken).exists():
+        if await User.annotate(user_name_folded=Lower("user_name")).filter(taken).exists():
             raise Conflict("An account with these details already exists")
         user = await User.create(
             user_type=user_type, email=email, user_name=user_name, hashed_password=hashed,

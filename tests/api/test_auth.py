@@ -143,6 +143,19 @@ async def test_duplicate_email_or_user_name_is_one_generic_409(client):
     assert await User.all().count() == 1 and (await User.first()).id == existing.id
 
 
+async def test_a_user_name_differing_only_in_case_is_the_same_generic_409(client):
+    """Caught by the service's check (its generic message), not only by the database's
+    case-insensitive index (whose 409 would word it differently)."""
+    existing = await factories.create_user(user_name="alice")
+    exact = _assert_envelope(await client.post(f"{AUTH}/register", json=_registration(user_name="alice")),
+                             409, "CONFLICT")
+    by_case = _assert_envelope(await client.post(f"{AUTH}/register", json=_registration(user_name="Alice")),
+                               409, "CONFLICT")
+    assert by_case["detail"] == exact["detail"]
+    assert [u.id for u in await User.all()] == [existing.id]
+    assert not await AuditLog.filter(entity_type="users").exists()
+
+
 @pytest.mark.parametrize(
     "password",
     [
