@@ -31,6 +31,7 @@ from dashboard.core.roles import Permission
 from dashboard.core.updates import check_changes, ensure_unique
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
+from models.enums import FacultyStatus
 
 # pg_advisory_xact_lock key for changes of who heads which department ("headship" in ASCII).
 HEADSHIP_LOCK_KEY = 0x6865616473686970
@@ -86,6 +87,9 @@ async def _check_hod(hod_id: int, department_id: int | None) -> Faculty:
         raise NotFound("Faculty member for hod_id not found")
     if department_id is None or hod.department_id != department_id:  # type: ignore[attr-defined]
         raise InvalidState("The head of department must be a faculty member of this department")
+    if hod.status != FacultyStatus.ACTIVE:
+        # Deactivating a member ends their headships; naming one would undo that.
+        raise InvalidState("The head of department must be an active faculty member")
     return hod
 
 

@@ -458,3 +458,15 @@ async def test_trailing_slash_answers_without_redirect(staff_client):
     assert listing.status_code == 200 and listing.json()["total"] == 1
     one = await staff_client.get(f"{URL}/{department.id}/")
     assert one.status_code == 200
+
+
+async def test_an_inactive_faculty_member_cannot_be_named_head(staff_client):
+    from models.enums import FacultyStatus
+
+    department = await factories.create_department()
+    retired = await factories.create_faculty(department=department, status=FacultyStatus.RETIRED)
+    response = await staff_client.put(f"{URL}/{department.id}", json={"hod_id": retired.id})
+    assert response.status_code == 400
+    assert "active" in response.json()["detail"]
+    assert (await Department.get(id=department.id)).hod_id is None
+    assert (await Faculty.get(id=retired.id)).is_hod is False

@@ -190,11 +190,12 @@ async def test_a_deadlock_is_a_409_not_a_500(app):
     async def deadlock() -> None:
         both_hold_one = asyncio.Barrier(2)
 
-        async def lock(one: int, other: int, name: str) -> None:
+        # A column without a unique index, so the surviving transaction can finish.
+        async def lock(one: int, other: int, note: str) -> None:
             async with in_transaction() as connection:
-                await connection.execute_query("UPDATE departments SET name = $2 WHERE id = $1", [one, name])
+                await connection.execute_query("UPDATE departments SET description = $2 WHERE id = $1", [one, note])
                 await both_hold_one.wait()
-                await connection.execute_query("UPDATE departments SET name = $2 WHERE id = $1", [other, name])
+                await connection.execute_query("UPDATE departments SET description = $2 WHERE id = $1", [other, note])
 
         await asyncio.gather(lock(first.id, second.id, "A"), lock(second.id, first.id, "B"))
 
