@@ -1,4 +1,4 @@
-"""Rules every create and partial update shares (domain.md §3.0)."""
+"""Rules every create, partial update and delete shares (domain.md §3.0, notes §3.4)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from typing import Any
 
 from tortoise.models import Model
 
-from dashboard.core.errors import Conflict, InvalidState
+from dashboard.core import audit
+from dashboard.core.actor import Actor
+from dashboard.core.db import atomic
+from dashboard.core.errors import Conflict, InvalidState, NotFound
 
 
 def require_changes(changes: Mapping[str, Any]) -> None:
@@ -42,3 +45,20 @@ async def ensure_unique(model: type[Model], label: str, *, exclude_id: int | Non
             clash = clash.exclude(id=exclude_id)
         if await clash.exists():
             raise Conflict(f"A {label} with this {column} already exists")
+
+
+async def delete_unless_referenced(actor: Actor, model: type[Model], row_id: int, *, label: str,
+                                   dependants: Iterable[tuple[type[Model], str]], column: str) -> None:
+    """A hard delete, refused with a 409 naming what still refers to the row (history is
+    never cascaded away, notes §3.4), and audited in the same transaction. `dependants`
+    pairs a model whose `column` refers to the row with the words the 409 uses."""
+    async with atomic():
+        row = await model.select_for_update().get_or_none(id=row_id)
+        if row is None:
+            raise NotFound(f"{label} not found")
+        blocking = [words for dependant, words in dependants if await dependant.exists(**{column: row_id})]
+        if blocking:
+            raise Conflict(f"{label} cannot be deleted: it still has {', '.join(blocking)}")
+        before = audit.snapshot(row)
+        await row.delete()
+        await audit.record(actor, "delete", row, before=before, after=None)

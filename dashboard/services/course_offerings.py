@@ -21,7 +21,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes
+from dashboard.core.updates import check_changes, delete_unless_referenced
 from models import (
     Assessment,
     Attendance,
@@ -206,16 +206,8 @@ async def delete_offering(actor: Actor, *, offering_id: int) -> None:
     """Refused (409) while it has schedules, attendance, registrations, assessments,
     grades or exam timetable entries; its teaching assignments go with it."""
     authorize(actor, Permission.OFFERINGS_WRITE)
-    async with atomic():
-        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
-        if offering is None:
-            raise NotFound("Course offering not found")
-        blocking = [label for model, label in _DEPENDANTS if await model.exists(course_offering_id=offering_id)]
-        if blocking:
-            raise Conflict(f"Course offering cannot be deleted: it still has {', '.join(blocking)}")
-        before = audit.snapshot(offering)
-        await offering.delete()
-        await audit.record(actor, "delete", offering, before=before, after=None)
+    await delete_unless_referenced(actor, CourseOffering, offering_id, label="Course offering",
+                                   dependants=_DEPENDANTS, column="course_offering_id")
 
 
 # --- rosters ------------------------------------------------------------------------------

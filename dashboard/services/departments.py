@@ -25,10 +25,10 @@ from tortoise.expressions import Q
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
-from dashboard.core.errors import Conflict, InvalidState, NotFound
+from dashboard.core.errors import InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, ensure_unique
+from dashboard.core.updates import check_changes, delete_unless_referenced, ensure_unique
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
 from models.enums import FacultyStatus
@@ -144,16 +144,8 @@ async def update_department(actor: Actor, *, department_id: int, changes: dict[s
 
 async def delete_department(actor: Actor, *, department_id: int) -> None:
     authorize(actor, Permission.DEPARTMENTS_WRITE)
-    async with atomic():
-        department = await Department.select_for_update().get_or_none(id=department_id)
-        if department is None:
-            raise NotFound("Department not found")
-        blocking = [label for model, label in _DEPENDANTS if await model.filter(department_id=department_id).exists()]
-        if blocking:
-            raise Conflict(f"Department cannot be deleted: it still has {', '.join(blocking)}")
-        before = audit.snapshot(department)
-        await department.delete()
-        await audit.record(actor, "delete", department, before=before, after=None)
+    await delete_unless_referenced(actor, Department, department_id, label="Department",
+                                   dependants=_DEPENDANTS, column="department_id")
 
 
 async def department_faculty(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, ensure_unique
+from dashboard.core.updates import check_changes, delete_unless_referenced, ensure_unique
 from models import (
     Course,
     CourseOffering,
@@ -124,16 +124,8 @@ async def update_program(actor: Actor, *, program_id: int, changes: dict[str, An
 
 async def delete_program(actor: Actor, *, program_id: int) -> None:
     authorize(actor, Permission.PROGRAMS_WRITE)
-    async with atomic():
-        program = await Program.select_for_update().get_or_none(id=program_id)
-        if program is None:
-            raise NotFound("Program not found")
-        blocking = [label for model, label in _DEPENDANTS if await model.exists(program_id=program_id)]
-        if blocking:
-            raise Conflict(f"Program cannot be deleted: it still has {', '.join(blocking)}")
-        before = audit.snapshot(program)
-        await program.delete()
-        await audit.record(actor, "delete", program, before=before, after=None)
+    await delete_unless_referenced(actor, Program, program_id, label="Program",
+                                   dependants=_DEPENDANTS, column="program_id")
 
 
 # --- curriculum ---------------------------------------------------------------------------
