@@ -9,7 +9,8 @@ from fastapi import Query
 
 from api.deps import CurrentActor, PageParams, requires
 from api.routing import ResourceRouter
-from api.schemas import OutputModel, PageOut, error_responses
+from api.schemas import error_responses
+from dashboard.schemas.base import OutputModel, PageOut
 from dashboard.core.roles import Permission
 from dashboard.services import audit_logs as service
 

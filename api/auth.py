@@ -11,7 +11,8 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from api.deps import CurrentActor, CurrentClaims, OptionalActor, requires, requires_refresh_token
 from api.routing import ResourceRouter
-from api.schemas import InputModel, Message, OutputModel, error_responses
+from api.schemas import error_responses
+from dashboard.schemas.base import InputModel, Message, OutputModel
 from dashboard.core.errors import NotAuthenticated
 from dashboard.core.roles import Permission
 from dashboard.core.security import password_fits_bcrypt

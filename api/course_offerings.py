@@ -11,7 +11,8 @@ from pydantic import Field, model_validator
 from api.deps import CurrentActor, PageParams, requires
 from api.people import MAX_INT, IdFilter, RefId
 from api.routing import ResourceRouter
-from api.schemas import InputModel, OutputModel, PageOut, error_responses
+from api.schemas import error_responses
+from dashboard.schemas.base import InputModel, OutputModel, PageOut
 from dashboard.core.roles import Permission
 from dashboard.services import course_offerings as service
 from models.enums import OfferingStatus, RegistrationStatus

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Query
 from pydantic import Field, PlainSerializer
 
-from api.schemas import InputModel
+from dashboard.schemas.base import InputModel
 from models.enums import Gender
 
 MAX_INT = 2**31 - 1

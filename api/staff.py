@@ -12,7 +12,8 @@ from pydantic import Field
 from api.auth import Email, Name, NewPassword, Phone, UserName
 from api.deps import CurrentActor, PageParams, requires
 from api.routing import ResourceRouter
-from api.schemas import InputModel, OutputModel, PageOut, error_responses
+from api.schemas import error_responses
+from dashboard.schemas.base import InputModel, OutputModel, PageOut
 from dashboard.core.roles import Permission
 from dashboard.services import staff as service
 from models import AdminStaff

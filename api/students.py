@@ -25,7 +25,8 @@ from api.people import (
     UserName,
 )
 from api.routing import ResourceRouter
-from api.schemas import OutputModel, PageOut, error_responses
+from api.schemas import error_responses
+from dashboard.schemas.base import OutputModel, PageOut
 from api.uploads import PhotoUpload, multipart_body
 from dashboard.core.roles import Permission
 from dashboard.services import students as service

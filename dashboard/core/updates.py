@@ -2,15 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+import contextlib
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable, Mapping
+from typing import Any, TypeVar
 
 from tortoise.models import Model
+from tortoise.queryset import QuerySet
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
+
+M = TypeVar("M", bound=Model)
+
+
+async def get_or_404(source: type[M] | QuerySet[M], row_id: int, *, label: str,
+                     for_update: bool = False) -> M:
+    """The row with this id, or NotFound("<label> not found"). `source` is a model or a
+    scope (`visible_<things>(actor)`), so a row outside the caller's scope is the same 404
+    as a row that does not exist. `for_update` locks it until the transaction ends."""
+    query = source.all() if isinstance(source, type) else source
+    if for_update:
+        query = query.select_for_update()
+    row = await query.get_or_none(id=row_id)
+    if row is None:
+        raise NotFound(f"{label} not found")
+    return row
+
+
+def touch(row: Model) -> None:
+    """`updated_at` is set here and nowhere else."""
+    row.updated_at = dt.datetime.now(dt.UTC)  # type: ignore[attr-defined]
+
+
+@contextlib.asynccontextmanager
+async def audited_edit(actor: Actor, source: type[M] | QuerySet[M], row_id: int, *,
+                       label: str) -> AsyncIterator[M]:
+    """Every step of an audited update, so none can be forgotten: in one transaction, lock
+    the row (404 outside `source`), snapshot it, let the caller check and change it, then
+    set `updated_at`, save and write the audit row. An exception inside the block rolls
+    everything back and writes nothing."""
+    async with atomic():
+        row = await get_or_404(source, row_id, label=label, for_update=True)
+        before = audit.snapshot(row)
+        yield row
+        if "updated_at" in row._meta.fields_map:
+            touch(row)
+        await row.save()
+        await audit.record(actor, "update", row, before=before)
+
+
+async def audited_update(actor: Actor, source: type[M] | QuerySet[M], row_id: int, *, label: str,
+                         changes: Mapping[str, Any]) -> M:
+    """A partial update of plain columns (`changes` from the schema's `model_fields_set`),
+    audited; rules that need the locked row use `audited_edit` directly."""
+    require_changes(changes)
+    async with audited_edit(actor, source, row_id, label=label) as row:
+        row.update_from_dict(dict(changes))
+    return row
 
 
 def require_changes(changes: Mapping[str, Any]) -> None:
