@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import RefId
+from dashboard.schemas.fields import RefId, ref_id
 from models.enums import OfferingStatus, RegistrationStatus, SlotType
 
 MAX_ROSTER_ITEMS = 1000
@@ -18,7 +18,9 @@ AcademicYear = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description='For e
 Section = Annotated[str, Field(min_length=1, max_length=20)]
 Room = Annotated[str, Field(min_length=1, max_length=50)]
 Capacity = Annotated[int, Field(ge=1, le=100000)]
-FacultyIds = Annotated[list[RefId], Field(max_length=50, description="The teaching team: faculty members' ids")]
+TEAM = "The teaching team: faculty members' ids"
+FacultyIds = Annotated[list[RefId], Field(max_length=50, description=TEAM)]
+OptionalFacultyIds = Annotated[list[RefId] | None, Field(max_length=50, description=TEAM)]
 
 
 def _check_year(year: str | None) -> str | None:
@@ -29,8 +31,8 @@ def _check_year(year: str | None) -> str | None:
 
 
 class OfferingCreate(InputModel):
-    program_id: Annotated[RefId, Field(description="The program's id")]
-    course_id: Annotated[RefId, Field(description="The course's id")]
+    program_id: Annotated[int, ref_id("The program's id")]
+    course_id: Annotated[int, ref_id("The course's id")]
     faculty_ids: FacultyIds = Field(default_factory=list)
     semester: Semester
     academic_year: AcademicYear
@@ -51,7 +53,7 @@ class OfferingUpdate(InputModel):
     """Every field optional; program, course and academic year are fixed. `faculty_ids`
     replaces the teaching team."""
 
-    faculty_ids: FacultyIds | None = None
+    faculty_ids: OptionalFacultyIds = None
     semester: Semester | None = None
     section: Section | None = None
     room_number: Room | None = None
@@ -105,8 +107,8 @@ class RosterAdd(InputModel):
     """Either the enrollments to register, or every active enrollment of the offering's
     program whose student is in the offering's semester."""
 
-    enrollment_ids: Annotated[list[RefId], Field(max_length=MAX_ROSTER_ITEMS,
-                                                 description="The program enrollments' ids")] | None = None
+    enrollment_ids: Annotated[list[RefId] | None, Field(max_length=MAX_ROSTER_ITEMS,
+                                                        description="The program enrollments' ids")] = None
     all_from_program: bool = False
 
     @model_validator(mode="after")

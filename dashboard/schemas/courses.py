@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import RefId
+from dashboard.schemas.fields import RefId, ref_id
 from models.enums import CourseType, Level
 
 Name = Annotated[str, Field(min_length=2, max_length=200)]
@@ -17,7 +17,8 @@ Text = Annotated[str, Field(max_length=20000)]
 Credits = Annotated[int, Field(ge=1, le=100)]
 Capacity = Annotated[int, Field(ge=1, le=100000)]
 Prerequisites = Annotated[list[RefId], Field(max_length=100, description="Ids of the courses required first")]
-DepartmentRef = Annotated[RefId, Field(description="The department's id")]
+DepartmentRef = Annotated[int, ref_id("The department's id")]
+OptionalDepartmentRef = Annotated[int | None, ref_id("The department's id")]
 
 
 class CourseCreate(InputModel):
@@ -41,7 +42,7 @@ class CourseUpdate(InputModel):
     description: Text | None = None
     syllabus: Text | None = None
     credits: Credits | None = None
-    department_id: DepartmentRef | None = None
+    department_id: OptionalDepartmentRef = None
     course_type: CourseType | None = None
     level: Level | None = None
     max_students: Capacity | None = None

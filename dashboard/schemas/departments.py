@@ -8,20 +8,20 @@ from typing import Annotated
 from pydantic import EmailStr, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import MAX_INT
+from dashboard.schemas.fields import ref_id
 from models.enums import CourseType, FacultyStatus, Level, PersonStatus
 
 Name = Annotated[str, Field(min_length=2, max_length=200)]
 Code = Annotated[str, Field(min_length=2, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")]
 Phone = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[0-9+() -]+$")]
-HeadId = Annotated[int, Field(ge=1, le=MAX_INT, description="The head of department: a faculty member's id")]
+HeadId = Annotated[int | None, ref_id("The head of department: a faculty member's id")]
 
 
 class DepartmentCreate(InputModel):
     name: Name
     code: Code
     description: str | None = Field(None, max_length=5000)
-    hod_id: HeadId | None = None
+    hod_id: HeadId = None
     phone: Phone | None = None
     email: EmailStr | None = None
     building: str | None = Field(None, max_length=100)
@@ -33,7 +33,7 @@ class DepartmentUpdate(InputModel):
 
     name: Name | None = None
     description: str | None = Field(None, max_length=5000)
-    hod_id: HeadId | None = None
+    hod_id: HeadId = None
     phone: Phone | None = None
     email: EmailStr | None = None
     building: str | None = Field(None, max_length=100)

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import EmailStr, Field
 
 from dashboard.schemas.base import OutputModel
-from dashboard.schemas.fields import Code, Name, Password, RefId, UserName
+from dashboard.schemas.fields import Code, Name, Password, UserName, ref_id
 from dashboard.schemas.people import ContactFields
 from models.enums import EmploymentType, FacultyStatus, OfferingStatus, PersonStatus
 
@@ -47,7 +47,7 @@ class FacultyUpdate(ContactFields):
     date_of_joining: dt.date | None = None
     employment_type: EmploymentType | None = None
     experience_years: Experience | None = None
-    department_id: Annotated[RefId, Field(description="The department's id")] | None = None
+    department_id: Annotated[int | None, ref_id("The department's id")] = None
     is_hod: bool | None = None
     status: FacultyStatus | None = None
 

@@ -4,7 +4,7 @@ and the wire formats of notes §3.5 (money as a 2-decimal string, marks and GPAs
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, EmailStr, Field, PlainSerializer, StringConstraints
 
@@ -36,7 +36,8 @@ NewPassword = Annotated[
 ]
 
 
-def id_of(whose: str) -> str:
-    """The description of an id field: whose id it is (notes §3.5: every `*_id` and
-    `*_by` says so), e.g. `Field(description=id_of("user"))`."""
-    return f"The {whose}'s id"
+def ref_id(description: str) -> Any:
+    """The Field of a reference in a body: a PostgreSQL integer id, described by whose
+    id it is (issue 10: every `*_id` says so). `Annotated[int | None, ref_id(...)]` for
+    an optional one keeps the description on the field itself."""
+    return Field(ge=1, le=MAX_INT, description=description)

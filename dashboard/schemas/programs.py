@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import RefId
+from dashboard.schemas.fields import ref_id
 from models.enums import CourseType, DegreeType
 
 Name = Annotated[str, Field(min_length=2, max_length=200)]
@@ -17,7 +17,8 @@ Text = Annotated[str, Field(max_length=5000)]
 Years = Annotated[int, Field(ge=1, le=10)]
 Semesters = Annotated[int, Field(ge=1, le=20)]
 Credits = Annotated[int, Field(ge=1, le=1000)]
-DepartmentRef = Annotated[RefId, Field(description="The department's id")]
+DepartmentRef = Annotated[int, ref_id("The department's id")]
+OptionalDepartmentRef = Annotated[int | None, ref_id("The department's id")]
 
 
 class ProgramCreate(InputModel):
@@ -39,7 +40,7 @@ class ProgramUpdate(InputModel):
     name: Name | None = None
     description: Text | None = None
     degree_type: DegreeType | None = None
-    department_id: DepartmentRef | None = None
+    department_id: OptionalDepartmentRef = None
     duration_years: Years | None = None
     total_semesters: Semesters | None = None
     total_credits: Credits | None = None
@@ -64,7 +65,7 @@ class ProgramOut(OutputModel):
 
 
 class CurriculumAdd(InputModel):
-    course_id: Annotated[RefId, Field(description="The course's id")]
+    course_id: Annotated[int, ref_id("The course's id")]
     semester: Semesters
     is_mandatory: bool = True
 

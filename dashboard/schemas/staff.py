@@ -8,12 +8,12 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import Email, Name, NewPassword, Phone, RefId
+from dashboard.schemas.fields import Email, Name, NewPassword, Phone, ref_id
 from models.enums import AdminStaffRole, PersonStatus, UserType
 
-DepartmentRef = Annotated[RefId, Field(description="The department's id")]
-EmployeeId = Annotated[str, Field(min_length=2, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
-                                  description="The employee number (not a database id)")]
+DepartmentRef = Annotated[int | None, ref_id("The department's id")]
+EmployeeId = Annotated[str | None, Field(min_length=2, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$",
+                                         description="The employee number (not a database id)")]
 StaffUserType = Literal[UserType.ADMIN, UserType.STAFF]
 AccountUserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
 
@@ -27,9 +27,9 @@ class StaffCreate(InputModel):
     middle_name: str | None = Field(None, max_length=100)
     last_name: Name
     phone: Phone | None = None
-    employee_id: EmployeeId | None = None
+    employee_id: EmployeeId = None
     role: AdminStaffRole = AdminStaffRole.STAFF
-    department_id: DepartmentRef | None = None
+    department_id: DepartmentRef = None
     designation: str = Field(min_length=2, max_length=100)
     date_of_joining: dt.date
 
@@ -43,9 +43,9 @@ class StaffUpdate(InputModel):
     middle_name: str | None = Field(None, max_length=100)
     last_name: Name | None = None
     phone: Phone | None = None
-    employee_id: EmployeeId | None = None
+    employee_id: EmployeeId = None
     role: AdminStaffRole | None = None
-    department_id: DepartmentRef | None = None
+    department_id: DepartmentRef = None
     designation: str | None = Field(None, min_length=2, max_length=100)
     date_of_joining: dt.date | None = None
     status: PersonStatus | None = None

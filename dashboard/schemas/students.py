@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, EmailStr, Field
 
 from dashboard.schemas.base import OutputModel
-from dashboard.schemas.fields import Code, Money, Name, Number, Password, RefId, Short, UserName
+from dashboard.schemas.fields import Code, Money, Name, Number, Password, Short, UserName, ref_id
 from dashboard.schemas.people import ContactFields
 from models.enums import (
     AccessLevel,
@@ -25,10 +25,10 @@ from models.enums import (
 
 Year = Annotated[int, Field(ge=1900, le=2200)]
 Semester = Annotated[int, Field(ge=1, le=20)]
-ProgramRef = Annotated[RefId, Field(description="The program's id")]
-DepartmentRef = Annotated[RefId, Field(description="The department's id")]
-ParentRef = Annotated[RefId, Field(description="A parent's id (a parent record, not a user)")]
-GuardianRef = Annotated[RefId, Field(description="The guardian: a parent's id (a parent record, not a user)")]
+ProgramRef = Annotated[int | None, ref_id("The program's id")]
+DepartmentRef = Annotated[int | None, ref_id("The department's id")]
+ParentRef = Annotated[int | None, ref_id("A parent's id (a parent record, not a user)")]
+GuardianRef = Annotated[int | None, ref_id("The guardian: a parent's id (a parent record, not a user)")]
 
 
 class StudentCreate(ContactFields):
@@ -50,8 +50,8 @@ class StudentCreate(ContactFields):
     religion: Short | None = None
     category: Category | None = None
     status: PersonStatus = PersonStatus.ACTIVE
-    parent_id: ParentRef | None = None
-    guardian_id: GuardianRef | None = None
+    parent_id: ParentRef = None
+    guardian_id: GuardianRef = None
 
 
 class StudentUpdate(ContactFields):
@@ -63,8 +63,8 @@ class StudentUpdate(ContactFields):
     student_code: Code | None = None
     admission_number: Code | None = None
     admission_date: dt.date | None = None
-    program_id: ProgramRef | None = None
-    department_id: DepartmentRef | None = None
+    program_id: ProgramRef = None
+    department_id: DepartmentRef = None
     batch_year: Year | None = None
     semester: Semester | None = None
     section: Annotated[str, Field(max_length=20)] | None = None
@@ -73,8 +73,8 @@ class StudentUpdate(ContactFields):
     religion: Short | None = None
     category: Category | None = None
     status: PersonStatus | None = None
-    parent_id: ParentRef | None = None
-    guardian_id: GuardianRef | None = None
+    parent_id: ParentRef = None
+    guardian_id: GuardianRef = None
 
 
 

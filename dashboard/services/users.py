@@ -19,6 +19,7 @@ from dashboard.core.security import (
     revoke_all_sessions,
     verify_password,
 )
+from dashboard.core.updates import touch
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
@@ -131,7 +132,7 @@ async def change_password(actor: Actor, *, old_password: str, new_password: str,
     await revoke_all_sessions(user.id)
     async with atomic():
         user.hashed_password = hashed
-        user.updated_at = dt.datetime.now(dt.UTC)
+        touch(user)
         user.updated_by_id = user.id  # type: ignore[attr-defined]
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_change", user, before={}, after={})
