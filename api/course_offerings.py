@@ -99,4 +99,5 @@ async def list_roster(
     responses=error_responses(400, 404), openapi_extra=requires(Permission.ROSTERS_WRITE),
 )
 async def register_students(actor: CurrentActor, offering_id: OfferingId, body: RosterAdd) -> Any:
-    return await service.register_students(actor, offering_id=offering_id, data=body)
+    return await service.register_students(actor, offering_id=offering_id, enrollment_ids=body.enrollment_ids,
+                                           all_from_program=body.all_from_program)

@@ -30,7 +30,7 @@ from dashboard.core.updates import (
     require_changes,
     touch,
 )
-from dashboard.schemas.course_offerings import MAX_ROSTER_ITEMS, OfferingCreate, OfferingUpdate, RosterAdd
+from dashboard.schemas.course_offerings import MAX_ROSTER_ITEMS, OfferingCreate, OfferingUpdate
 from models import (
     Assessment,
     Attendance,
@@ -319,7 +319,8 @@ RETURNING id, enrollment_id
 """
 
 
-async def register_students(actor: Actor, *, offering_id: int, data: RosterAdd) -> dict[str, Any]:
+async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: Iterable[int] | None = None,
+                            all_from_program: bool = False) -> dict[str, Any]:
     """Put enrollments on the offering's roster: the listed ones, or every active
     enrollment of the offering's program whose (active) student is in the offering's
     semester. One result per enrollment, in the order given (by id for
@@ -328,8 +329,7 @@ async def register_students(actor: Actor, *, offering_id: int, data: RosterAdd) 
     many requests arrive at once: the offering row stays locked until this commits.
     """
     authorize(actor, Permission.ROSTERS_WRITE)
-    listed = list(dict.fromkeys(data.enrollment_ids or []))
-    all_from_program = data.all_from_program
+    listed = list(dict.fromkeys(enrollment_ids or []))
     if bool(listed) == bool(all_from_program):
         raise InvalidState("Send either a non-empty enrollment_ids list or all_from_program: true")
     if len(listed) > MAX_ROSTER_ITEMS:
