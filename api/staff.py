@@ -9,10 +9,10 @@ from typing import Annotated, Literal
 from fastapi import Path, Query, Response
 from pydantic import Field
 
-from api.auth import Email, Name, NewPassword, Phone, UserName
 from api.deps import CurrentActor, PageParams, requires
 from api.routing import ResourceRouter
 from api.schemas import error_responses
+from dashboard.schemas.auth import Email, Name, NewPassword, Phone, UserName
 from dashboard.schemas.base import InputModel, OutputModel, PageOut
 from dashboard.core.roles import Permission
 from dashboard.services import staff as service
