@@ -1,4 +1,5 @@
-"""No password, token, one-time code or session key in any log line or job argument.
+"""No password, token, one-time code or session key in any log line, job argument or
+stored log (audit_logs, system_logs).
 
 Every auth flow runs once over real HTTP through uvicorn, with every logger of the process
 at DEBUG (root, uvicorn and its access log, arq, the ORM and our JSON logs), and the emails
@@ -23,6 +24,7 @@ import uvicorn
 from dashboard.core import cache
 from dashboard.logs import JsonFormatter
 from dashboard.settings import get_settings
+from models import AuditLog, SystemLog, User
 from models.enums import UserType
 from tests import factories
 
@@ -213,6 +215,14 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         assert response.status_code == 303, response.text
         secrets["second admin session key"] = panel.cookies["admin_session"]
         assert (await panel.post("/admin/logout")).status_code in (302, 303)
+
+    # The logs kept in the database: the audit trail and the system log.
+    stored = [repr(row) for row in await AuditLog.all().values()] + [repr(row) for row in await SystemLog.all().values()]
+    assert any("password_reset" in row for row in stored) and any("password_change" in row for row in stored)
+    hashes = [user.hashed_password for user in await User.all()]
+    in_stored = [(name, row) for name, value in [*secrets.items(), *(("hash", h) for h in hashes)]
+                 for row in stored if value in row]
+    assert not in_stored, f"secrets in audit_logs or system_logs: {in_stored}"
 
     assert captured_logs.lines, "nothing was captured: the test would pass for the wrong reason"
     assert any("arq" in line and "send_" in line for line in captured_logs.lines), "the worker's log was not captured"

@@ -41,7 +41,7 @@ def check_password_rules(password: str) -> None:
 
 
 def _column_length(column: str) -> int:
-    return User._meta.fields_map[column].max_length  # type: ignore[attr-defined]
+    return User._meta.fields_map[column].max_length  # type: ignore[attr-defined]  # CharField has it, Field does not
 
 
 async def authenticate_credentials(login: str, password: str) -> User | None:
