@@ -4,13 +4,16 @@ and who the caller is."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from dashboard.core.security import password_fits_bcrypt
 from dashboard.schemas.base import InputModel, OutputModel
 from models.enums import Gender, UserType
+
+if TYPE_CHECKING:  # services import schemas, not the other way round
+    from dashboard.services.auth import Me
 
 
 def _fits_bcrypt(password: str) -> str:
@@ -114,8 +117,7 @@ class CurrentUser(UserInfo):
         description="For a parent, the students they are parent or guardian of; otherwise empty")
 
     @classmethod
-    def of(cls, me: Any) -> CurrentUser:
-        """From services.auth.Me: the user row plus the profile ids."""
+    def of(cls, me: Me) -> CurrentUser:
         return cls.model_validate({
             **UserInfo.model_validate(me.user).model_dump(),
             "student_id": me.student_id, "faculty_id": me.faculty_id, "staff_id": me.staff_id,
