@@ -139,3 +139,19 @@ def test_the_check_sees_the_columns_it_guards():
         checked += sum(1 for name, prop in properties.items() if name in columns and _is_text(prop))
     assert checked > 100
     assert _max_length(RegisterIn.model_json_schema()["properties"]["user_name"]) == 50
+
+
+def test_every_text_query_and_path_parameter_is_bounded():
+    """Query and path text reaches filters on columns too: each one has a maxLength, an
+    anchored pattern of bounded width, a format or a closed set of values."""
+    from api import create_api
+
+    unbounded = []
+    for path, operations in create_api().openapi()["paths"].items():
+        for method, operation in operations.items():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                texts = [o for o in schema.get("anyOf", [schema]) if o.get("type") == "string"]
+                if any(_longest(o) is None and "enum" not in o and "format" not in o for o in texts):
+                    unbounded.append(f"{method.upper()} {path} {parameter['in']}:{parameter['name']}")
+    assert not unbounded, unbounded
