@@ -22,7 +22,7 @@ import pytest
 import uvicorn
 
 from dashboard.core import cache
-from dashboard.logs import JsonFormatter
+from dashboard.logs import JsonFormatter, configure_logging
 from dashboard.settings import get_settings
 from models import AuditLog, SystemLog, User
 from models.enums import UserType
@@ -32,6 +32,7 @@ AUTH = "/api/v1/auth"
 # The test's own HTTP client logs the headers it receives (a session cookie among them):
 # the client is not the product.
 _TEST_CLIENT_LOGGERS = ("httpx", "httpcore")
+_BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 
 
 class _Capture(logging.Handler):
@@ -53,10 +54,12 @@ class _Capture(logging.Handler):
 
 @pytest.fixture
 def captured_logs() -> Iterator[_Capture]:
-    """Every logger that exists or that a flow creates later (they propagate to the root),
+    """The product's logging configuration (dashboard.logs), then every logger that exists or that a flow creates later (they propagate to the root),
     at DEBUG, none disabled (our logging configuration silences uvicorn's access log)."""
     capture = _Capture()
     root = logging.getLogger()
+    saved_handlers = list(root.handlers)
+    configure_logging("DEBUG")  # the product's configuration first, then everything louder
     loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
     loggers += [logging.getLogger(name) for name in (
         "arq", "arq.worker", "arq.jobs", "arq.connections", "uvicorn", "uvicorn.error", "uvicorn.access",
@@ -73,7 +76,7 @@ def captured_logs() -> Iterator[_Capture]:
     try:
         yield capture
     finally:
-        root.removeHandler(capture)
+        root.handlers[:] = saved_handlers
         root.setLevel(saved_root)
         for logger, level, disabled, propagate in saved:
             logger.setLevel(level)
@@ -219,14 +222,15 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
     # The logs kept in the database: the audit trail and the system log.
     stored = [repr(row) for row in await AuditLog.all().values()] + [repr(row) for row in await SystemLog.all().values()]
     assert any("password_reset" in row for row in stored) and any("password_change" in row for row in stored)
-    hashes = [user.hashed_password for user in await User.all()]
-    in_stored = [(name, row) for name, value in [*secrets.items(), *(("hash", h) for h in hashes)]
-                 for row in stored if value in row]
+    hashes = {f"password hash of {user.email}": user.hashed_password for user in await User.all()}
+    in_stored = [(name, row) for name, value in {**secrets, **hashes}.items() for row in stored if value in row]
     assert not in_stored, f"secrets in audit_logs or system_logs: {in_stored}"
 
     assert captured_logs.lines, "nothing was captured: the test would pass for the wrong reason"
     assert any("arq" in line and "send_" in line for line in captured_logs.lines), "the worker's log was not captured"
-    leaks = [(name, line) for name, value in secrets.items() for line in captured_logs.lines if value in line]
+    leaks = [(name, line) for name, value in {**secrets, **hashes}.items()
+             for line in captured_logs.lines if value in line]
+    leaks += [("a bcrypt hash", line) for line in captured_logs.lines if _BCRYPT_HASH.search(line)]
     assert not leaks, "secrets in the logs:\n" + "\n\n".join(f"{name}: {line[:2000]}" for name, line in leaks)
     in_jobs = [(name, args) for name, value in secrets.items() for args in job_arguments if value in args]
     assert not in_jobs, f"secrets in job arguments: {in_jobs}"
