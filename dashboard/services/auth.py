@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise import connections
+from tortoise.expressions import Q
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -177,9 +178,10 @@ async def get_me(actor: Actor) -> Me:
     if user is None:
         raise NotFound("User not found")
     linked: tuple[LinkedStudent, ...] = ()
-    if actor.parent_id is not None and actor.own_student_ids:
-        rows = await Student.filter(id__in=actor.own_student_ids).order_by("id").values_list(
-            "id", "student_code", "user__first_name", "user__last_name")
+    if actor.parent_id is not None:
+        # A parent's children as _ACTOR_SQL links them: parent or guardian.
+        children = Student.filter(Q(parent_id=actor.parent_id) | Q(guardian_id=actor.parent_id))
+        rows = await children.order_by("id").values_list("id", "student_code", "user__first_name", "user__last_name")
         linked = tuple(LinkedStudent(*row) for row in rows)
     return Me(user=user, student_id=actor.student_id, faculty_id=actor.faculty_id,
               staff_id=actor.admin_staff_id, parent_id=actor.parent_id, linked_students=linked)
