@@ -6,33 +6,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from dashboard.core.security import password_fits_bcrypt
 from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.fields import Email, Name, NewPassword, Phone
 from models.enums import Gender, UserType
 
 if TYPE_CHECKING:  # services import schemas, not the other way round
     from dashboard.services.auth import Me
 
 
-def _fits_bcrypt(password: str) -> str:
-    if not password_fits_bcrypt(password):
-        raise ValueError("Password must be at most 72 bytes (UTF-8)")
-    return password
-
-
-# Passwords are taken exactly as typed: no whitespace stripping.
-NewPassword = Annotated[
-    str, StringConstraints(strip_whitespace=False, min_length=8), AfterValidator(_fits_bcrypt)
-]
-# Any length bcrypt cannot check is simply a wrong password (401), not a schema error.
 LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
-Email = Annotated[EmailStr, Field(max_length=255)]
 Otp = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the email")]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
 UserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Phone = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[0-9+() -]+$")]
 
 
 class RegisterIn(InputModel):
