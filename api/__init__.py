@@ -18,7 +18,7 @@ DESCRIPTION = """Students, faculty, programs, courses, enrollments, attendance, 
 hostels, exams, timetables, notifications, documents and reports.
 
 **Signing in.** `POST /api/v1/auth/login` answers an access token and a refresh token; send the
-access token as `Authorization: Bearer <token>` (the **Authorize** button here). Each operation
+access token as `Authorization: Bearer <token>` (on /docs, the **Authorize** button). Each operation
 says who may call it: a role without the permission gets 403, a missing or expired token 401.
 
 **Errors** share one envelope: `{"success": false, "detail", "error": {"code", "message",
