@@ -152,7 +152,8 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         student = await connection.fetchrow(
             "SELECT id, department_id, batch_year FROM students ORDER BY id OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
         offering = await connection.fetchval(
-            "SELECT course_offering_id FROM course_registrations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+            "SELECT course_offering_id FROM course_registrations WHERE status = 'registered' "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
         students = await connection.fetchval("SELECT count(*) FROM students")
         last_name = await connection.fetchval(
             "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")

@@ -1194,7 +1194,9 @@ class Plan:
                         offering.roster.sort()
                         marks = array("H")
                         for idx in offering.roster:
-                            level = students[idx].ability + (rnd() + rnd() - 1.0) * 0.14 + 0.02
+                            # The weakest still pass most courses (they were promoted).
+                            level = (max(students[idx].ability, 0.46)
+                                     + (rnd() + rnd() - 1.0) * 0.14 + 0.02)
                             internal = min(1.0, max(0.0, level + (rnd() - 0.5) * 0.16))
                             final = min(1.0, max(0.0, level + (rnd() - 0.5) * 0.2))
                             marks.append(round(internal * 2 * PAST_INTERNAL[0]))
@@ -1218,6 +1220,10 @@ class Plan:
         each rounded half up to two decimals as the database rounds them."""
         internal_weight = PAST_INTERNAL[1] * 10 // (2 * PAST_INTERNAL[0])  # 5
         final_weight = PAST_END_SEMESTER[1] * 10 // (2 * PAST_END_SEMESTER[0])  # 3
+        top = internal_weight * 2 * PAST_INTERNAL[0] + final_weight * 2 * PAST_END_SEMESTER[0]
+        # Grade points in hundredths (the column's precision), by percentage in tenths: exact
+        # integer sums, one lookup per course.
+        hundredths = [int(self.grade_band(tenths).grade_point * 100) for tenths in range(top + 1)]
         # per student and semester: [sum of credits x points, credits attempted, credits earned]
         sums: dict[tuple[int, int], list] = {}
         for offering in self.past_offerings:
@@ -1225,14 +1231,13 @@ class Plan:
             marks = offering.half_marks
             k = offering.past_semester
             for n, idx in enumerate(offering.roster):
-                tenths = internal_weight * marks[2 * n] + final_weight * marks[2 * n + 1]
-                band = self.grade_band(tenths)
+                points = hundredths[internal_weight * marks[2 * n] + final_weight * marks[2 * n + 1]]
                 cell = sums.get((idx, k))
                 if cell is None:
-                    cell = sums[(idx, k)] = [Decimal(0), 0, 0, offering.term]
-                cell[0] += credits * band.grade_point
+                    cell = sums[(idx, k)] = [0, 0, 0, offering.term]
+                cell[0] += credits * points
                 cell[1] += credits
-                if band.grade_point > 0:
+                if points > 0:
                     cell[2] += credits
         for student in self.students:
             weighted = Decimal(0)
@@ -1240,7 +1245,7 @@ class Plan:
             earned_sum = 0
             for k in range(1, student.cohort.semester):
                 points, attempted, earned, past = sums[(student.idx, k)]
-                gpa = round_half_up(points / attempted)
+                gpa = round_half_up(Decimal(points) / (100 * attempted))
                 weighted += gpa * attempted
                 attempted_sum += attempted
                 earned_sum += earned
