@@ -21,6 +21,7 @@ import random
 from array import array
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from dashboard.demo import names
 from dashboard.demo.academic_calendar import (
@@ -102,6 +103,7 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PAST_INTERNAL = (40, 40)
 PAST_END_SEMESTER = (100, 60)
 CENT = Decimal("0.01")
+CURRENT_TERM = term(0)
 
 
 def round_half_up(value: Decimal) -> Decimal:
@@ -359,11 +361,11 @@ class Offering:
     final: tuple[dt.date, dt.time, dt.time] | None = None
     # (id, name, type, max_marks, weightage, date), filled by the row streams
     assessments: list[tuple] = field(default_factory=list)
-    # A completed offering of an earlier semester: its term, its semester number, and the
-    # half marks of each roster member (internal, end-semester, in roster order).
-    term: Term | None = None
+    # Its term; for a completed offering of an earlier semester also its semester number and
+    # the half marks of each roster member (internal, end-semester, in roster order).
+    term: Term = CURRENT_TERM
     past_semester: int = 0
-    half_marks: array | None = None
+    half_marks: array = field(default_factory=lambda: array("H"))
 
     @property
     def program(self) -> Program:
@@ -578,7 +580,7 @@ class Plan:
                 code_prefix=f"{code}M{k}", level=Level.EXPERT, n_labs=1,
                 elective_type=CourseType.ELECTIVE,
             )
-        phd = {
+        phd: dict[str, Any] = {
             "method": self._course(dept, f"{code}R01", f"Research Methodology in {dept.spec.name}",
                                    4, "theory", CourseType.CORE, Level.PROFESSIONAL, 2),
             "seminars": [
@@ -600,6 +602,7 @@ class Plan:
                 block = series[k]
                 current: dict[str, Course] = {}
                 for course in block["theory"] + block["electives"]:
+                    assert course.stem is not None  # theory and electives have a subject
                     earlier = by_stem.get(course.stem)
                     if earlier is not None:
                         course.prerequisites.append(earlier)
@@ -690,7 +693,7 @@ class Plan:
             donor = max(range(len(counts)), key=lambda i: (counts[i], -i))
             counts[donor] -= 1
             counts[demo_key] += 1
-        self.demo_cohort_index = None
+        self.demo_cohort_index = -1
         for (program, semester), size in zip(keys, counts, strict=True):
             if size:
                 if (program, semester) == (demo_program, 5):
@@ -760,6 +763,7 @@ class Plan:
         admission_seq = 0
         weights_cat = (48, 27, 15, 7, 2, 1)
         cats = list(Category)
+        assert self.demo_cohort_index >= 0, "the demo cohort was planned"
         demo_next = self.demo_cohort_index + 1
         for cohort_index, cohort in enumerate(self.cohorts):
             program = cohort.program

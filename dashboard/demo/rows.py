@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dashboard.demo import names
 from dashboard.demo.academic_calendar import (
@@ -210,7 +211,8 @@ class Rows:
         for person, user_type in plan.user_people():
             uid = person.user_id
             student = student_of_person.get(id(person)) if user_type is UserType.STUDENT else None
-            city, state, pin = cities[person.city]
+            city, home_state, pin = cities[person.city]
+            state: str | None = home_state
             country = "India"
             address = f"{rng.randrange(1, 400)}, {rng.choice(streets)}"
             emergency = None
@@ -471,6 +473,7 @@ class Rows:
         q, a, m, p, pr = (AssessmentType.QUIZ, AssessmentType.ASSIGNMENT, AssessmentType.MIDTERM,
                           AssessmentType.PROJECT, AssessmentType.PRESENTATION)
         if course.kind == "lab":
+            items: tuple[tuple[str, AssessmentType, int, int, dt.date], ...]
             items = (("Lab Test", q, 50, 30, dt.date(2026, 10, 23)),
                      ("Lab Record", a, 50, 30, dt.date(2026, 11, 6)),
                      ("Mini Project", p, 50, 20, dt.date(2026, 11, 17)),
@@ -597,7 +600,7 @@ class Rows:
                 continue
             oid = offering.id
             start_of = {s.day: s.start for s in offering.slots}
-            markers = [f.person.user_id for f in offering.faculty] or [None]
+            markers: list[int | None] = [f.person.user_id for f in offering.faculty] or [None]
             days = [d for d in plan.class_days if d.weekday() in start_of]
             absent_p = [students[i].absence for i in roster]
             late_p = [p + LATE_SHARE for p in absent_p]
@@ -690,7 +693,7 @@ class Rows:
     def exam_timetables(self) -> Iterator[Row]:
         ids = self._exam_schedule_ids
         for offering in self.plan.offerings:
-            if offering.midterm is None:
+            if offering.midterm is None or offering.final is None:
                 continue
             cid = offering.course.id
             day, start, end = offering.midterm
@@ -778,6 +781,7 @@ class Rows:
                 if outcome is None:
                     outcome = ("paid" if roll < paid_share else
                                "unpaid" if roll >= 1 - unpaid_share else "partly paid")
+                amounts: list[float]
                 if outcome == "paid":  # at once or in two parts
                     if rng.random() < 0.8:
                         amounts = [total]
@@ -843,7 +847,8 @@ class Rows:
         plan = self.plan
         rng = self.rng("library")
         n_books = 600 + len(plan.students) // 6
-        books = []  # [id, title, author, category, dept, copies, is_reference, open_loans]
+        # [id, title, author, category, dept, copies, is_reference, open_loans, n]
+        books: list[list[Any]] = []
         for b in range(n_books):
             bid = self.ids.take("library_books")
             if rng.random() < 0.85:
@@ -863,7 +868,7 @@ class Rows:
             author = f"{rng.choice(names.MALE_FIRST_NAMES + names.FEMALE_FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
             books.append([bid, title, author, category, dept, copies, reference, 0, b])
         lendable = [b for b in books if not b[6]]
-        by_dept: dict[int, list] = {}
+        by_dept: dict[int, list[list[Any]]] = {}
         for book in lendable:
             if book[4] is not None:
                 by_dept.setdefault(book[4].id, []).append(book)
