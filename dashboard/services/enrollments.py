@@ -331,3 +331,17 @@ async def _drop_registrations(actor: Actor, enrollment: Enrollment) -> None:
     await audit_bulk(actor, "update", entity_type="course_registrations", entity_id=enrollment.id,
                      name=f"enrollment {enrollment.id} dropped from its offerings",
                      after={"dropped_from_offering_ids": sorted(set(offering_ids))})
+
+
+def student_scope_sql(actor: Actor, column: str, params: list[Any]) -> str | None:
+    """The same scope as `scope_by_student`, as a SQL condition on `column` for the
+    hand-written aggregates (appends its parameter to `params`); None when unscoped."""
+    if teaching_scoped(actor):
+        params.append(actor.faculty_id)
+        return (f"{column} IN (SELECT e.student_id FROM enrollments e JOIN course_registrations r "
+                f"ON r.enrollment_id = e.id JOIN offering_faculty f ON f.offering_id = r.course_offering_id "
+                f"WHERE f.faculty_id = ${len(params)})")
+    if actor.sees_all_records:
+        return None
+    params.append(list(actor.own_student_ids))
+    return f"{column} = ANY(${len(params)}::int[])"
