@@ -81,7 +81,10 @@ def scope_by_student(actor: Actor, query: QuerySet[Any], column: str = "student_
 
 async def may_read_student(actor: Actor, student_id: int) -> bool:
     if teaching_scoped(actor):
-        return await taught_student_ids(actor).filter(student_id=student_id).exists()
+        return await Enrollment.filter(
+            student_id=student_id,
+            course_registrations__course_offering_id__in=Subquery(taught_offering_ids(actor)),
+        ).exists()
     return actor.may_see_student(student_id)
 
 
