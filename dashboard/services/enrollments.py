@@ -348,3 +348,26 @@ def student_scope_sql(actor: Actor, column: str, params: list[Any]) -> str | Non
         return None
     params.append(list(actor.own_student_ids))
     return f"{column} = ANY(${len(params)}::int[])"
+
+
+_TEACHABLE = """
+SELECT o.id, c.code AS course_code, c.name AS course_name, o.semester, o.academic_year, o.section, o.status
+FROM course_offerings o JOIN courses c ON c.id = o.course_id
+WHERE {where}
+ORDER BY o.academic_year DESC, c.code, o.section NULLS FIRST, o.id
+LIMIT $1
+"""
+
+
+async def offerings_for_teaching(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
+    """The offerings this actor keeps records for, for the panel's pickers: a faculty
+    member's own, or (staff) the draft, open and ongoing ones, newest year first."""
+    authorize(actor, Permission.OFFERINGS_READ)
+    connection = connections.get("default")
+    if teaching_scoped(actor):
+        rows = await connection.execute_query_dict(_TEACHABLE.format(
+            where="o.id IN (SELECT offering_id FROM offering_faculty WHERE faculty_id = $2)"), [limit, actor.faculty_id])
+    else:
+        rows = await connection.execute_query_dict(_TEACHABLE.format(
+            where="o.status IN ('draft', 'open', 'ongoing')"), [limit])
+    return [dict(r) for r in rows]
