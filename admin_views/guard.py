@@ -76,4 +76,8 @@ def visible_resources(request: Request) -> list[dict]:
     for resource in request.app.resources:
         if issubclass(resource, AdminResource) and resource.allows(admin.actor, Action.LIST):
             items.append({"type": "model", "model": resource.name(), "label": resource.label, "icon": resource.icon})
+    from admin_views import assessments, attendance, enrollments, grades  # the teaching screens
+
+    for screens in (enrollments, attendance, assessments, grades):
+        items.extend(screens.menu(admin.actor))
     return items
