@@ -26,7 +26,7 @@ Reason = Annotated[str, Field(min_length=3, max_length=500)]
 FEE_COMPONENTS = ("tuition_fee", "lab_fee", "library_fee", "sports_fee", "examination_fee", "hostel_fee", "other_fee")
 
 
-def _check_year(year: str | None) -> None:
+def check_academic_year(year: str | None) -> None:
     """"2025-26": the second year follows the first."""
     if year is not None and (int(year[:4]) + 1) % 100 != int(year[5:]):
         raise ValueError('academic_year must be two consecutive years, as in "2025-26"')
@@ -53,7 +53,7 @@ class FeeStructureCreate(InputModel):
 
     @model_validator(mode="after")
     def _year(self) -> FeeStructureCreate:
-        _check_year(self.academic_year)
+        check_academic_year(self.academic_year)
         return self
 
 
