@@ -76,4 +76,6 @@ def visible_resources(request: Request) -> list[dict]:
     for resource in request.app.resources:
         if issubclass(resource, AdminResource) and resource.allows(admin.actor, Action.LIST):
             items.append({"type": "model", "model": resource.name(), "label": resource.label, "icon": resource.icon})
-    return items
+    from admin_views.screens import menu_items
+
+    return items + menu_items(admin.actor)

@@ -371,3 +371,24 @@ async def vacate_allocation(actor: Actor, *, allocation_id: int) -> HostelAlloca
             await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
             await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
     return allocation
+
+
+async def hostel_occupancy(actor: Actor, *, hostel_id: int) -> dict[str, Any]:
+    """A hostel's rooms by number, each with its current residents (the warden's view):
+    two queries, whatever the number of rooms."""
+    hostel = await get_hostel(actor, hostel_id=hostel_id)
+    rooms = await visible_rooms(actor).filter(hostel_id=hostel_id).order_by("room_number", "id").values(
+        "id", "room_number", "room_type", "floor", "capacity", "occupied_beds", "status", "is_active")
+    residents = await visible_allocations(actor).filter(hostel_id=hostel_id, status=HostelAllocationStatus.ACTIVE) \
+        .order_by("room_id", "id").values("id", "room_id", "student_id", "academic_year", "allocation_date",
+                                          student_code="student__student_code",
+                                          first_name="student__user__first_name",
+                                          last_name="student__user__last_name")
+    by_room: dict[int, list[dict[str, Any]]] = {}
+    for resident in residents:
+        by_room.setdefault(resident["room_id"], []).append(resident)
+    for room in rooms:
+        room["residents"] = by_room.get(room["id"], [])
+    capacity = sum(room["capacity"] for room in rooms if room["is_active"])
+    return {"hostel": hostel, "rooms": rooms, "capacity": capacity,
+            "occupied": sum(room["occupied_beds"] for room in rooms)}

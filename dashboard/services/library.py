@@ -422,7 +422,7 @@ async def iter_overdue_books(actor: Actor, *, chunk: int = 2000) -> AsyncIterato
 async def borrower_loans(actor: Actor, *, user_id: int) -> list[dict[str, Any]]:
     """A borrower's loans, open ones first (the librarian's screen)."""
     query = visible_loans(actor).filter(user_id=user_id)
-    return await query.order_by("return_date", "-issue_date").values(
+    return await query.order_by("status", "-issue_date", "-id").values(
         "id", "book_id", "issue_date", "due_date", "return_date", "fine_amount", "status", "renewal_count",
         book_title="book__title", isbn="book__isbn")
 
