@@ -112,4 +112,4 @@ async def test_another_students_update_is_404_outside_the_scope():
     with pytest.raises(NotFound):
         await students.update_student(Actor.system(), student_id=999999, changes=StudentUpdate(section="B"))
     updated = await students.update_student(Actor.system(), student_id=student.id, changes=StudentUpdate(section="B"))
-    assert updated["section"] == "B"
+    assert updated.section == "B"
