@@ -21,8 +21,8 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -31,13 +31,19 @@ from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, check_changes, get_or_404
-from dashboard.schemas.attendance import AttendanceBulk, AttendanceCreate, AttendanceUpdate, RegisterMark
+from dashboard.schemas.attendance import (
+    AttendanceBulk,
+    AttendanceCreate,
+    AttendanceUpdate,
+    RegisterMark,
+)
 from dashboard.services.enrollments import (
     audit_bulk,
     ensure_teaches,
     scope_by_student,
     student_scope_sql,
 )
+from dashboard.services.students import sees_every_student
 from models import Attendance, AttendanceSummary, CourseOffering, CourseRegistration, Enrollment
 from models.enums import AttendanceStatus, RegistrationStatus
 
@@ -245,7 +251,7 @@ async def attendance_summary(actor: Actor, *, enrollment_id: int | None = None, 
     """Monthly summaries, newest month first. A caller who sees every record names an
     enrollment or a student (the whole table is no answer)."""
     authorize(actor, Permission.ATTENDANCE_READ)
-    if enrollment_id is None and student_id is None and actor.sees_all_records:
+    if enrollment_id is None and student_id is None and sees_every_student(actor):
         raise InvalidState("Give enrollment_id or student_id")
     query = scope_by_student(actor, AttendanceSummary.all(), "enrollment__student_id")
     if enrollment_id is not None:

@@ -239,13 +239,14 @@ async def faculty_schedule(actor: Actor, *, faculty_id: int) -> list[ClassSchedu
 
 
 async def faculty_students(actor: Actor, *, faculty_id: int) -> list[FacultyStudentOut]:
-    """The students this member teaches (`students.students_taught_by`), each once, by id,
+    """The students this member teaches now (`students.students_taught_by(now=True)`:
+    registered in an open or ongoing offering), each once, by id,
     of those this actor may see: a faculty member reading a colleague's list sees only
     the students both teach; a student or parent only their own."""
     authorize(actor, Permission.FACULTY_READ)
     authorize(actor, Permission.STUDENTS_READ)
     await get_or_404(visible_faculty(actor), faculty_id, label=LABEL)
-    taught = students.students_taught_by(faculty_id).values("id")
+    taught = students.students_taught_by(faculty_id, now=True).values("id")
     query = students.visible_students(actor).filter(id__in=Subquery(taught))
     return FacultyStudentOut.rows(await query.order_by("id").values(
         "user_id", "student_code", "program_id", "department_id", "semester", "batch_year", "status",

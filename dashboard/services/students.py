@@ -104,19 +104,42 @@ LABEL = "Student"
 
 # --- who sees which students -------------------------------------------------------------
 
-# The offerings whose registered students a faculty member teaches now (notes §3.11).
+# The offerings whose registered students a faculty member is teaching now.
 TEACHING_NOW = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
 
 
-def students_taught_by(faculty_id: int) -> QuerySet[Student]:
-    """The students a faculty member teaches: registered (not dropped or completed) in an
-    open or ongoing offering the member is listed on. The one definition, used by the
-    privacy scope below, /faculty/{id}/students, the admin panel and jobs."""
-    current = offerings_taught_by(faculty_id).filter(status__in=TEACHING_NOW)
-    registered = CourseRegistration.filter(
-        status=RegistrationStatus.REGISTERED, course_offering_id__in=Subquery(current.values("id")),
-    ).values("enrollment__student_id")
+def students_taught_by(faculty_id: int, *, now: bool = False) -> QuerySet[Student]:
+    """The students a faculty member teaches: those with a registration in an offering the
+    member is listed on (`course_offerings.offerings_taught_by`), whatever became of it, so
+    that a lecturer keeps reading the attendance and marks they recorded. `now`: only those
+    registered in an open or ongoing offering (the REC of /faculty/{id}/students).
+    The one definition, used by the privacy scope below, the teaching records'
+    scopes, the admin panel and jobs."""
+    offerings = offerings_taught_by(faculty_id)
+    registrations = CourseRegistration.all()
+    if now:
+        offerings = offerings.filter(status__in=TEACHING_NOW)
+        registrations = registrations.filter(status=RegistrationStatus.REGISTERED)
+    registered = registrations.filter(
+        course_offering_id__in=Subquery(offerings.values("id"))).values("enrollment__student_id")
     return Student.filter(id__in=Subquery(registered))
+
+
+def teaching_scoped(actor: Actor) -> bool:
+    """A faculty member acting as such: the students they see are those they teach.
+    Staff who also teach keep their staff reach."""
+    return actor.faculty_id is not None and not actor.can(Permission.STUDENTS_WRITE)
+
+
+def sees_every_student(actor: Actor) -> bool:
+    """No narrowing at all: staff and the system."""
+    return actor.sees_all_records and not teaching_scoped(actor)
+
+
+def own_students(actor: Actor) -> tuple[int, ...]:
+    """The students whose records are the actor's own: the student themselves, a parent's
+    children (empty for staff and faculty)."""
+    return actor.own_student_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,30 +160,31 @@ def visible_students(actor: Actor) -> QuerySet[Student]:
     """The students this actor may see: staff and the system every one, a faculty member
     those they teach, a student themselves, a parent their children. Any other student is
     "not found" (404), never "forbidden", so nobody learns which ids exist."""
+    if teaching_scoped(actor):
+        return students_taught_by(actor.faculty_id)  # type: ignore[arg-type]
     if actor.sees_all_records:
         return Student.all()
-    if actor.faculty_id is not None:
-        return students_taught_by(actor.faculty_id)
     return Student.filter(id__in=actor.own_student_ids)
 
 
 async def student_scope(actor: Actor) -> StudentScope:
     """`visible_students` as ids, for the hand-written SQL of the hot paths."""
+    if teaching_scoped(actor):
+        ids = await students_taught_by(actor.faculty_id).order_by("id").values_list(  # type: ignore[arg-type]
+            "id", flat=True)
+        return StudentScope(everyone=False, ids=tuple(ids))
     if actor.sees_all_records:
         return StudentScope(everyone=True)
-    if actor.faculty_id is not None:
-        ids = await students_taught_by(actor.faculty_id).order_by("id").values_list("id", flat=True)
-        return StudentScope(everyone=False, ids=tuple(ids))
     return StudentScope(everyone=False, ids=actor.own_student_ids)
 
 
-async def may_see_student(actor: Actor, student_id: int) -> bool:
+async def sees_student(actor: Actor, student_id: int) -> bool:
     """Whether `student_id` is in `visible_students(actor)`, without a query where the
     actor's scope is known already."""
+    if teaching_scoped(actor):
+        return await students_taught_by(actor.faculty_id).filter(id=student_id).exists()  # type: ignore[arg-type]
     if actor.sees_all_records:
         return True
-    if actor.faculty_id is not None:
-        return await students_taught_by(actor.faculty_id).filter(id=student_id).exists()
     return student_id in actor.own_student_ids
 
 
@@ -246,7 +270,7 @@ async def list_students(
 async def get_student(actor: Actor, *, student_id: int) -> StudentOut:
     """One joined query; another student's id is "not found" before any is made."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not await may_see_student(actor, student_id):
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
     return StudentOut.model_validate(await _record(student_id))
 
@@ -254,7 +278,7 @@ async def get_student(actor: Actor, *, student_id: int) -> StudentOut:
 async def get_student_profile(actor: Actor, *, student_id: int) -> StudentProfileOut:
     """The student with their whole account (contact details) and program/department names."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not await may_see_student(actor, student_id):
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
     record = await _record(student_id, PROFILE_EXTRA_FIELDS)
     record["has_photo"] = record.pop("profile_picture") is not None
