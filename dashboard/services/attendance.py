@@ -43,6 +43,7 @@ from dashboard.services.enrollments import (
     scope_by_student,
     student_scope_sql,
 )
+from dashboard.services.students import sees_every_student
 from models import Attendance, AttendanceSummary, CourseOffering, CourseRegistration, Enrollment
 from models.enums import AttendanceStatus, RegistrationStatus
 
@@ -249,7 +250,7 @@ async def attendance_summary(actor: Actor, *, enrollment_id: int | None = None, 
     """Monthly summaries, newest month first. A caller who sees every record names an
     enrollment or a student (the whole table is no answer)."""
     authorize(actor, Permission.ATTENDANCE_READ)
-    if enrollment_id is None and student_id is None and actor.sees_all_records:
+    if enrollment_id is None and student_id is None and sees_every_student(actor):
         raise InvalidState("Give enrollment_id or student_id")
     query = scope_by_student(actor, AttendanceSummary.all(), "enrollment__student_id")
     if enrollment_id is not None:

@@ -30,6 +30,8 @@ from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, refuse_nulls, require_changes
 from dashboard.schemas.enrollments import EnrollmentBulk, EnrollmentCreate, EnrollmentUpdate
+from dashboard.services import students
+from dashboard.services.course_offerings import offerings_taught_by
 from models import (
     AuditLog,
     CourseOffering,
@@ -60,38 +62,31 @@ _ALREADY = "Student is already enrolled in this program"
 def teaching_scoped(actor: Actor) -> bool:
     """A faculty member acting as such: their reads and writes of person-bound teaching
     records are limited to the offerings they teach. Staff who also teach keep their
-    staff reach."""
-    return actor.faculty_id is not None and not actor.can(Permission.ENROLLMENTS_WRITE)
+    staff reach. (`students.teaching_scoped`: the one rule.)"""
+    return students.teaching_scoped(actor)
 
 
 def taught_offering_ids(actor: Actor) -> QuerySet[Any]:
-    """The ids of the offerings this actor teaches, as a subquery."""
-    return OfferingFaculty.filter(faculty_id=actor.faculty_id).values("offering_id")  # type: ignore[return-value]
+    """The ids of the offerings this actor teaches, as a subquery
+    (`course_offerings.offerings_taught_by`)."""
+    return offerings_taught_by(actor.faculty_id).values("id")  # type: ignore[arg-type, return-value]
 
 
 def taught_student_ids(actor: Actor) -> QuerySet[Any]:
-    """The students registered (now or before) in offerings this actor teaches."""
-    return Enrollment.filter(  # type: ignore[return-value]
-        course_registrations__course_offering_id__in=Subquery(taught_offering_ids(actor))
-    ).values("student_id")
+    """The students registered (now or before) in offerings this actor teaches
+    (`students.students_taught_by`)."""
+    return students.students_taught_by(actor.faculty_id).values("id")  # type: ignore[arg-type, return-value]
 
 
 def scope_by_student(actor: Actor, query: QuerySet[Any], column: str = "student_id") -> QuerySet[Any]:
     """`query` narrowed to the students this actor may read (notes §3.10, §3.11)."""
-    if teaching_scoped(actor):
-        return query.filter(**{f"{column}__in": Subquery(taught_student_ids(actor))})
-    if actor.sees_all_records:
+    if students.sees_every_student(actor):
         return query
-    return query.filter(**{f"{column}__in": list(actor.own_student_ids)})
+    return query.filter(**{f"{column}__in": Subquery(students.visible_students(actor).values("id"))})
 
 
 async def may_read_student(actor: Actor, student_id: int) -> bool:
-    if teaching_scoped(actor):
-        return await Enrollment.filter(
-            student_id=student_id,
-            course_registrations__course_offering_id__in=Subquery(taught_offering_ids(actor)),
-        ).exists()
-    return actor.may_see_student(student_id)
+    return await students.sees_student(actor, student_id)
 
 
 async def ensure_teaches(actor: Actor, offering_id: int) -> None:
@@ -351,9 +346,9 @@ def student_scope_sql(actor: Actor, column: str, params: list[Any]) -> str | Non
         return (f"{column} IN (SELECT e.student_id FROM enrollments e JOIN course_registrations r "
                 f"ON r.enrollment_id = e.id JOIN offering_faculty f ON f.offering_id = r.course_offering_id "
                 f"WHERE f.faculty_id = ${len(params)})")
-    if actor.sees_all_records:
+    if students.sees_every_student(actor):
         return None
-    params.append(list(actor.own_student_ids))
+    params.append(list(students.own_students(actor)))
     return f"{column} = ANY(${len(params)}::int[])"
 
 

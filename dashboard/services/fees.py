@@ -38,6 +38,7 @@ from dashboard.schemas.fees import (
     FeeStructureUpdate,
     RefundCreate,
 )
+from dashboard.services import students as students_service
 from dashboard.settings import get_settings
 from models import FeePayment, FeeStructure, Student
 from models.academics import University
@@ -57,7 +58,7 @@ def today() -> dt.date:
 
 def _own_students(actor: Actor) -> list[int] | None:
     """None: every student; otherwise the students whose fees this actor may read."""
-    return None if actor.sees_all_records else list(actor.own_student_ids)
+    return None if students_service.sees_every_student(actor) else list(students_service.own_students(actor))
 
 
 def visible_fee_structures(actor: Actor) -> QuerySet[FeeStructure]:
@@ -74,7 +75,7 @@ def visible_fee_payments(actor: Actor) -> QuerySet[FeePayment]:
 
 
 def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if not actor.may_see_student(student_id):
+    if not (students_service.sees_every_student(actor) or students_service.is_own_record(actor, student_id)):
         raise NotFound("Student not found")
 
 
@@ -189,10 +190,10 @@ async def pending_fees(actor: Actor, *, student_id: int | None = None) -> dict[s
     if student_id is not None:
         _check_student_visible(actor, student_id)
         students = [student_id]
-    elif actor.sees_all_records:
+    elif students_service.sees_every_student(actor):
         raise InvalidState("Give a student_id (the defaulters list covers every student)")
     else:
-        students = list(actor.own_student_ids)
+        students = list(students_service.own_students(actor))
     rows = await connections.get("default").execute_query_dict(
         _BALANCE_SELECT + " WHERE fs.student_id = ANY($1::int[]) AND fs.total_fee > COALESCE(p.paid, 0)"
         " ORDER BY fs.due_date, fs.id", [students])

@@ -41,18 +41,12 @@ from dashboard.schemas.hostels import (
     RoomCreate,
     RoomUpdate,
 )
-from models import AdminStaff, CourseRegistration, Hostel, HostelAllocation, HostelRoom, Student
-from models.enums import (
-    Gender,
-    HostelAllocationStatus,
-    HostelRoomStatus,
-    HostelType,
-    OfferingStatus,
-)
+from dashboard.services import students
+from models import AdminStaff, Hostel, HostelAllocation, HostelRoom, Student
+from models.enums import Gender, HostelAllocationStatus, HostelRoomStatus, HostelType
 
 # Who may live in a hostel of each type; unisex takes anyone.
 _GENDERS = {HostelType.BOYS: Gender.MALE, HostelType.GIRLS: Gender.FEMALE}
-_TEACHING = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
 
 
 # --- scopes -------------------------------------------------------------------------------
@@ -70,10 +64,7 @@ def visible_rooms(actor: Actor) -> QuerySet[HostelRoom]:
 
 
 def _taught_students(faculty_id: int) -> Any:
-    return CourseRegistration.filter(
-        status="registered", course_offering__status__in=_TEACHING,
-        course_offering__faculty_assignments__faculty_id=faculty_id,
-    ).values("enrollment__student_id")
+    return students.students_taught_by(faculty_id).values("id")
 
 
 def visible_allocations(actor: Actor) -> QuerySet[HostelAllocation]:
@@ -84,11 +75,11 @@ def visible_allocations(actor: Actor) -> QuerySet[HostelAllocation]:
         return HostelAllocation.all()
     if actor.faculty_id is not None:
         return HostelAllocation.filter(student_id__in=Subquery(_taught_students(actor.faculty_id)))
-    return HostelAllocation.filter(student_id__in=list(actor.own_student_ids))
+    return HostelAllocation.filter(student_id__in=list(students.own_students(actor)))
 
 
 async def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if actor.can(Permission.HOSTELS_WRITE) or student_id in actor.own_student_ids:
+    if actor.can(Permission.HOSTELS_WRITE) or students.is_own_record(actor, student_id):
         return
     if actor.faculty_id is not None and await Student.filter(
             id=student_id, id__in=Subquery(_taught_students(actor.faculty_id))).exists():

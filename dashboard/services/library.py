@@ -45,7 +45,7 @@ from dashboard.schemas.library import (
     RenewCreate,
     ReturnCreate,
 )
-from dashboard.services.students import like_pattern
+from dashboard.services.students import like_pattern, own_students
 from dashboard.settings import get_settings
 from models import BookIssue, Department, LibraryBook, Student, User
 from models.enums import BookIssueStatus
@@ -81,8 +81,8 @@ def visible_loans(actor: Actor) -> QuerySet[BookIssue]:
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return BookIssue.all()
     own = Q(user_id=actor.user_id or 0)
-    if actor.own_student_ids:
-        children = Student.filter(id__in=list(actor.own_student_ids)).values("user_id")
+    if own_students(actor):
+        children = Student.filter(id__in=list(own_students(actor))).values("user_id")
         own |= Q(user_id__in=Subquery(children))
     return BookIssue.filter(own)
 
@@ -369,8 +369,8 @@ async def _reader_user_ids(actor: Actor) -> list[int] | None:
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return None
     ids = [actor.user_id or 0]
-    if actor.own_student_ids:
-        ids += await Student.filter(id__in=list(actor.own_student_ids)).values_list("user_id", flat=True)
+    if own_students(actor):
+        ids += await Student.filter(id__in=list(own_students(actor))).values_list("user_id", flat=True)
     return sorted(set(ids))
 
 
