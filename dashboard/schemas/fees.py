@@ -103,7 +103,10 @@ class FeePaymentCreate(InputModel):
     amount_paid: PositiveAmount
     payment_date: dt.date | None = None
     payment_mode: PaymentMode
-    transaction_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")]
+    # The bank's or gateway's reference; left out (cash), the server makes one from the
+    # receipt number. Retries of a payment without one need an Idempotency-Key.
+    transaction_id: Annotated[str, Field(min_length=1, max_length=100,
+                                         pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")] | None = None
     late_fee: Amount | None = None
     late_fee_reason: Reason | None = None
     discount: Amount = Decimal("0")

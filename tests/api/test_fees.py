@@ -193,7 +193,7 @@ async def test_payment_refusals_change_nothing(staff_client, overrides, status, 
 
 @pytest.mark.parametrize("overrides", [
     {"amount_paid": "0"}, {"amount_paid": "-5.00"}, {"amount_paid": "10.005"}, {"payment_mode": "bitcoin"},
-    {"amount_paid": "ten"}, {"fee_structure_id": 0}, {"transaction_id": ""}, {"receipt_number": "RCP-1"},
+    {"amount_paid": "ten"}, {"fee_structure_id": 0}, {"receipt_number": "RCP-1"},
     {"late_fee": "-1"},
 ])
 async def test_invalid_payments_are_422_and_record_nothing(staff_client, overrides):
@@ -317,6 +317,8 @@ async def test_defaulters_list_overdue_balances_with_days(staff_client):
     assert body["defaulters"][0]["student_code"] == late.student_code
     second_page = (await staff_client.get(f"{PAYMENTS}/defaulters", params={"page": 2, "page_size": 1})).json()
     assert [d["fee_structure_id"] for d in second_page["defaulters"]] == [partly.id] and second_page["total"] == 2
+    past_the_end = (await staff_client.get(f"{PAYMENTS}/defaulters", params={"page": 3, "page_size": 1})).json()
+    assert past_the_end == {"defaulters": [], "total": 2}
 
 
 # --- receipts and idempotency -------------------------------------------------------------
@@ -382,3 +384,14 @@ async def test_the_computed_late_fee_is_whole_days_past_due():
     assert fee_service.computed_late_fee(structure, dt.date(2025, 9, 30)) == Decimal("0.00")
     assert fee_service.computed_late_fee(structure, dt.date(2025, 10, 4)) == Decimal("29.00")
     assert fee_service.computed_late_fee(structure, dt.date(2025, 9, 1)) == Decimal("0.00")
+
+
+async def test_a_payment_without_a_reference_gets_one_from_its_receipt_number(staff_client):
+    structure = await factories.create_fee_structure()
+    payload = _payment_payload(structure, payment_mode="cash")
+    del payload["transaction_id"]
+    response = await staff_client.post(PAYMENTS, json=payload)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["transaction_id"] == "NOREF-" + body["receipt_number"].removeprefix("RCP-")
+    assert (await staff_client.post(PAYMENTS, json={**payload, "transaction_id": ""})).status_code == 422
