@@ -10,12 +10,26 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from admin_views.screens import Screen, actor_for, csv_download, parse_form, query_int, redirect, render
+from admin_views.screens import (
+    Screen,
+    actor_for,
+    csv_download,
+    parse_form,
+    query_int,
+    redirect,
+    render,
+)
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError
 from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
-from dashboard.schemas.library import FinePaymentCreate, IssueCreate, MarkLostCreate, RenewCreate, ReturnCreate
+from dashboard.schemas.library import (
+    FinePaymentCreate,
+    IssueCreate,
+    MarkLostCreate,
+    RenewCreate,
+    ReturnCreate,
+)
 from dashboard.services import library
 from models import User
 

@@ -41,15 +41,15 @@ class FeeStructureCreate(InputModel):
     academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
     semester: Semester
     tuition_fee: Amount
-    lab_fee: Amount = Decimal("0")
-    library_fee: Amount = Decimal("0")
-    sports_fee: Amount = Decimal("0")
-    examination_fee: Amount = Decimal("0")
+    lab_fee: Amount = Decimal(0)
+    library_fee: Amount = Decimal(0)
+    sports_fee: Amount = Decimal(0)
+    examination_fee: Amount = Decimal(0)
     hostel_fee: Amount | None = None
     other_fee: Amount | None = None
     total_fee: Amount | None = None
     due_date: dt.date
-    late_fee_per_day: Amount = Decimal("0")
+    late_fee_per_day: Amount = Decimal(0)
 
     @model_validator(mode="after")
     def _year(self) -> FeeStructureCreate:
@@ -109,7 +109,7 @@ class FeePaymentCreate(InputModel):
                                          pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")] | None = None
     late_fee: Amount | None = None
     late_fee_reason: Reason | None = None
-    discount: Amount = Decimal("0")
+    discount: Amount = Decimal(0)
     remarks: Remarks | None = None
 
 

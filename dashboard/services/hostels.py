@@ -25,7 +25,14 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_fields, ensure_unique, get_or_404, require_changes, touch
+from dashboard.core.updates import (
+    audited_edit,
+    check_fields,
+    ensure_unique,
+    get_or_404,
+    require_changes,
+    touch,
+)
 from dashboard.schemas.hostels import (
     AllocationCreate,
     AllocationUpdate,
@@ -35,7 +42,13 @@ from dashboard.schemas.hostels import (
     RoomUpdate,
 )
 from models import AdminStaff, CourseRegistration, Hostel, HostelAllocation, HostelRoom, Student
-from models.enums import Gender, HostelAllocationStatus, HostelRoomStatus, HostelType, OfferingStatus
+from models.enums import (
+    Gender,
+    HostelAllocationStatus,
+    HostelRoomStatus,
+    HostelType,
+    OfferingStatus,
+)
 
 # Who may live in a hostel of each type; unisex takes anyone.
 _GENDERS = {HostelType.BOYS: Gender.MALE, HostelType.GIRLS: Gender.FEMALE}
@@ -361,15 +374,17 @@ async def update_allocation(actor: Actor, *, allocation_id: int, changes: Alloca
 async def vacate_allocation(actor: Actor, *, allocation_id: int) -> HostelAllocation:
     """Close an active allocation as vacated (the row stays); the bed is freed."""
     authorize(actor, Permission.HOSTELS_WRITE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_allocations(actor), allocation_id, label="Allocation") as allocation:
-            if allocation.status != HostelAllocationStatus.ACTIVE:
-                raise InvalidState(f"Only an active allocation can be vacated (this one is {allocation.status.value})")
-            allocation.status = HostelAllocationStatus.VACATED
-            allocation.release_date = dt.datetime.now(dt.UTC)
-            await _free_bed(connection, allocation.room_id)  # type: ignore[attr-defined]
-            await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
-            await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_allocations(actor), allocation_id, label="Allocation") as allocation,
+    ):
+        if allocation.status != HostelAllocationStatus.ACTIVE:
+            raise InvalidState(f"Only an active allocation can be vacated (this one is {allocation.status.value})")
+        allocation.status = HostelAllocationStatus.VACATED
+        allocation.release_date = dt.datetime.now(dt.UTC)
+        await _free_bed(connection, allocation.room_id)  # type: ignore[attr-defined]
+        await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
+        await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
     return allocation
 
 

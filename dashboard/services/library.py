@@ -29,7 +29,13 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_fields, delete_unless_referenced, get_or_404, require_changes
+from dashboard.core.updates import (
+    audited_edit,
+    check_fields,
+    delete_unless_referenced,
+    get_or_404,
+    require_changes,
+)
 from dashboard.schemas.library import (
     BookCreate,
     BookUpdate,
@@ -245,18 +251,20 @@ async def return_book(actor: Actor, *, data: ReturnCreate) -> BookIssue:
     """Close an open loan: the fine is the daily rate for each whole day late; the copy
     goes back on the shelf."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            if loan.status != BookIssueStatus.ISSUED:
-                raise InvalidState(f"This loan is not open (it is {loan.status.value})")
-            returned_at = now()
-            _, fine = fine_for(loan.due_date, returned_at)
-            loan.return_date = returned_at
-            loan.status = BookIssueStatus.RETURNED
-            loan.fine_amount = Decimal(loan.fine_amount) + fine
-            if data.remarks:
-                loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
-            await _put_back(connection, loan.book_id)  # type: ignore[attr-defined]
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        if loan.status != BookIssueStatus.ISSUED:
+            raise InvalidState(f"This loan is not open (it is {loan.status.value})")
+        returned_at = now()
+        _, fine = fine_for(loan.due_date, returned_at)
+        loan.return_date = returned_at
+        loan.status = BookIssueStatus.RETURNED
+        loan.fine_amount = Decimal(loan.fine_amount) + fine
+        if data.remarks:
+            loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
+        await _put_back(connection, loan.book_id)  # type: ignore[attr-defined]
     return loan
 
 
@@ -296,17 +304,19 @@ async def pay_fine(actor: Actor, *, data: FinePaymentCreate) -> dict[str, Any]:
     with who took it."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
     received_by = _staff_id(actor)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            before = Decimal(loan.fine_amount)
-            if before <= 0:
-                raise InvalidState("This loan has no fine to pay")
-            if data.amount > before:
-                raise InvalidState(f"The amount exceeds the fine of {before:.2f}")
-            loan.fine_amount = before - data.amount
-            rows = await connection.execute_query_dict(
-                "INSERT INTO library_fine_payments (book_issue_id, amount, received_by_id, paid_at, remarks) "
-                "VALUES ($1, $2, $3, now(), $4) RETURNING id", [loan.id, data.amount, received_by, data.remarks])
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        before = Decimal(loan.fine_amount)
+        if before <= 0:
+            raise InvalidState("This loan has no fine to pay")
+        if data.amount > before:
+            raise InvalidState(f"The amount exceeds the fine of {before:.2f}")
+        loan.fine_amount = before - data.amount
+        rows = await connection.execute_query_dict(
+            "INSERT INTO library_fine_payments (book_issue_id, amount, received_by_id, paid_at, remarks) "
+            "VALUES ($1, $2, $3, now(), $4) RETURNING id", [loan.id, data.amount, received_by, data.remarks])
     return {"issue_id": loan.id, "fine_before": before, "amount_paid": data.amount,
             "fine_remaining": loan.fine_amount, "payment_id": rows[0]["id"],
             "message": "Fine paid" if loan.fine_amount == 0 else "Fine partly paid"}
@@ -316,20 +326,22 @@ async def mark_lost(actor: Actor, *, data: MarkLostCreate) -> BookIssue:
     """An open loan whose copy is lost: the fine is the book's price (on top of any fine
     already owed), and the copy leaves the stock."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            if loan.status != BookIssueStatus.ISSUED:
-                raise InvalidState(f"This loan is not open (it is {loan.status.value})")
-            book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
-            loan.status = BookIssueStatus.LOST
-            loan.fine_amount = Decimal(loan.fine_amount) + Decimal(book.price or 0)
-            if data.remarks:
-                loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
-            gone = await connection.execute_query_dict(
-                "UPDATE library_books SET copies_total = copies_total - 1, updated_at = now() "
-                "WHERE id = $1 AND copies_total > copies_available RETURNING id", [book.id])
-            if not gone:
-                raise Conflict("The book's copy count does not allow this loss")
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        if loan.status != BookIssueStatus.ISSUED:
+            raise InvalidState(f"This loan is not open (it is {loan.status.value})")
+        book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
+        loan.status = BookIssueStatus.LOST
+        loan.fine_amount = Decimal(loan.fine_amount) + Decimal(book.price or 0)
+        if data.remarks:
+            loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
+        gone = await connection.execute_query_dict(
+            "UPDATE library_books SET copies_total = copies_total - 1, updated_at = now() "
+            "WHERE id = $1 AND copies_total > copies_available RETURNING id", [book.id])
+        if not gone:
+            raise Conflict("The book's copy count does not allow this loss")
     return loan
 
 
