@@ -324,6 +324,24 @@ async def create_class_schedule(**overrides: Any) -> Any:
     return await ClassSchedule.create(**values)
 
 
+# --- teaching records (appended for the enrollments/attendance/assessments/grades tests) ----
+
+
+async def create_class(size: int = 3, **offering_overrides: Any) -> tuple[CourseOffering, list[Any]]:
+    """An offering with `size` students registered: (offering, their registrations,
+    each with `.enrollment` and `.student` loaded)."""
+    offering = await create_offering(**offering_overrides)
+    registrations = []
+    for _ in range(size):
+        student = await create_student(program=await offering.program)
+        enrollment = await create_enrollment(student=student)
+        registration = await create_registration(course_offering=offering, enrollment=enrollment)
+        registration.enrollment = enrollment
+        registration.student = student
+        registrations.append(registration)
+    return offering, registrations
+
+
 # --- campus services (appended for the fees, library and hostels tests) --------------------
 
 
