@@ -31,9 +31,9 @@ from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
 from dashboard.core.updates import (
     audited_edit,
-    check_fields,
     delete_unless_referenced,
     get_or_404,
+    refuse_nulls,
     require_changes,
 )
 from dashboard.schemas.library import (
@@ -45,14 +45,14 @@ from dashboard.schemas.library import (
     RenewCreate,
     ReturnCreate,
 )
+from dashboard.services import students
 from dashboard.services.students import like_pattern
 from dashboard.settings import get_settings
-from models import BookIssue, Department, LibraryBook, Student, User
+from models import BookIssue, Department, LibraryBook, User
 from models.enums import BookIssueStatus
 
 SEARCH_LIMIT_MAX = 100
 LIST_LIMIT_MAX = 1000
-_NOT_NULL = ("title", "author", "copies_total", "is_reference")
 _DEPENDANTS = ((BookIssue, "loan history"),)
 CENT = Decimal("0.01")
 
@@ -76,16 +76,13 @@ def visible_books(actor: Actor) -> QuerySet[LibraryBook]:
 
 
 def visible_loans(actor: Actor) -> QuerySet[BookIssue]:
-    """The library staff see every loan; anyone else their own, and a parent also their
-    children's."""
+    """The library staff see every loan; anyone else their own, and those of the students
+    they may see (students.visible_students: a parent's children, a teacher's students)."""
     authorize(actor, Permission.LIBRARY_READ)
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return BookIssue.all()
-    own = Q(user_id=actor.user_id or 0)
-    if actor.own_student_ids:
-        children = Student.filter(id__in=list(actor.own_student_ids)).values("user_id")
-        own |= Q(user_id__in=Subquery(children))
-    return BookIssue.filter(own)
+    others = students.visible_students(actor).values("user_id")
+    return BookIssue.filter(Q(user_id=actor.user_id or 0) | Q(user_id__in=Subquery(others)))
 
 
 def _staff_id(actor: Actor) -> int:
@@ -137,7 +134,8 @@ async def update_book(actor: Actor, *, book_id: int, changes: BookUpdate) -> Lib
     authorize(actor, Permission.LIBRARY_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    check_fields(sent, writable=BookUpdate.model_fields, not_null=_NOT_NULL)
+    # department_id may be cleared; refuse_nulls reads columns, not foreign-key ids.
+    refuse_nulls(LibraryBook, {k: v for k, v in sent.items() if k != "department_id"})
     async with audited_edit(actor, LibraryBook, book_id, label="Book") as book:
         await _check_department(sent.get("department_id"))
         new_total = sent.pop("copies_total", None)
@@ -375,10 +373,8 @@ async def _reader_user_ids(actor: Actor) -> list[int] | None:
     """The borrowers whose loans this actor may list (None: all), as ids for SQL."""
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return None
-    ids = [actor.user_id or 0]
-    if actor.own_student_ids:
-        ids += await Student.filter(id__in=list(actor.own_student_ids)).values_list("user_id", flat=True)
-    return sorted(set(ids))
+    others = await students.visible_students(actor).values_list("user_id", flat=True)
+    return sorted({actor.user_id or 0, *others})
 
 
 OVERDUE_FROM = " FROM book_issues i WHERE i.status = 'issued' AND i.due_date < $1"
