@@ -435,6 +435,15 @@ async def borrower_loans(actor: Actor, *, user_id: int) -> list[dict[str, Any]]:
         book_title="book__title", isbn="book__isbn")
 
 
+async def get_borrower(actor: Actor, *, user_id: int) -> dict[str, Any]:
+    """A borrower's name and contact (the librarian's screen); any user may borrow."""
+    authorize(actor, Permission.LIBRARY_CIRCULATE)
+    rows = await User.filter(id=user_id).values("id", "first_name", "last_name", "email", "user_type", "is_active")
+    if not rows:
+        raise NotFound("Borrower not found")
+    return rows[0]
+
+
 async def find_borrowers(actor: Actor, *, q: str, limit: int = 20) -> list[dict[str, Any]]:
     """Active users whose name, email or user name matches (the librarian's issue form)."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
