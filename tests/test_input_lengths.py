@@ -23,10 +23,17 @@ from dashboard.schemas.auth import RegisterIn
 from dashboard.schemas.base import InputModel
 from models import (
     AdminStaff,
+    BookIssue,
     Course,
     CourseOffering,
     Department,
     Faculty,
+    FeePayment,
+    FeeStructure,
+    Hostel,
+    HostelAllocation,
+    HostelRoom,
+    LibraryBook,
     OfferingFaculty,
     Program,
     ProgramCourse,
@@ -60,6 +67,25 @@ TARGETS: dict[str, tuple[type, ...]] = {
     "OfferingCreate": (CourseOffering,),
     "OfferingUpdate": (CourseOffering,),
     "RosterAdd": (OfferingFaculty,),
+    # campus services
+    "FeeStructureCreate": (FeeStructure,),
+    "FeeStructureUpdate": (FeeStructure,),
+    "FeePaymentCreate": (FeePayment,),
+    "RefundCreate": (FeePayment,),
+    "BookFields": (LibraryBook,),
+    "BookCreate": (LibraryBook,),
+    "BookUpdate": (LibraryBook,),
+    "IssueCreate": (BookIssue,),
+    "ReturnCreate": (BookIssue,),
+    "RenewCreate": (BookIssue,),
+    "FinePaymentCreate": (BookIssue,),
+    "MarkLostCreate": (BookIssue,),
+    "HostelCreate": (Hostel,),
+    "HostelUpdate": (Hostel,),
+    "RoomCreate": (HostelRoom,),
+    "RoomUpdate": (HostelRoom,),
+    "AllocationCreate": (HostelAllocation,),
+    "AllocationUpdate": (HostelAllocation,),
 }
 
 
