@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench import scenarios_teaching
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -165,6 +166,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "offering_id": offering,
         "search_term": (last_name or "a")[:4].lower(),
         "students": students,
+        **await scenarios_teaching.parameters(db_url),
     }
 
 
@@ -182,6 +184,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         Scenario("offering_roster", f"/api/v1/course-offerings/{params['offering_id']}/students", has_floor=True),
         Scenario("login_mix", "/api/v1/auth/login", role=None, method="POST", bodies=logins),
         Scenario("admin_home", "/admin/", admin_session=True),
+        *scenarios_teaching.scenarios(params),
     ]
 
 
@@ -442,6 +445,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_wrk(wrk, base, scenario, "app", token, args.duration, args.concurrency, cookie)
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
+            results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)
