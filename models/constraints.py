@@ -268,4 +268,23 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _trigram("students", "admission_number"),
     _trigram("library_books", "title"),
     _trigram("library_books", "author"),
+    # campus services (migration 4): the fee defaulters scan, the book search's other
+    # columns, and the fine payments' amount
+    _index_where("fee_structures", "due", "due_date", "true"),
+    SchemaConstraint(
+        "fee_payments",
+        "ix_fee_payments_completed",
+        "CREATE INDEX IF NOT EXISTS ix_fee_payments_completed ON fee_payments (fee_structure_id) "
+        "INCLUDE (amount_paid) WHERE payment_status = 'completed'",
+        "index",
+    ),
+    _trigram("library_books", "isbn"),
+    _trigram("library_books", "category"),
+    _trigram("library_books", "publisher"),
+    _check("library_fine_payments", "amount_positive", "amount > 0"),
+    _index_where("library_fine_payments", "issue", "book_issue_id", "true"),
 )
+
+# Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
+# created by migration 4 and read and written with SQL by their services.
+CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
