@@ -23,13 +23,18 @@ from dashboard.schemas.auth import RegisterIn
 from dashboard.schemas.base import InputModel
 from models import (
     AdminStaff,
+    Assessment,
+    Attendance,
     Course,
     CourseOffering,
     Department,
+    Enrollment,
     Faculty,
+    Grade,
     OfferingFaculty,
     Program,
     ProgramCourse,
+    SemesterResult,
     Student,
     User,
 )
@@ -60,6 +65,22 @@ TARGETS: dict[str, tuple[type, ...]] = {
     "OfferingCreate": (CourseOffering,),
     "OfferingUpdate": (CourseOffering,),
     "RosterAdd": (OfferingFaculty,),
+    # teaching records
+    "EnrollmentCreate": (Enrollment,),
+    "EnrollmentBulk": (),
+    "EnrollmentUpdate": (Enrollment,),
+    "AttendanceCreate": (Attendance,),
+    "AttendanceBulkItem": (Attendance,),
+    "AttendanceBulk": (),
+    "AttendanceUpdate": (Attendance,),
+    "RegisterMark": (Attendance,),
+    "AssessmentCreate": (Assessment,),
+    "AssessmentUpdate": (Assessment,),
+    "GradeCreate": (Grade,),
+    "GradeUpdate": (Grade,),
+    "GradeBulkItem": (Grade,),
+    "GradeBulk": (),
+    "PublishRequest": (SemesterResult,),
 }
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId
+from dashboard.schemas.fields import Number, RefId
 from models.enums import AssessmentType
 
 Marks = Annotated[Decimal, Field(gt=0, le=10000, max_digits=6, decimal_places=2)]

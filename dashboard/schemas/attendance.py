@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import RefId
 from models.enums import AttendanceStatus
 
 MAX_BULK_ATTENDANCE = 1000

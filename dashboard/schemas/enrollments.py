@@ -6,15 +6,13 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import Field
 
 from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.fields import Number, RefId
 from models.enums import EnrollmentStatus
 
-MAX_INT = 2**31 - 1
-RefId = Annotated[int, Field(ge=1, le=MAX_INT)]
 Remarks = Annotated[str, Field(max_length=2000)]
-Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
 MAX_BULK_ENROLLMENTS = 500
 # A timestamp PostgreSQL and people both read sensibly.
 EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.datetime(2100, 1, 1))]

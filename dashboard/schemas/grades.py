@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import Number, RefId
 from models.enums import ResultStatus
 
 MAX_BULK_GRADES = 1000
