@@ -24,9 +24,12 @@ from dashboard.schemas.base import InputModel
 from models import (
     AdminStaff,
     BookIssue,
+    Assessment,
+    Attendance,
     Course,
     CourseOffering,
     Department,
+    Enrollment,
     Faculty,
     FeePayment,
     FeeStructure,
@@ -34,9 +37,11 @@ from models import (
     HostelAllocation,
     HostelRoom,
     LibraryBook,
+    Grade,
     OfferingFaculty,
     Program,
     ProgramCourse,
+    SemesterResult,
     Student,
     User,
 )
@@ -86,6 +91,22 @@ TARGETS: dict[str, tuple[type, ...]] = {
     "RoomUpdate": (HostelRoom,),
     "AllocationCreate": (HostelAllocation,),
     "AllocationUpdate": (HostelAllocation,),
+    # teaching records
+    "EnrollmentCreate": (Enrollment,),
+    "EnrollmentBulk": (),
+    "EnrollmentUpdate": (Enrollment,),
+    "AttendanceCreate": (Attendance,),
+    "AttendanceBulkItem": (Attendance,),
+    "AttendanceBulk": (),
+    "AttendanceUpdate": (Attendance,),
+    "RegisterMark": (Attendance,),
+    "AssessmentCreate": (Assessment,),
+    "AssessmentUpdate": (Assessment,),
+    "GradeCreate": (Grade,),
+    "GradeUpdate": (Grade,),
+    "GradeBulkItem": (Grade,),
+    "GradeBulk": (),
+    "PublishRequest": (SemesterResult,),
 }
 
 
