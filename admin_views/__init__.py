@@ -16,7 +16,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     the class, so a second app in one process would show every menu entry twice."""
     from starlette.routing import Route
 
-    from admin_views.assets import default_store, serve_static
+    from admin_views.assets import default_store, serve_favicon, serve_static
     from admin_views.csrf import OriginCheckMiddleware
     from admin_views.errors import install_error_pages
     from admin_views.guard import authorize_admin_request, visible_resources
@@ -36,6 +36,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin.dependency_overrides[get_current_admin] = authorize_admin_request
     admin.dependency_overrides[get_resources] = visible_resources
     admin.router.routes.append(Route("/static/npm/{path:path}", serve_static, methods=["GET", "HEAD"]))
+    admin.router.routes.append(Route("/favicon.svg", serve_favicon, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
     admin.include_router(resource_router)
     admin.register_resources(*RESOURCES)
@@ -55,6 +56,9 @@ async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
         return
     install_translations()
     install_template_globals(templates.env, admin.asset_store)  # type: ignore[attr-defined]
+    from admin_views.formatting import money, number
+
+    templates.env.globals.update(number=number, money=money)
     from dashboard.core import cache
 
     await admin.configure(

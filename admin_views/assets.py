@@ -151,3 +151,11 @@ async def serve_static(request: Request) -> Response:
         # The URL names the exact version, so the file never changes under it.
         headers={"Cache-Control": "public, max-age=31536000, immutable"},
     )
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
+
+
+async def serve_favicon(request: Request) -> Response:
+    """Public, like the stylesheets: the login tab shows it too."""
+    return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

@@ -25,6 +25,7 @@ from fastapi_admin.resources import Model as StockModelResource
 from fastapi_admin.widgets import displays
 from admin_views.widgets import (
     CONTROL_CHARACTERS_ERROR,
+    DateTime,
     FieldError,
     FormInput,
     ListFilter,
@@ -34,6 +35,9 @@ from admin_views.widgets import (
 )
 from dashboard.core.actor import Actor
 from dashboard.core.roles import Permission
+
+_DATE_DISPLAYS = (DateTime,)
+
 
 class Access(StrEnum):
     NONE = "none"
@@ -46,22 +50,38 @@ class Action(StrEnum):
     CREATE = "create"
     UPDATE = "update"
     DELETE = "delete"
+    ROW_ACTION = "row_action"  # one of the resource's `row_actions` on one row
 
 class Column(Field):
     """A list column. `source` is the `.values()` expression it reads (a related name such
     as `department__name` comes from the same query by a join); `sort` names the ORM field
-    the column sorts by, when it may be sorted."""
+    the column sorts by, when it may be sorted.
+
+    `priority` decides which columns a narrow card drops first: 1 is always shown, 2 is
+    hidden when the list's card is under 60rem wide, 3 under 75rem (a 1440-pixel screen
+    shows 1 and 2; the CSV export has every column). `wrap` lets a long cell (an audit
+    row's changes) wrap instead of being cut with an ellipsis."""
 
     def __init__(self, name: str, label: str, display: displays.Display | None = None, *,
                  source: str | None = None, sort: str | None = None,
                  value: Callable[[dict[str, Any]], Any] | None = None,
-                 needs: dict[str, str] | None = None, annotation: Any = None) -> None:
+                 needs: dict[str, str] | None = None, annotation: Any = None,
+                 priority: int = 1, wrap: bool = False) -> None:
         super().__init__(name=name, label=label, display=display or Text())
         self.source = source or name
         self.sort = sort
         self.compute = value
         self.needs = needs or {}
         self.annotation = annotation
+        self.priority = priority
+        self.wrap = wrap
+
+    @property
+    def css_class(self) -> str:
+        classes = [f"col-p{self.priority}"] if self.priority > 1 else []
+        if self.wrap:
+            classes.append("cell-wrap")
+        return " ".join(classes)
 
 @dataclass
 class FormField:
@@ -79,6 +99,27 @@ class FormResult:
 
 Writer = Callable[..., Awaitable[Any]]
 
+
+@dataclass(frozen=True)
+class RowAction:
+    """A one-click service call on one row of a list (deactivate an account, end its
+    sessions), offered in the row's menu to whoever may write the resource. `run` is
+    `(actor, pk)`; `when` reads the row's `needs` values and says whether to offer it
+    (Reactivate only on a deactivated account); `done` is shown once it succeeded."""
+
+    name: str
+    label: str
+    run: Writer
+    done: str
+    icon: str = ""
+    confirm: str | None = None
+    danger: bool = False
+    when: Callable[[dict[str, Any]], bool] | None = None
+    needs: dict[str, str] = field(default_factory=dict)
+
+    def offered(self, values: dict[str, Any]) -> bool:
+        return self.when is None or bool(self.when(values))
+
 class AdminResource(StockModelResource):
     model: ClassVar[type[TortoiseModel]]
     # Who sees every row (normally the group's write permission: the panel is where a
@@ -88,9 +129,16 @@ class AdminResource(StockModelResource):
     write_permission: ClassVar[Permission | None] = None
     # The permission a faculty member needs to see the rows of `faculty_scope`.
     faculty_read_permission: ClassVar[Permission | None] = None
+    # The row named in titles ("New department", "Edit student #149").
+    singular: ClassVar[str] = ""
     columns: ClassVar[list[Column]] = []
     list_filters: ClassVar[list[ListFilter]] = []
-    default_order: ClassVar[str] = "id"
+    # The list's one default order: a sortable column's name and "asc" or "desc"; the
+    # list says it in words and marks the column.
+    default_sort: ClassVar[tuple[str, str]] = ("id", "asc")
+    # The order in words when the automatic ones ("A to Z", "newest first") do not fit.
+    default_sort_words: ClassVar[str] = ""
+    row_actions: ClassVar[list[RowAction]] = []
     form_fields: ClassVar[list[FormField]] = []
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
@@ -127,6 +175,8 @@ class AdminResource(StockModelResource):
             return cls.create_schema is not None and cls.has_writer("create")
         if action is Action.UPDATE:
             return cls.update_schema is not None and cls.has_writer("update")
+        if action is Action.ROW_ACTION:
+            return bool(cls.row_actions)
         return cls.has_writer("delete")
 
     @classmethod
@@ -185,6 +235,22 @@ class AdminResource(StockModelResource):
         return {column.name: column.sort for column in cls.columns if column.sort}
 
     @classmethod
+    def row_action(cls, name: str) -> RowAction | None:
+        return next((action for action in cls.row_actions if action.name == name), None)
+
+    @classmethod
+    def sort_text(cls, column_name: str, order: str) -> str:
+        """An order in words, as the list states it ("Sorted by name, A to Z")."""
+        column = next(c for c in cls.columns if c.name == column_name)
+        if cls.default_sort_words and (column_name, order) == tuple(cls.default_sort):
+            words = cls.default_sort_words
+        elif column_name == "id" or isinstance(column.display, _DATE_DISPLAYS):
+            words = "newest first" if order == "desc" else "oldest first"
+        else:
+            words = "Z to A" if order == "desc" else "A to Z"
+        return f"Sorted by {column.label.lower() if column_name != 'id' else 'ID'}, {words}"
+
+    @classmethod
     def page_query(cls, qs: QuerySet) -> QuerySet:
         """`.values()` of every column, joins included, in one query."""
         plain: list[str] = []
@@ -203,9 +269,15 @@ class AdminResource(StockModelResource):
                     plain.append(alias)
                 else:
                     aliased[alias] = source
+        for action in cls.row_actions:
+            for alias, source in action.needs.items():
+                if alias == source:
+                    plain.append(alias)
+                else:
+                    aliased[alias] = source
         if "id" not in plain:
             plain.insert(0, "id")
-        return qs.values(*plain, **aliased)
+        return qs.values(*dict.fromkeys(plain), **aliased)
 
     # --- forms ----------------------------------------------------------------------------
 

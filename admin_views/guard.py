@@ -33,6 +33,7 @@ ROUTE_ACTIONS = {
     "update": Action.UPDATE,
     "delete": Action.DELETE,
     "bulk_delete": Action.DELETE,
+    "row_action": Action.ROW_ACTION,
 }
 
 

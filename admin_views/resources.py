@@ -17,7 +17,7 @@ from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401
 from admin_views import widgets as w
-from admin_views.base import Access, Action, AdminResource, Column, FormField
+from admin_views.base import Access, Action, AdminResource, Column, FormField, RowAction
 from api.course_offerings import OfferingCreate, OfferingUpdate
 from api.courses import CourseCreate, CourseUpdate
 from api.departments import DepartmentCreate, DepartmentUpdate
@@ -34,6 +34,7 @@ from dashboard.services import programs as program_service
 from dashboard.services import faculty as faculty_service
 from dashboard.services import staff as staff_service
 from dashboard.services import students as student_service
+from dashboard.services import users as user_service
 from models import (
     AdminStaff,
     CoursePrerequisite,
@@ -126,6 +127,31 @@ def students_registered_in(offerings: Subquery | list[int] | int) -> Subquery:
     return Subquery(registrations.values("student_id"))
 
 
+# The account fields a person is found by: what a member of staff types is a name or an email.
+PERSON_SEARCH_FIELDS = ("user__first_name", "user__last_name", "user__email")
+
+
+class StudentSearch(w.SearchFilter):
+    """Names, emails, student IDs and admission numbers through the students search
+    service (its trigram indexes serve 50,000 students); every further typed word narrows
+    the service's matches ("asha rao")."""
+
+    def __init__(self) -> None:
+        super().__init__(PERSON_SEARCH_FIELDS + ("student_code", "admission_number"),
+                         placeholder="Name, email or student ID")
+
+    async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
+        words = w.search_words(value)
+        if not words:
+            return qs
+        limit = student_service.SEARCH_LIMIT_MAX
+        found = await student_service.search_students(request.state.admin.actor, q=max(words, key=len), limit=limit)
+        if len(found) == limit:
+            request.state.search_note = (f"More than {limit} students match “{max(words, key=len)}”: the first "
+                                         f"{limit} by ID are searched. Type more of the name to narrow it.")
+        return await super().apply(request, value, qs.filter(id__in=[row["id"] for row in found]))
+
+
 # --- catalogue ------------------------------------------------------------------------------
 
 
@@ -139,6 +165,7 @@ async def _department_faculty(request: Request) -> QuerySet:
 
 class DepartmentResource(AdminResource):
     label = "Departments"
+    singular = "department"
     model = Department
     icon = "ti ti-building"
     page_pre_title = "Academics"
@@ -149,16 +176,17 @@ class DepartmentResource(AdminResource):
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
+    default_sort = ("name", "asc")
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
         Column("head", "Head of department", annotation=RawSQL(
             "(SELECT hu.first_name || ' ' || hu.last_name FROM faculty hf "
             "JOIN users hu ON hu.id = hf.user_id WHERE hf.id = departments.hod_id)"
-        )),
-        Column("building", "Building"),
-        Column("email", "Email"),
+        ), priority=2),
+        Column("building", "Building", priority=3),
+        Column("email", "Email", priority=2),
         Column("is_active", "Active", w.YesNo()),
     ]
     form_fields = [
@@ -192,6 +220,7 @@ class DepartmentResource(AdminResource):
 
 class ProgramResource(AdminResource):
     label = "Programs"
+    singular = "program"
     model = Program
     icon = "ti ti-school"
     page_pre_title = "Academics"
@@ -204,15 +233,16 @@ class ProgramResource(AdminResource):
         w.EnumFilter(DegreeType, name="degree_type", label="Degree"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
+    default_sort = ("name", "asc")
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
-        Column("degree_type", "Degree", w.EnumLabel()),
-        Column("department", "Department", source="department__name"),
-        Column("duration_years", "Years"),
-        Column("total_semesters", "Semesters"),
-        Column("total_credits", "Credits"),
+        Column("degree_type", "Degree", w.EnumLabel(), priority=2),
+        Column("department", "Department", source="department__name", priority=2),
+        Column("duration_years", "Years", priority=3),
+        Column("total_semesters", "Semesters", priority=3),
+        Column("total_credits", "Credits", priority=3),
         Column("is_active", "Active", w.YesNo()),
     ]
     export_name = "programs"
@@ -254,6 +284,7 @@ async def _other_courses(request: Request) -> QuerySet:
 
 class CourseResource(AdminResource):
     label = "Courses"
+    singular = "course"
     model = Course
     icon = "ti ti-book"
     page_pre_title = "Academics"
@@ -267,19 +298,20 @@ class CourseResource(AdminResource):
         w.EnumFilter(Level, name="level", label="Level"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
+    default_sort = ("code", "asc")
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
-        Column("credits", "Credits"),
-        Column("department", "Department", source="department__name"),
-        Column("course_type", "Type", w.EnumLabel()),
-        Column("level", "Level", w.EnumLabel()),
+        Column("credits", "Credits", priority=2),
+        Column("department", "Department", source="department__name", priority=2),
+        Column("course_type", "Type", w.EnumLabel(), priority=3),
+        Column("level", "Level", w.EnumLabel(), priority=3),
         Column("prerequisites", "Prerequisites", annotation=RawSQL(
             "(SELECT string_agg(pc.code, ', ' ORDER BY pc.code) FROM course_prerequisites cp "
             "JOIN courses pc ON pc.id = cp.prerequisite_id WHERE cp.course_id = courses.id)"
-        )),
-        Column("is_active", "Active", w.YesNo()),
+        ), priority=3),
+        Column("is_active", "Active", w.YesNo(), priority=2),
     ]
     export_name = "courses"
     form_fields = [
@@ -361,6 +393,7 @@ class ChoicesOfVisibleRows(w.ForeignKeyFilter):
 
 class CourseOfferingResource(AdminResource):
     label = "Course offerings"
+    singular = "course offering"
     model = CourseOffering
     icon = "ti ti-calendar-event"
     page_pre_title = "Teaching"
@@ -369,28 +402,31 @@ class CourseOfferingResource(AdminResource):
     write_permission = Permission.OFFERINGS_WRITE
     faculty_read_permission = Permission.OFFERINGS_READ
     list_filters = [
+        w.SearchFilter(("course__code", "course__name", "section"), placeholder="Course code or name"),
         ChoicesOfVisibleRows(Program, name="program_id", label="Program", owner=lambda: CourseOfferingResource),
         ChoicesOfVisibleRows(Course, name="course_id", label="Course", owner=lambda: CourseOfferingResource),
         w.IntegerFilter(name="semester", label="Semester"),
         w.SearchFilter(("academic_year",), name="academic_year", label="Academic year", placeholder="2025-26"),
         w.EnumFilter(OfferingStatus, name="offering_status", label="Status", field="status"),
     ]
+    default_sort = ("academic_year", "desc")
+    default_sort_words = "newest year first"
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("course", "Course", value=lambda r: f"{r['course_code']} {r['course_name']}",
                needs={"course_code": "course__code", "course_name": "course__name"}),
-        Column("program", "Program", source="program__code"),
+        Column("program", "Program", source="program__code", priority=2),
         Column("academic_year", "Year", sort="academic_year"),
         Column("semester", "Semester", sort="semester"),
-        Column("section", "Section"),
+        Column("section", "Section", priority=3),
         Column("status", "Status", w.EnumLabel()),
         Column("faculty", "Faculty", annotation=RawSQL(
             "(SELECT string_agg(fu.first_name || ' ' || fu.last_name, ', ' ORDER BY fu.last_name) "
             "FROM offering_faculty ofa JOIN faculty ff ON ff.id = ofa.faculty_id "
             "JOIN users fu ON fu.id = ff.user_id WHERE ofa.offering_id = course_offerings.id)"
-        )),
-        Column("enrolled_students", "Registered"),
-        Column("max_capacity", "Capacity"),
+        ), priority=2),
+        Column("enrolled_students", "Registered", priority=2),
+        Column("max_capacity", "Capacity", priority=3),
         Column("roster", "Roster", w.RosterLink(), value=lambda r: r["id"]),
     ]
     export_name = "course_offerings"
@@ -471,6 +507,7 @@ class PersonResource(AdminResource):
 
 class StudentResource(PersonResource):
     label = "Students"
+    singular = "student"
     model = Student
     icon = "ti ti-users"
     page_pre_title = "People"
@@ -479,7 +516,7 @@ class StudentResource(PersonResource):
     write_permission = Permission.STUDENTS_WRITE
     faculty_read_permission = Permission.STUDENTS_READ
     list_filters = [
-        w.SearchFilter(("student_code", "admission_number"), placeholder="Student ID or admission no."),
+        StudentSearch(),
         w.EnumFilter(PersonStatus, name="student_status", label="Status", field="status"),
         ChoicesOfVisibleRows(Department, name="department_id", label="Department", owner=lambda: StudentResource),
         ChoicesOfVisibleRows(Program, name="program_id", label="Program", owner=lambda: StudentResource),
@@ -488,16 +525,17 @@ class StudentResource(PersonResource):
         w.EnumFilter(Category, name="category", label="Category"),
         _OfferingRosterFilter(),
     ]
+    default_sort = ("student_code", "asc")
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("student_code", "Student ID", sort="student_code"),
         Column("name", "Name", value=_full_name, needs=_NAME_NEEDS),
-        Column("email", "Email", source="user__email"),
-        Column("department", "Department", source="department__name"),
+        Column("email", "Email", source="user__email", priority=2),
+        Column("department", "Department", source="department__name", priority=3),
         Column("program", "Program", source="program__code"),
-        Column("batch_year", "Batch", sort="batch_year"),
-        Column("semester", "Semester"),
-        Column("category", "Category", w.EnumLabel()),
+        Column("batch_year", "Batch", sort="batch_year", priority=2),
+        Column("semester", "Semester", priority=2),
+        Column("category", "Category", w.EnumLabel(), priority=3),
         Column("status", "Status", w.EnumLabel()),
     ]
     form_fields = [
@@ -547,6 +585,7 @@ class StudentResource(PersonResource):
 
 class FacultyResource(PersonResource):
     label = "Faculty"
+    singular = "faculty member"
     model = Faculty
     icon = "ti ti-user-star"
     page_pre_title = "People"
@@ -554,21 +593,22 @@ class FacultyResource(PersonResource):
     read_permission = Permission.FACULTY_WRITE
     write_permission = Permission.FACULTY_WRITE
     list_filters = [
-        w.SearchFilter(("employee_id", "designation"), placeholder="Employee ID or designation"),
+        w.SearchFilter(PERSON_SEARCH_FIELDS + ("employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(FacultyStatus, name="faculty_status", label="Status", field="status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department", scope=all_departments),
         w.EnumFilter(EmploymentType, name="employment_type", label="Employment"),
         w.BooleanFilter(name="is_hod", label="Head of department"),
     ]
+    default_sort = ("employee_id", "asc")
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("employee_id", "Employee ID", sort="employee_id"),
         Column("name", "Name", value=_full_name, needs=_NAME_NEEDS),
-        Column("email", "Email", source="user__email"),
-        Column("department", "Department", source="department__name"),
-        Column("designation", "Designation"),
-        Column("employment_type", "Employment", w.EnumLabel()),
-        Column("is_hod", "Head", w.YesNo()),
+        Column("email", "Email", source="user__email", priority=2),
+        Column("department", "Department", source="department__name", priority=2),
+        Column("designation", "Designation", priority=3),
+        Column("employment_type", "Employment", w.EnumLabel(), priority=3),
+        Column("is_hod", "Head", w.YesNo(), priority=3),
         Column("status", "Status", w.EnumLabel()),
     ]
     export_name = "faculty"
@@ -610,56 +650,58 @@ class FacultyResource(PersonResource):
 
 class ParentResource(AdminResource):
     label = "Parents"
+    singular = "parent"
     model = Parent
     icon = "ti ti-users-group"
     page_pre_title = "People"
     page_title = "Parents"
     read_permission = Permission.USERS_CREATE
-    default_order = "-id"
+    default_sort = ("id", "desc")
     list_filters = [
-        w.SearchFilter(("father_name", "mother_name", "user__email"), placeholder="Parent name or email"),
+        w.SearchFilter(PERSON_SEARCH_FIELDS + ("father_name", "mother_name"), placeholder="Name or email"),
     ]
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("account", "Account", value=_full_name, needs=_NAME_NEEDS),
-        Column("email", "Email", source="user__email"),
+        Column("email", "Email", source="user__email", priority=2),
         Column("father_name", "Father"),
         Column("mother_name", "Mother"),
-        Column("father_contact", "Father's phone"),
-        Column("mother_contact", "Mother's phone"),
-        Column("city", "City"),
+        Column("father_contact", "Father's phone", priority=3),
+        Column("mother_contact", "Mother's phone", priority=3),
+        Column("city", "City", priority=3),
         Column("children", "Children", annotation=RawSQL(
             "(SELECT string_agg(ps.student_code, ', ' ORDER BY ps.student_code) FROM students ps "
             "WHERE parents.id IN (ps.parent_id, ps.guardian_id))"
-        )),
+        ), priority=2),
     ]
     export_name = "parents"
 
 
 class AdminStaffResource(PersonResource):
     label = "Staff"
+    singular = "staff member"
     model = AdminStaff
     icon = "ti ti-id-badge-2"
     page_pre_title = "People"
     page_title = "Administrative staff"
     read_permission = Permission.USERS_CREATE
     write_permission = Permission.STAFF_MANAGE
-    default_order = "-id"
+    default_sort = ("id", "desc")
     list_filters = [
-        w.SearchFilter(("employee_id", "designation"), placeholder="Employee ID or designation"),
+        w.SearchFilter(PERSON_SEARCH_FIELDS + ("employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(AdminStaffRole, name="role", label="Role"),
         w.EnumFilter(PersonStatus, name="status", label="Status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department", scope=all_departments),
     ]
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("employee_id", "Employee ID", sort="employee_id"),
         Column("name", "Name", value=_full_name, needs=_NAME_NEEDS),
-        Column("email", "Email", source="user__email"),
+        Column("email", "Email", source="user__email", priority=2),
         Column("role", "Role", w.EnumLabel()),
-        Column("department", "Department", source="department__name"),
-        Column("designation", "Designation"),
-        Column("date_of_joining", "Joined", w.DateTime(date_only=True)),
+        Column("department", "Department", source="department__name", priority=3),
+        Column("designation", "Designation", priority=3),
+        Column("date_of_joining", "Joined", w.DateTime(date_only=True), priority=3),
         Column("status", "Status", w.EnumLabel()),
     ]
     export_name = "staff"
@@ -707,6 +749,7 @@ class AdminStaffResource(PersonResource):
 
 class UserResource(AdminResource):
     label = "Users"
+    singular = "user"
     model = User
     icon = "ti ti-user-circle"
     page_pre_title = "Accounts"
@@ -714,34 +757,57 @@ class UserResource(AdminResource):
     # Account administration is the admin's alone (staff do not see this list).
     read_permission = Permission.STAFF_MANAGE
     write_permission = Permission.STAFF_MANAGE
-    default_order = "-id"
+    default_sort = ("id", "desc")
+    row_actions = [
+        RowAction("deactivate", "Deactivate", icon="ti ti-user-off", danger=True,
+                  run=lambda actor, pk: user_service.set_user_active(actor, user_id=pk, active=False),
+                  confirm="Deactivate this account? Its owner is signed out everywhere and cannot sign in "
+                          "until it is reactivated.",
+                  done="The account is deactivated and every session of it has ended.",
+                  when=lambda row: row["is_active"], needs={"is_active": "is_active"}),
+        RowAction("reactivate", "Reactivate", icon="ti ti-user-check",
+                  run=lambda actor, pk: user_service.set_user_active(actor, user_id=pk, active=True),
+                  done="The account is active again; its owner can sign in.",
+                  when=lambda row: not row["is_active"], needs={"is_active": "is_active"}),
+        RowAction("end_sessions", "End all sessions", icon="ti ti-logout",
+                  run=lambda actor, pk: user_service.end_user_sessions(actor, user_id=pk),
+                  confirm="Sign this account out of the app and the panel on every device?",
+                  done="Every session of the account has ended; its owner must sign in again.",
+                  when=lambda row: row["is_active"], needs={"is_active": "is_active"}),
+        RowAction("send_reset_code", "Send password-reset code", icon="ti ti-mail-forward",
+                  run=lambda actor, pk: user_service.send_password_reset_code(actor, user_id=pk),
+                  confirm="Email this account a one-time code to choose a new password?",
+                  done="A password-reset code is on its way to the account's email address.",
+                  when=lambda row: row["is_active"], needs={"is_active": "is_active"}),
+    ]
     list_filters = [
         w.SearchFilter(("email", "user_name", "first_name", "last_name"), placeholder="Name, email or user name"),
         w.EnumFilter(UserType, name="user_type", label="Role"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
     columns = [
-        Column("id", "ID", sort="id"),
-        Column("user_name", "User name", sort="user_name"),
+        Column("id", "ID", sort="id", priority=3),
+        Column("user_name", "User name", sort="user_name", priority=2),
         Column("name", "Name", value=_full_name, needs={"first_name": "first_name", "last_name": "last_name"}),
         Column("email", "Email", sort="email"),
         Column("user_type", "Role", w.EnumLabel()),
         Column("is_active", "Active", w.YesNo()),
-        Column("is_verified", "Verified", w.YesNo()),
-        Column("last_login", "Last login", w.DateTime()),
-        Column("created_at", "Created", w.DateTime(), sort="created_at"),
+        Column("is_verified", "Verified", w.YesNo(), priority=3),
+        Column("last_login", "Last login", w.DateTime(), priority=2),
+        Column("created_at", "Created", w.DateTime(), sort="created_at", priority=3),
     ]
     export_name = "users"
 
 
 class AuditLogResource(AdminResource):
     label = "Audit log"
+    singular = "audit entry"
     model = AuditLog
     icon = "ti ti-history"
     page_pre_title = "Accounts"
     page_title = "Audit log"
     read_permission = Permission.AUDIT_READ
-    default_order = "-id"
+    default_sort = ("id", "desc")
     list_filters = [
         w.SearchFilter(("entity_type",), name="entity_type", label="Entity", placeholder="departments"),
         w.IntegerFilter(name="entity_id", label="Entity ID"),
@@ -750,17 +816,17 @@ class AuditLogResource(AdminResource):
         w.IntegerFilter(name="user_id", label="User ID"),
     ]
     columns = [
-        Column("id", "ID", sort="id"),
+        Column("id", "ID", sort="id", priority=3),
         Column("timestamp", "When", w.DateTime(), sort="timestamp"),
         Column("user", "By", value=lambda r: f"{r['by_first']} {r['by_last']}" if r["by_first"] else "system",
                needs={"by_first": "user__first_name", "by_last": "user__last_name"}),
         Column("action", "Action", w.EnumLabel()),
         Column("entity_type", "Entity"),
-        Column("entity_id", "Entity ID"),
-        Column("entity_name", "Name"),
+        Column("entity_id", "Entity ID", priority=2),
+        Column("entity_name", "Name", priority=2),
         Column("changes", "Changes", w.Changes(), value=lambda r: (r["old_value"], r["new_value"]),
-               needs={"old_value": "old_value", "new_value": "new_value"}),
-        Column("ip_address", "IP"),
+               needs={"old_value": "old_value", "new_value": "new_value"}, wrap=True),
+        Column("ip_address", "IP", priority=3),
     ]
     export_name = "audit_log"
 

@@ -26,6 +26,7 @@ from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.widgets import displays, filters, inputs
+from admin_views.formatting import money
 from admin_views.labels import enum_choices, enum_label
 
 # A queryset of the rows the signed-in actor may pick.
@@ -89,8 +90,10 @@ class DateTime(displays.Display):
         return escape(format_datetime(value, date_only=self.date_only))
 
 class Money(displays.Display):
+    """An amount in the settings' currency and locale (₹19,48,60,900.00 for INR in en_IN)."""
+
     async def render(self, request: Request, value: Any) -> Markup:
-        return escape("" if value is None else f"{Decimal(value):.2f}")
+        return escape(money(value))
 
 def format_datetime(value: Any, *, date_only: bool = False) -> str:
     if value is None or value == "":
@@ -328,8 +331,18 @@ class ListFilter(filters.Filter):
     async def render_filter(self, request: Request, value: str | None) -> Markup:
         return _render(self, value="" if value is None else value)
 
+MAX_SEARCH_WORDS = 5
+
+
+def search_words(value: str) -> list[str]:
+    """What a person types, as the words each row must match ("Asha Rao", "CS 101")."""
+    return value.split()[:MAX_SEARCH_WORDS]
+
+
 class SearchFilter(ListFilter):
-    """`search`: a case-insensitive substring of any of `fields` (as the API's `search`)."""
+    """`search`: every typed word is a case-insensitive substring of one of `fields`, so a
+    full name matches across first and last name, and a code and a word of the name
+    narrow together."""
 
     def __init__(self, fields: tuple[str, ...], *, label: str = "Search", placeholder: str = "",
                  name: str = "search") -> None:
@@ -343,12 +356,12 @@ class SearchFilter(ListFilter):
         return value
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
-        if not value:
-            return qs
-        condition = Q()
-        for field in self.fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return qs.filter(condition)
+        for word in search_words(value):
+            condition = Q()
+            for field in self.fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            qs = qs.filter(condition)
+        return qs
 
 class SelectFilter(ListFilter):
     template = "widgets/filters/select.html"
@@ -460,11 +473,14 @@ class ChoiceFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
+STUDENTS_URL_NAME = "student"
+
+
 class RosterLink(displays.Display):
     """The students registered in an offering: the students list filtered by it."""
 
     async def render(self, request: Request, value: Any) -> Markup:
-        url = f"{request.app.admin_path}/student/list?offering={int(value)}"
+        url = f"{request.app.admin_path}/{STUDENTS_URL_NAME}/list?offering={int(value)}"
         return Markup('<a href="{}">Students</a>').format(url)
 
 class Changes(displays.Display):
