@@ -73,11 +73,21 @@ def log(message: str) -> None:
 # --- the dataset ------------------------------------------------------------------------
 
 
+GENERATOR_DIR = ROOT / "dashboard" / "demo"
+MIGRATIONS_DIR = ROOT / "migrations"
+
+
+def generator_sources() -> list[Path]:
+    """The files whose content decides the generated data: the demo generator and the
+    migrations (the schema it loads into)."""
+    return sorted([*GENERATOR_DIR.rglob("*.py"), *MIGRATIONS_DIR.rglob("*.py")])
+
+
 def _generator_fingerprint() -> str:
     """The cache key changes whenever the generator or the schema changes."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "bench").glob("generate*.py"), *(ROOT / "migrations").rglob("*.py")]):
-        digest.update(path.name.encode())
+    for path in generator_sources():
+        digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -105,7 +115,7 @@ async def _admin_execute(base_url: str, sql: str) -> None:
 async def prepare_template(base_url: str, students: int, seed: int) -> str:
     """Build the generated university once per (generator version, seed, size) as a
     template database; later runs only clone it."""
-    from bench.generate import generate_university
+    from dashboard.demo.generate import generate_university
 
     name = template_name(students, seed)
     if await _database_exists(base_url, name):
@@ -398,7 +408,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = ensure_wrk()
-    from bench.generate import DEMO_LOGINS, DEMO_PASSWORD
+    from dashboard.demo.generate import DEMO_LOGINS, DEMO_PASSWORD
 
     base_db = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL

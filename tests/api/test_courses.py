@@ -169,6 +169,22 @@ async def test_direct_and_transitive_cycles_are_refused(staff_client):
     assert response.status_code == 200 and response.json()["prerequisites"] == sorted([c.id, a.id])
 
 
+async def _until_the_graph_lock_is_awaited(observer, request: asyncio.Task) -> None:
+    """Returns once another backend queues for the graph lock (a bigint advisory key shows
+    in pg_locks as its high and low 32 bits); fails if the request ends first or never waits."""
+    from dashboard.services.courses import GRAPH_LOCK_KEY
+
+    async with asyncio.timeout(10):
+        while not await observer.fetchval(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid = $1 AND objid = $2 AND objsubid = 1",
+            GRAPH_LOCK_KEY >> 32, GRAPH_LOCK_KEY & 0xFFFFFFFF,
+        ):
+            assert not request.done(), f"the edit did not wait for the graph lock: {request.result().text}"
+            await asyncio.sleep(0.02)
+
+
 async def test_an_edit_waits_for_a_concurrent_edit_and_then_sees_its_cycle(staff_client, services):
     """z already requires y. Another transaction has just made x require z and not
     committed yet. Making y require x must wait for it (the graph lock), then see the new
@@ -193,8 +209,7 @@ async def test_an_edit_waits_for_a_concurrent_edit_and_then_sees_its_cycle(staff
             x.id, z.id,
         )
         request = asyncio.create_task(staff_client.put(f"{URL}/{y.id}", json={"prerequisites": [x.id]}))
-        await asyncio.sleep(0.5)
-        assert not request.done()
+        await _until_the_graph_lock_is_awaited(other, request)
         await transaction.commit()
         response = await request
     finally:

@@ -1,7 +1,7 @@
 """Generate a demo/benchmark university straight into PostgreSQL.
 
-`generate_university` plans a consistent university in memory (`bench.generate_plan`),
-streams every table's rows from that plan (`bench.generate_rows`) and loads them with
+`generate_university` plans a consistent university in memory (`dashboard.demo.plan`),
+streams every table's rows from that plan (`dashboard.demo.rows`) and loads them with
 COPY, in one connection and one transaction, with ids chosen here. It follows the
 PostgreSQL manual's advice for bulk loads ("Populating a Database"): inside the
 transaction, the loaded tables' foreign keys, unique constraints and secondary indexes
@@ -11,11 +11,11 @@ verified as strictly as row-by-row inserts would verify it, and any violation ro
 whole load back. Sequences are then moved past the generated ids.
 
 The same students and seed always give the same rows: every date derives from the fixed
-calendar in `bench.generate_calendar`, and every password is one bcrypt hash of
+calendar in `dashboard.demo.academic_calendar`, and every password is one bcrypt hash of
 DEMO_PASSWORD made with a fixed salt.
 
 Run it directly for a benchmark:
-    python -m bench.generate --db-url postgres://postgres@127.0.0.1/gen_scratch --students 2000
+    python -m dashboard.demo.generate --db-url postgres://postgres@127.0.0.1/gen_scratch --students 2000
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 import asyncpg
 import bcrypt
 
-from bench.generate_calendar import ACADEMIC_YEAR, TODAY
-from bench.generate_plan import Plan
-from bench.generate_rows import TABLES, Rows
+from dashboard.demo.academic_calendar import ACADEMIC_YEAR, TODAY
+from dashboard.demo.plan import Plan
+from dashboard.demo.rows import TABLES, Rows
 from dashboard.core.db import asyncpg_dsn
 
 __all__ = [

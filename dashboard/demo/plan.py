@@ -2,7 +2,7 @@
 
 Only the compact core lives in memory (catalogue, people, sections, offerings and their
 rosters, rooms); the large tables (registrations, attendance, grades, inbox rows) are
-streamed from it by `bench.generate_rows`. Every random choice comes from a
+streamed from it by `dashboard.demo.rows`. Every random choice comes from a
 `random.Random` seeded with the run's seed and the name of the thing being drawn, so one
 part of the plan does not shift when another changes.
 """
@@ -14,8 +14,8 @@ import math
 import random
 from dataclasses import dataclass, field
 
-from bench import generate_names as names
-from bench.generate_calendar import (
+from dashboard.demo import names
+from dashboard.demo.academic_calendar import (
     FINAL_EXAMS,
     MIDTERM_WEEK,
     TERM_START,

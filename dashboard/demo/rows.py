@@ -14,8 +14,8 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from bench import generate_names as names
-from bench.generate_calendar import (
+from dashboard.demo import names
+from dashboard.demo.academic_calendar import (
     ACADEMIC_YEAR,
     CURRENT_FEE_DUE,
     FINAL_EXAMS,
@@ -31,7 +31,7 @@ from bench.generate_calendar import (
     at,
     working_day,
 )
-from bench.generate_plan import Offering, Plan, Student
+from dashboard.demo.plan import Offering, Plan, Student
 from models.enums import (
     AssessmentType,
     AttendanceStatus,

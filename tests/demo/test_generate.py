@@ -14,7 +14,7 @@ import asyncpg
 import bcrypt
 import pytest
 
-from bench.generate import (
+from dashboard.demo.generate import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     GENERATED_TABLES,
