@@ -21,7 +21,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     from admin_views.errors import install_error_pages
     from admin_views.guard import authorize_admin_request, visible_resources
     from admin_views.home import router as home_router
-    from admin_views.resources import RESOURCES
+    from admin_views.registry import resources
     from admin_views.routes import router as resource_router
 
     admin = FastAPIAdmin(title="University Dashboard admin", openapi_url=None, docs_url=None, redoc_url=None)
@@ -39,7 +39,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin.router.routes.append(Route("/favicon.svg", serve_favicon, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
     admin.include_router(resource_router)
-    admin.register_resources(*RESOURCES)
+    admin.register_resources(*resources())
     install_error_pages(admin)
     return admin
 

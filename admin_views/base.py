@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel
 from starlette.requests import Request
+from tortoise.expressions import Subquery
 from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
 
@@ -26,6 +27,7 @@ from fastapi_admin.widgets import displays
 from admin_views.widgets import (
     CONTROL_CHARACTERS_ERROR,
     DateTime,
+    ForeignKeyFilter,
     FieldError,
     FormInput,
     ListFilter,
@@ -37,6 +39,17 @@ from dashboard.core.actor import Actor
 from dashboard.core.roles import Permission
 
 _DATE_DISPLAYS = (DateTime,)
+
+
+def choices(visible: Callable[[Actor], QuerySet], *related: str) -> Callable[[Request], Awaitable[QuerySet]]:
+    """A dropdown's or a filter's rows: a service's scope for the signed-in actor, with the
+    relations its option labels read."""
+
+    async def scope(request: Request) -> QuerySet:
+        rows = visible(request.state.admin.actor)
+        return rows.select_related(*related) if related else rows
+
+    return scope
 
 
 class Access(StrEnum):
@@ -101,6 +114,52 @@ Writer = Callable[..., Awaitable[Any]]
 
 
 @dataclass(frozen=True)
+class Service:
+    """The domain service behind a resource, found by the pattern's names: `thing` =
+    "department" means `create_department(actor, *, data)`, `update_department(actor, *,
+    department_id, changes)`, `delete_department(actor, *, department_id)` (or
+    `deactivate_<thing>` with `remove="deactivate"`: people are deactivated, never
+    removed) and the row scope `visible_<things>(actor)`. A function the module lacks is
+    an action the panel does not offer (read-only until a service exists), and a
+    resource without the scope function sees no row at all."""
+
+    module: Any
+    thing: str
+    things: str = ""
+    remove: str = "delete"
+
+    def function(self, name: str) -> Writer | None:
+        return getattr(self.module, name, None)
+
+    @property
+    def creator(self) -> Writer | None:
+        return self.function(f"create_{self.thing}")
+
+    @property
+    def updater(self) -> Writer | None:
+        return self.function(f"update_{self.thing}")
+
+    @property
+    def remover(self) -> Writer | None:
+        return self.function(f"{self.remove}_{self.thing}")
+
+    def visible(self, actor: Actor) -> QuerySet:
+        scope = getattr(self.module, f"visible_{self.things or self.thing + 's'}", None)
+        if scope is None:
+            raise LookupError(f"{self.module.__name__} has no visible_{self.things or self.thing + 's'}(actor)")
+        return scope(actor)
+
+    async def create(self, actor: Actor, data: BaseModel) -> Any:
+        return await self.creator(actor, data=data)  # type: ignore[misc]
+
+    async def update(self, actor: Actor, pk: int, changes: BaseModel) -> Any:
+        return await self.updater(actor, **{f"{self.thing}_id": pk}, changes=changes)  # type: ignore[misc]
+
+    async def delete(self, actor: Actor, pk: int) -> None:
+        await self.remover(actor, **{f"{self.thing}_id": pk})  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
 class RowAction:
     """A one-click service call on one row of a list (deactivate an account, end its
     sessions), offered in the row's menu to whoever may write the resource. `run` is
@@ -122,12 +181,18 @@ class RowAction:
 
 class AdminResource(StockModelResource):
     model: ClassVar[type[TortoiseModel]]
+    # The API's plural snake_case name of the rows: /admin/<url_name>/list.
+    url_name: ClassVar[str]
+    # Where the menu lists it (admin_views.registry sorts by it).
+    menu_order: ClassVar[int] = 1000
+    # Writes and the row scope (see Service); the schemas validate the forms' input.
+    service: ClassVar[Service | None] = None
     # Who sees every row (normally the group's write permission: the panel is where a
     # resource is managed).
     read_permission: ClassVar[Permission]
     # Who may write through the panel; None keeps the resource read-only.
     write_permission: ClassVar[Permission | None] = None
-    # The permission a faculty member needs to see the rows of `faculty_scope`.
+    # The permission a faculty member needs to read the rows the service's scope gives them.
     faculty_read_permission: ClassVar[Permission | None] = None
     # The row named in titles ("New department", "Edit student #149").
     singular: ClassVar[str] = ""
@@ -143,17 +208,12 @@ class AdminResource(StockModelResource):
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
     export_name: ClassVar[str] = ""
-    # The service functions behind the forms, as `(actor, data)`, `(actor, pk, changes)` and
-    # `(actor, pk)`; an action without one is not offered (read-only until a service exists).
-    service_create: ClassVar[Writer | None] = None
-    service_update: ClassVar[Writer | None] = None
-    service_delete: ClassVar[Writer | None] = None
 
     # --- access ---------------------------------------------------------------------------
 
     @classmethod
     def name(cls) -> str:
-        return cls.model.__name__.lower()
+        return cls.url_name
 
     @classmethod
     def access(cls, actor: Actor) -> Access:
@@ -171,17 +231,15 @@ class AdminResource(StockModelResource):
         """Whether the panel offers `action` at all (a service exists to do it)."""
         if action is Action.LIST:
             return True
-        if action is Action.CREATE:
-            return cls.create_schema is not None and cls.has_writer("create")
-        if action is Action.UPDATE:
-            return cls.update_schema is not None and cls.has_writer("update")
         if action is Action.ROW_ACTION:
             return bool(cls.row_actions)
-        return cls.has_writer("delete")
-
-    @classmethod
-    def has_writer(cls, verb: str) -> bool:
-        return getattr(cls, f"service_{verb}", None) is not None
+        if cls.service is None:
+            return False
+        if action is Action.CREATE:
+            return cls.create_schema is not None and cls.service.creator is not None
+        if action is Action.UPDATE:
+            return cls.update_schema is not None and cls.service.updater is not None
+        return cls.service.remover is not None
 
     @classmethod
     def allows(cls, actor: Actor, action: Action) -> bool:
@@ -195,21 +253,34 @@ class AdminResource(StockModelResource):
     # --- rows -----------------------------------------------------------------------------
 
     @classmethod
-    async def faculty_scope(cls, request: Request, faculty_id: int, qs: QuerySet) -> QuerySet:
-        """The rows a faculty member may read; resources with faculty access override it."""
-        return qs.none()
+    def scope(cls, actor: Actor) -> QuerySet:
+        """The rows `actor` may see: the service's own scope function, the one definition
+        the API and jobs use too. Override only to join what the list shows."""
+        if cls.service is None:
+            return cls.model.none()
+        return cls.service.visible(actor)
 
     @classmethod
     async def base_queryset(cls, request: Request) -> QuerySet:
         """Every row the signed-in actor may see, before the list's own filters."""
         actor: Actor = request.state.admin.actor
-        qs = cls.model.all()
-        access = cls.access(actor)
-        if access is Access.SCOPED:
-            return await cls.faculty_scope(request, actor.faculty_id, qs)  # type: ignore[arg-type]
-        if access is Access.NONE:
-            return qs.none()
-        return qs
+        if cls.access(actor) is Access.NONE:
+            return cls.model.none()
+        return cls.scope(actor)
+
+    # --- writes, through the service as the signed-in actor --------------------------------
+
+    @classmethod
+    async def create(cls, actor: Actor, data: BaseModel) -> Any:
+        return await cls.service.create(actor, data)  # type: ignore[union-attr]
+
+    @classmethod
+    async def update(cls, actor: Actor, pk: int, changes: BaseModel) -> Any:
+        return await cls.service.update(actor, pk, changes)  # type: ignore[union-attr]
+
+    @classmethod
+    async def delete(cls, actor: Actor, pk: int) -> None:
+        await cls.service.delete(actor, pk)  # type: ignore[union-attr]
 
     @classmethod
     async def resolve_query_params(cls, request: Request, values: dict, qs: QuerySet) -> tuple[dict, QuerySet]:
@@ -288,8 +359,8 @@ class AdminResource(StockModelResource):
         return list(cls.form_fields)
 
     @classmethod
-    async def initial_values(cls, obj: TortoiseModel) -> dict[str, Any]:
-        """The form's values for an existing row."""
+    async def initial_values(cls, request: Request, obj: TortoiseModel) -> dict[str, Any]:
+        """The form's values for an existing row (`obj` comes from the actor's scope)."""
         return {f.name: getattr(obj, f.name, None) for f in cls.form_fields}
 
     @classmethod
@@ -314,7 +385,24 @@ class AdminResource(StockModelResource):
         """Parsed form values → the API schema's input (override to rename or look up)."""
         return data
 
-    @classmethod
-    def to_service(cls, data: dict[str, Any]) -> dict[str, Any]:
-        """Validated form data → the service's arguments (override to rename)."""
-        return data
+
+class ChoicesOfVisibleRows(ForeignKeyFilter):
+    """A foreign-key filter whose choices, for an actor who sees only some rows (faculty),
+    are the values those rows hold: nothing outside their scope is listed or accepted.
+    `options` is the scope of the option rows (`visible_departments`), `owner` the resource
+    being filtered."""
+
+    def __init__(self, model: type[TortoiseModel], *, name: str, label: str,
+                 options: Callable[[Actor], QuerySet], owner: Callable[[], type[AdminResource]],
+                 column: str | None = None, **kwargs: Any) -> None:
+        column = column or name
+
+        async def scope(request: Request) -> QuerySet:
+            resource = owner()
+            rows = options(request.state.admin.actor)
+            if resource.access(request.state.admin.actor) is Access.SCOPED:
+                visible = await resource.base_queryset(request)
+                return rows.filter(id__in=Subquery(visible.values(column)))
+            return rows
+
+        super().__init__(model, name=name, label=label, scope=scope, **kwargs)

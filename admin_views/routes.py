@@ -109,7 +109,7 @@ def page_numbers(page_num: int, total_pages: int, *, around: int = 2) -> list[in
 
 async def _list_query(request: Request, resource: type[AdminResource]) -> tuple[dict, Any, str | None]:
     try:
-        params, qs = await resource.resolve_query_params(request, dict(request.query_params), resource.model.all())
+        params, qs = await resource.resolve_query_params(request, dict(request.query_params), None)  # type: ignore[arg-type]
     except FieldError as exc:
         return {}, None, str(exc)
     return params, qs, None
@@ -247,7 +247,7 @@ async def create(request: Request) -> Response:
                                   error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
-        await resource.service_create(request.state.admin.actor, resource.to_service(validated.model_dump()))  # type: ignore[misc]
+        await resource.create(request.state.admin.actor, validated)
     except DomainError as exc:
         return await _render_form(request, resource, Action.CREATE, values=result.data, result=result,
                                   error=exc.message, status_code=exc.status_code)
@@ -267,7 +267,7 @@ async def update_view(request: Request) -> Response:
     resource = _resource(request)
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
-    return await _render_form(request, resource, Action.UPDATE, values=await resource.initial_values(obj), pk=pk)
+    return await _render_form(request, resource, Action.UPDATE, values=await resource.initial_values(request, obj), pk=pk)
 
 @router.post("/{resource}/update/{pk}", name="update")
 async def update(request: Request) -> Response:
@@ -275,15 +275,13 @@ async def update(request: Request) -> Response:
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
     result, validated = await _validated(request, resource, Action.UPDATE)
-    shown = {**await resource.initial_values(obj), **result.data}
+    shown = {**await resource.initial_values(request, obj), **result.data}
     if validated is None:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
                                   error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
-        await resource.service_update(  # type: ignore[misc]
-            request.state.admin.actor, pk, resource.to_service(validated.model_dump(exclude_unset=True))
-        )
+        await resource.update(request.state.admin.actor, pk, validated)
     except DomainError as exc:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
                                   error=exc.message, status_code=exc.status_code)
@@ -298,7 +296,7 @@ async def delete(request: Request) -> Response:
     pk = _pk(request)
     await _visible_row(request, resource, pk)
     try:
-        await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
+        await resource.delete(request.state.admin.actor, pk)
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     except IntegrityError as exc:
@@ -323,7 +321,7 @@ async def bulk_delete(request: Request) -> Response:
     try:
         async with atomic():
             for pk in ids:
-                await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
+                await resource.delete(request.state.admin.actor, pk)
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     except IntegrityError as exc:

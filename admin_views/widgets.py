@@ -252,7 +252,7 @@ class ForeignKey(inputs.ForeignKey):
     async def get_queryset(self, request: Request | None = None) -> QuerySet:  # type: ignore[override]
         if self.scope is not None and request is not None:
             return await self.scope(request)
-        return self.model.all()
+        return self.model.none()  # no scope, no choice: a dropdown never lists a whole table by default
 
     async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:  # type: ignore[override]
         rows = await (await self.get_queryset(request)).order_by("id").limit(self.limit)
@@ -277,7 +277,7 @@ class ForeignKey(inputs.ForeignKey):
         current = "" if value is None else value
         if current != "" and all(pk != current for _, pk in options):
             # Keep the stored value visible even when it is past the option limit.
-            row = await self.model.get_or_none(pk=current)
+            row = await (await self.get_queryset(request)).get_or_none(pk=current)
             if row is not None:
                 options.append((self.label(row), row.pk))
         return _render(self, name=name, label=label, value=current, options=options, error=error,
@@ -473,7 +473,7 @@ class ChoiceFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
-STUDENTS_URL_NAME = "student"
+STUDENTS_URL_NAME = "students"
 
 
 class RosterLink(displays.Display):

@@ -13,7 +13,7 @@ from tests import factories
 from tests.admin.conftest import make_person
 
 AUTH = "/api/v1/auth"
-USERS = "/admin/user"
+USERS = "/admin/users"
 
 
 def _act(pk: int, action: str) -> str:
@@ -128,7 +128,7 @@ async def test_unknown_actions_rows_and_foreign_origins_are_refused(admin_login,
     assert (await admin.post(_act(2**31 - 1, "deactivate"))).status_code == 404
     assert (await admin.post(f"{USERS}/act/abc/deactivate")).status_code == 404
     # Row actions exist where a resource declares them: departments have none.
-    assert (await admin.post(f"/admin/department/act/{target.id}/deactivate")).status_code == 403
+    assert (await admin.post(f"/admin/departments/act/{target.id}/deactivate")).status_code == 403
     forged = await admin.post(_act(target.id, "deactivate"), headers={"Origin": "https://evil.example"})
     assert forged.status_code == 403
     assert (await anonymous.post(_act(target.id, "deactivate"))).status_code in (303, 401)

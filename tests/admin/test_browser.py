@@ -14,8 +14,8 @@ from models.enums import UserType
 from tests import factories
 from tests.admin.conftest import SCREEN, artifact, browser_login, make_person
 
-STUDENTS = "/admin/student"
-USERS = "/admin/user"
+STUDENTS = "/admin/students"
+USERS = "/admin/users"
 
 pytestmark = pytest.mark.browser
 
@@ -34,13 +34,13 @@ async def test_admin_creates_finds_edits_a_department_and_sees_the_audit_row(pag
     await page.screenshot(path=artifact("login.png"), full_page=True)
     await browser_login(page, user)
 
-    await page.goto("/admin/department/list")
+    await page.goto("/admin/departments/list")
     await page.click("#create-button")
     await page.fill("#field-name", "Astrophysics")
     await page.fill("#field-code", "ASTRO")
     await page.fill("#field-building", "Observatory")
     await page.click("#save")
-    await page.wait_for_url("**/admin/department/list")
+    await page.wait_for_url("**/admin/departments/list")
 
     await page.fill("#filter-search", "astro")
     await page.click("#apply-filters")
@@ -52,11 +52,11 @@ async def test_admin_creates_finds_edits_a_department_and_sees_the_audit_row(pag
     await rows.first.get_by_role("link", name="Edit").click()
     await page.fill("#field-name", "Astrophysics and Cosmology")
     await page.click("#save")
-    await page.wait_for_url("**/admin/department/list")
+    await page.wait_for_url("**/admin/departments/list")
     department = await Department.get(code="ASTRO")
     assert department.name == "Astrophysics and Cosmology"
 
-    await page.goto(f"/admin/auditlog/list?entity_type=departments&entity_id={department.id}")
+    await page.goto(f"/admin/audit_logs/list?entity_type=departments&entity_id={department.id}")
     audit_rows = page.locator("#rows tbody tr[data-id]")
     assert await audit_rows.count() == 2
     newest = await audit_rows.first.inner_text()
@@ -77,14 +77,14 @@ async def test_faculty_sees_only_their_offerings_and_no_users_list(page):
     assert "Course offerings" in menu and "Students" in menu
     assert "Users" not in menu and "Departments" not in menu
 
-    await page.goto("/admin/courseoffering/list")
+    await page.goto("/admin/course_offerings/list")
     ids = await page.locator("#rows tbody tr[data-id]").evaluate_all("rows => rows.map(r => r.dataset.id)")
     assert ids == [str(mine.id)]
     assert str(theirs.id) not in ids
     assert await page.locator("#create-button").count() == 0
     assert await page.locator(".row-delete").count() == 0
 
-    response = await page.goto("/admin/user/list")
+    response = await page.goto("/admin/users/list")
     assert response.status == 403
     await _styled(page)
 

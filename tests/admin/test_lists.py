@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from admin_views import formatting
-from admin_views.resources import RESOURCES
+from admin_views.registry import resources
 from admin_views.routes import page_numbers
 from dashboard.settings import Settings
 from models.enums import UserType
@@ -44,7 +44,7 @@ async def test_students_are_found_by_name_full_name_or_email(admin_login, typed)
     asha = await _person(UserType.STUDENT, "Asha", "Rao", "asha.rao@example.edu")
     await _person(UserType.STUDENT, "Asha", "Menon", "asha.menon@example.edu")
     await _person(UserType.STUDENT, "Ravi", "Rao", "ravi.rao@example.edu")
-    found = _ids((await admin.get("/admin/student/list", params={"search": typed})).text)
+    found = _ids((await admin.get("/admin/students/list", params={"search": typed})).text)
     if typed.lower().startswith("asha") and "rao" not in typed.lower():
         assert asha.id in found and len(found) == 2
     else:
@@ -56,7 +56,7 @@ async def test_students_are_still_found_by_student_id_and_admission_number(admin
     student = await factories.create_student(student_code="CSE2024117", admission_number="ADM-77-31")
     await factories.create_student()
     for typed in ("cse2024117", "ADM-77", "2024117"):
-        assert _ids((await admin.get("/admin/student/list", params={"search": typed})).text) == [student.id], typed
+        assert _ids((await admin.get("/admin/students/list", params={"search": typed})).text) == [student.id], typed
 
 
 async def test_a_student_search_matching_more_than_the_service_returns_says_so(admin_login):
@@ -65,9 +65,9 @@ async def test_a_student_search_matching_more_than_the_service_returns_says_so(a
     admin = await admin_login("staff")
     for n in range(SEARCH_LIMIT_MAX + 1):
         await _person(UserType.STUDENT, "Kumar", f"S{n}", f"kumar{n}@example.edu")
-    page = (await admin.get("/admin/student/list", params={"search": "kumar", "page_size": 100})).text
+    page = (await admin.get("/admin/students/list", params={"search": "kumar", "page_size": 100})).text
     assert f"More than {SEARCH_LIMIT_MAX} students match" in page
-    narrow = (await admin.get("/admin/student/list", params={"search": "kumar s7"})).text
+    narrow = (await admin.get("/admin/students/list", params={"search": "kumar s7"})).text
     assert 'id="search-note"' not in narrow or "kumar" in narrow.lower()
     assert len(_ids(narrow)) >= 1
 
@@ -79,29 +79,29 @@ async def test_faculty_and_staff_are_found_by_name_and_email(admin_login):
     clerk = await _person(UserType.STAFF, "Joseph", "Thomas", "registrar.office@example.edu")
     assert _ids((await admin.get("/admin/faculty/list", params={"search": "meera iyer"})).text) == [lecturer.id]
     assert _ids((await admin.get("/admin/faculty/list", params={"search": "M.IYER@"})).text) == [lecturer.id]
-    assert _ids((await admin.get("/admin/adminstaff/list", params={"search": "joseph"})).text) == [clerk.id]
-    assert _ids((await admin.get("/admin/adminstaff/list", params={"search": "registrar.office"})).text) == [clerk.id]
+    assert _ids((await admin.get("/admin/staff/list", params={"search": "joseph"})).text) == [clerk.id]
+    assert _ids((await admin.get("/admin/staff/list", params={"search": "registrar.office"})).text) == [clerk.id]
 
 
 async def test_the_catalogue_is_found_by_name_and_code(admin_login):
     admin = await admin_login("staff")
     cse = await factories.create_department(name="Computer Science and Engineering", code="CSE")
     await factories.create_department(name="Civil Engineering", code="CIV")
-    assert _ids((await admin.get("/admin/department/list", params={"search": "computer engineering"})).text) == [cse.id]
-    assert _ids((await admin.get("/admin/department/list", params={"search": "cse"})).text) == [cse.id]
+    assert _ids((await admin.get("/admin/departments/list", params={"search": "computer engineering"})).text) == [cse.id]
+    assert _ids((await admin.get("/admin/departments/list", params={"search": "cse"})).text) == [cse.id]
     course = await factories.create_course(name="Data Structures", code="CS201", department=cse)
     offering = await factories.create_offering(course=course)
     await factories.create_offering()
-    assert _ids((await admin.get("/admin/course/list", params={"search": "data struct"})).text) == [course.id]
-    assert _ids((await admin.get("/admin/courseoffering/list", params={"search": "cs201"})).text) == [offering.id]
-    assert _ids((await admin.get("/admin/courseoffering/list", params={"search": "structures"})).text) == [offering.id]
+    assert _ids((await admin.get("/admin/courses/list", params={"search": "data struct"})).text) == [course.id]
+    assert _ids((await admin.get("/admin/course_offerings/list", params={"search": "cs201"})).text) == [offering.id]
+    assert _ids((await admin.get("/admin/course_offerings/list", params={"search": "structures"})).text) == [offering.id]
 
 
 # --- order, pages, titles -----------------------------------------------------------------------
 
 
 def test_every_list_states_one_default_order_on_a_sortable_column():
-    for resource in RESOURCES:
+    for resource in resources():
         column, order = resource.default_sort
         assert column in resource.sort_fields(), resource.__name__
         assert order in ("asc", "desc")
@@ -113,12 +113,12 @@ async def test_the_list_says_its_order_and_marks_the_sorted_column(admin_login):
     admin = await admin_login("admin")
     await factories.create_department(name="Botany", code="BOT")
     await factories.create_department(name="Anthropology", code="ZAN")
-    page = (await admin.get("/admin/department/list")).text
+    page = (await admin.get("/admin/departments/list")).text
     assert re.search(r'id="sort-order">· Sorted by name, A to Z<', page)
     assert re.search(r'data-column="name"[^>]*>\s*<a class="sort"[^>]*>Name <i class="ti ti-chevron-up">', page)
-    users = (await admin.get("/admin/user/list")).text
+    users = (await admin.get("/admin/users/list")).text
     assert "Sorted by ID, newest first" in users
-    by_code = (await admin.get("/admin/department/list", params={"sort": "code", "order": "desc"})).text
+    by_code = (await admin.get("/admin/departments/list", params={"sort": "code", "order": "desc"})).text
     assert "Sorted by code, Z to A" in by_code
 
 
@@ -135,7 +135,7 @@ async def test_pagination_links_first_last_around_and_a_jump_that_keeps_the_filt
     admin = await admin_login("staff")
     for n in range(45):
         await factories.create_department(name=f"Dept {n:02d}", code=f"DQ{n:02d}", is_active=n != 0)
-    page = (await admin.get("/admin/department/list", params={"page_size": 2, "page_num": 10,
+    page = (await admin.get("/admin/departments/list", params={"page_size": 2, "page_num": 10,
                                                               "is_active": "true"})).text
     pages = {label: url for url, label in re.findall(r'href="([^"]+)" (?:aria-label="[^"]+" )?data-page="(\w+)"', page)}
     assert "page_num=1" in pages["first"] and "page_num=22" in pages["last"]
@@ -146,19 +146,19 @@ async def test_pagination_links_first_last_around_and_a_jump_that_keeps_the_filt
     assert 'name="is_active" value="true"' in jump and 'name="page_size" value="2"' in jump
     assert 'name="page_num"' in jump and 'max="22"' in jump
     # A page past the end or not a number shows no rows and no error.
-    assert (await admin.get("/admin/department/list", params={"page_num": "999"})).status_code == 200
-    assert (await admin.get("/admin/department/list", params={"page_num": "x"})).status_code == 200
+    assert (await admin.get("/admin/departments/list", params={"page_num": "999"})).status_code == 200
+    assert (await admin.get("/admin/departments/list", params={"page_num": "x"})).status_code == 200
 
 
 async def test_form_titles_are_singular_and_name_the_row(admin_login):
     admin = await admin_login("admin")
     student = await factories.create_student()
-    new = (await admin.get("/admin/department/create")).text
+    new = (await admin.get("/admin/departments/create")).text
     assert re.search(r'id="page-title">New department<', new) and "<title>New department ·" in new
-    edit = (await admin.get(f"/admin/student/update/{student.id}")).text
+    edit = (await admin.get(f"/admin/students/update/{student.id}")).text
     assert re.search(rf'id="page-title">Edit student #{student.id}<', edit)
     assert (await admin.get("/admin/faculty/create")).text.count("New faculty member") >= 1
-    listing = (await admin.get("/admin/department/list")).text
+    listing = (await admin.get("/admin/departments/list")).text
     assert "New department" in listing  # the create button
 
 

@@ -69,11 +69,11 @@ async def test_a_student_or_parent_with_the_right_password_is_told_the_panel_is_
 
 async def test_a_demoted_or_deactivated_user_loses_the_session_at_once(admin_login):
     client = await admin_login("staff")
-    assert (await client.get("/admin/department/list")).status_code == 200
+    assert (await client.get("/admin/departments/list")).status_code == 200
     await User.filter(id=client.user.id).update(user_type=UserType.STUDENT)
-    assert (await client.get("/admin/department/list")).status_code == 303
+    assert (await client.get("/admin/departments/list")).status_code == 303
     await User.filter(id=client.user.id).update(user_type=UserType.STAFF, is_active=False)
-    assert (await client.get("/admin/department/list")).status_code == 303
+    assert (await client.get("/admin/departments/list")).status_code == 303
 
 
 async def test_session_cookie_flags(anonymous):
@@ -167,3 +167,16 @@ async def test_logins_are_rate_limited_like_the_api(anonymous):
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
     assert "admin_session" not in blocked.headers.get("set-cookie", "")
+
+
+async def test_a_password_changed_anywhere_ends_the_panel_sessions(admin_login):
+    """The service ends them, so any caller of it (not only the panel's form) does."""
+    from dashboard.services.auth import load_actor
+    from dashboard.services.users import change_password
+
+    client = await admin_login("staff")
+    assert (await client.get("/admin/")).status_code == 200
+    actor = await load_actor(client.user.id)
+    await change_password(actor, old_password=factories.PASSWORD, new_password="Another-pass-77",
+                          repeated="Another-pass-77")
+    assert (await client.get("/admin/")).status_code == 303
