@@ -37,9 +37,30 @@ from api.staff import StaffCreate, StaffUpdate
 from api.students import StudentCreate, StudentUpdate
 from dashboard.core.actor import Actor
 from dashboard.core.roles import Permission
-from dashboard.services import course_offerings, courses, departments, faculty, programs, staff, students, users
-from models import AdminStaff, AuditLog, Course, CourseOffering, Department, Enrollment, Faculty, OfferingFaculty
-from models import Parent, Program, Student, User
+from dashboard.services import (
+    course_offerings,
+    courses,
+    departments,
+    faculty,
+    programs,
+    staff,
+    students,
+    users,
+)
+from models import (
+    AdminStaff,
+    AuditLog,
+    Course,
+    CourseOffering,
+    Department,
+    Enrollment,
+    Faculty,
+    OfferingFaculty,
+    Parent,
+    Program,
+    Student,
+    User,
+)
 from models.enums import RegistrationStatus
 
 # The account half of a staff create (the rest is the admin_staff row).

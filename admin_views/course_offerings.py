@@ -10,9 +10,23 @@ from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
 from admin_views import widgets as w
-from admin_views.adapters import OfferingCreate, OfferingUpdate, course_service, faculty_service
-from admin_views.adapters import offering_service, program_service
-from admin_views.base import Access, AdminResource, ChoicesOfVisibleRows, Column, FormField, Service, choices
+from admin_views.adapters import (
+    OfferingCreate,
+    OfferingUpdate,
+    course_service,
+    faculty_service,
+    offering_service,
+    program_service,
+)
+from admin_views.base import (
+    Access,
+    AdminResource,
+    ChoicesOfVisibleRows,
+    Column,
+    FormField,
+    Service,
+    choices,
+)
 from admin_views.people import person_label
 from dashboard.core.actor import Actor
 from dashboard.core.roles import Permission

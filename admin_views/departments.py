@@ -7,7 +7,12 @@ from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
 
 from admin_views import widgets as w
-from admin_views.adapters import DepartmentCreate, DepartmentUpdate, department_service, faculty_service
+from admin_views.adapters import (
+    DepartmentCreate,
+    DepartmentUpdate,
+    department_service,
+    faculty_service,
+)
 from admin_views.base import AdminResource, Column, FormField, Service
 from admin_views.people import person_label
 from dashboard.core.roles import Permission

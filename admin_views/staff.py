@@ -9,7 +9,13 @@ from starlette.requests import Request
 from admin_views import widgets as w
 from admin_views.adapters import StaffCreate, StaffUpdate, department_service, staff_service
 from admin_views.base import Action, Column, FormField, Service, choices
-from admin_views.people import NAME_NEEDS, PERSON_SEARCH_FIELDS, PersonResource, account_fields, full_name
+from admin_views.people import (
+    NAME_NEEDS,
+    PERSON_SEARCH_FIELDS,
+    PersonResource,
+    account_fields,
+    full_name,
+)
 from dashboard.core.roles import Permission
 from models import AdminStaff, Department
 from models.enums import AdminStaffRole, PersonStatus

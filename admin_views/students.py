@@ -8,11 +8,23 @@ from starlette.requests import Request
 from tortoise.queryset import QuerySet
 
 from admin_views import widgets as w
-from admin_views.adapters import StudentCreate, StudentUpdate, department_service, program_service
-from admin_views.adapters import student_service, students_registered_in
+from admin_views.adapters import (
+    StudentCreate,
+    StudentUpdate,
+    department_service,
+    program_service,
+    student_service,
+    students_registered_in,
+)
 from admin_views.base import Action, ChoicesOfVisibleRows, Column, FormField, Service, choices
 from admin_views.course_offerings import offering_label, offerings_with_course
-from admin_views.people import NAME_NEEDS, PERSON_SEARCH_FIELDS, PersonResource, account_fields, full_name
+from admin_views.people import (
+    NAME_NEEDS,
+    PERSON_SEARCH_FIELDS,
+    PersonResource,
+    account_fields,
+    full_name,
+)
 from dashboard.core.roles import Permission
 from models import CourseOffering, Department, Program, Student
 from models.enums import Category, Gender, PersonStatus

@@ -40,6 +40,8 @@ class FieldError(ValueError):
 # into a form or a filter.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_CHARACTERS_ERROR = "Remove the control characters (such as NUL) from this value"
+# The empty choice of an optional dropdown, worded so that it reads as a decision.
+NO_CHOICE = "— None —"
 
 def has_control_characters(value: str) -> bool:
     return _CONTROL_CHARACTERS.search(value) is not None
@@ -227,7 +229,7 @@ class EnumSelect(FormInput):
         options = [(label_, v) for label_, v in enum_choices(self.enum)
                    if self.only is None or self.enum(v) in self.only]
         if self.context.get("null"):
-            options = [("", ""), *options]
+            options = [(NO_CHOICE, ""), *options]
         current = value.value if isinstance(value, Enum) else ("" if value is None else str(value))
         return _render(self, name=name, label=label, value=current, options=options, error=error,
                        disabled=disabled)
@@ -258,7 +260,7 @@ class ForeignKey(inputs.ForeignKey):
         rows = await (await self.get_queryset(request)).order_by("id").limit(self.limit)
         options = [(self.label(row), row.pk) for row in rows]
         if self.context.get("null"):
-            options = [("", ""), *options]
+            options = [(NO_CHOICE, ""), *options]
         return options
 
     async def parse_value(self, request: Request, value: Any) -> int | None:

@@ -4,10 +4,9 @@ member of staff and a faculty member really see. No request may leave the machin
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
-
-from decimal import Decimal
 
 from models import AuditLog, Department, User
 from models.enums import UserType
@@ -36,6 +35,7 @@ async def test_admin_creates_finds_edits_a_department_and_sees_the_audit_row(pag
 
     await page.goto("/admin/departments/list")
     await page.click("#create-button")
+    assert await page.locator("#page-title").inner_text() == "New department"
     await page.fill("#field-name", "Astrophysics")
     await page.fill("#field-code", "ASTRO")
     await page.fill("#field-building", "Observatory")
@@ -50,6 +50,9 @@ async def test_admin_creates_finds_edits_a_department_and_sees_the_audit_row(pag
     assert "Astrophysics" in await rows.first.inner_text()
 
     await rows.first.get_by_role("link", name="Edit").click()
+    assert await page.locator("#page-title").inner_text() == f"Edit department #{await rows_id(page)}"
+    await _fits_the_screen(page)
+    await page.screenshot(path=artifact("department-form.png"))
     await page.fill("#field-name", "Astrophysics and Cosmology")
     await page.click("#save")
     await page.wait_for_url("**/admin/departments/list")
@@ -84,9 +87,15 @@ async def test_faculty_sees_only_their_offerings_and_no_users_list(page):
     assert await page.locator("#create-button").count() == 0
     assert await page.locator(".row-delete").count() == 0
 
+    await page.screenshot(path=artifact("faculty-offerings.png"))
     response = await page.goto("/admin/users/list")
     assert response.status == 403
     await _styled(page)
+
+
+async def rows_id(page) -> str:
+    """The id in the address of the edit page being shown."""
+    return page.url.rstrip("/").rsplit("/", 1)[1]
 
 
 async def _fits_the_screen(page) -> None:

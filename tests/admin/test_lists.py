@@ -15,7 +15,6 @@ from admin_views.routes import page_numbers
 from dashboard.settings import Settings
 from models.enums import UserType
 from tests import factories
-from tests.admin.conftest import make_person
 
 
 def _ids(html: str) -> list[int]:
