@@ -21,7 +21,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     from admin_views.errors import install_error_pages
     from admin_views.guard import authorize_admin_request, visible_resources
     from admin_views.home import router as home_router
-    from admin_views.registry import resources
+    from admin_views.registry import resources, screen_routers
     from admin_views.routes import router as resource_router
 
     admin = FastAPIAdmin(title="University Dashboard admin", openapi_url=None, docs_url=None, redoc_url=None)
@@ -38,6 +38,10 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin.router.routes.append(Route("/static/npm/{path:path}", serve_static, methods=["GET", "HEAD"]))
     admin.router.routes.append(Route("/favicon.svg", serve_favicon, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
+    # Task screens before the resource routes, whose /{resource}/list would otherwise take
+    # their /<screen>/list (admin_views.registry).
+    for router in screen_routers():
+        admin.include_router(router)
     admin.include_router(resource_router)
     admin.register_resources(*resources())
     install_error_pages(admin)

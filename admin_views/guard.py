@@ -73,8 +73,6 @@ def visible_resources(request: Request) -> list[dict]:
     admin = getattr(request.state, "admin", None)
     if admin is None:
         return []
-    items = []
-    for resource in request.app.resources:
-        if issubclass(resource, AdminResource) and resource.allows(admin.actor, Action.LIST):
-            items.append({"type": "model", "model": resource.name(), "label": resource.label, "icon": resource.icon})
-    return items
+    from admin_views.registry import menu_items
+
+    return menu_items(admin.actor)
