@@ -99,7 +99,7 @@ def _max_length(prop: dict[str, Any]) -> int | None:
 
 def _is_text(prop: dict[str, Any]) -> bool:
     options = [prop, *prop.get("anyOf", [])]
-    return any(option.get("type") == "string" and "enum" not in option and "format" not in option
+    return any((option.get("type") == "string" and "enum" not in option and "format" not in option)
                or option.get("format") == "email" for option in options)
 
 
