@@ -1,5 +1,6 @@
 """arq worker: `dashboard worker` runs it on its own; the embedded default runs the same
-functions inside the web process."""
+functions inside the web process. The functions are collected from the modules of jobs/
+(see jobs/__init__.py for how to add one)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""No password, token, one-time code or session key in any log line or job argument.
+"""No password, token, one-time code or session key in any log line, job argument or
+stored log (audit_logs, system_logs).
 
 Every auth flow runs once over real HTTP through uvicorn, with every logger of the process
 at DEBUG (root, uvicorn and its access log, arq, the ORM and our JSON logs), and the emails
@@ -21,8 +22,9 @@ import pytest
 import uvicorn
 
 from dashboard.core import cache
-from dashboard.logs import JsonFormatter
+from dashboard.logs import JsonFormatter, configure_logging
 from dashboard.settings import get_settings
+from models import AuditLog, SystemLog, User
 from models.enums import UserType
 from tests import factories
 
@@ -30,6 +32,7 @@ AUTH = "/api/v1/auth"
 # The test's own HTTP client logs the headers it receives (a session cookie among them):
 # the client is not the product.
 _TEST_CLIENT_LOGGERS = ("httpx", "httpcore")
+_BCRYPT_HASH = re.compile(r"\$2[aby]\$\d\d\$[./A-Za-z0-9]{53}")
 
 
 class _Capture(logging.Handler):
@@ -51,10 +54,12 @@ class _Capture(logging.Handler):
 
 @pytest.fixture
 def captured_logs() -> Iterator[_Capture]:
-    """Every logger that exists or that a flow creates later (they propagate to the root),
+    """The product's logging configuration (dashboard.logs), then every logger that exists or that a flow creates later (they propagate to the root),
     at DEBUG, none disabled (our logging configuration silences uvicorn's access log)."""
     capture = _Capture()
     root = logging.getLogger()
+    saved_handlers = list(root.handlers)
+    configure_logging("DEBUG")  # the product's configuration first, then everything louder
     loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
     loggers += [logging.getLogger(name) for name in (
         "arq", "arq.worker", "arq.jobs", "arq.connections", "uvicorn", "uvicorn.error", "uvicorn.access",
@@ -71,7 +76,7 @@ def captured_logs() -> Iterator[_Capture]:
     try:
         yield capture
     finally:
-        root.removeHandler(capture)
+        root.handlers[:] = saved_handlers
         root.setLevel(saved_root)
         for logger, level, disabled, propagate in saved:
             logger.setLevel(level)
@@ -214,9 +219,18 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         secrets["second admin session key"] = panel.cookies["admin_session"]
         assert (await panel.post("/admin/logout")).status_code in (302, 303)
 
+    # The logs kept in the database: the audit trail and the system log.
+    stored = [repr(row) for row in await AuditLog.all().values()] + [repr(row) for row in await SystemLog.all().values()]
+    assert any("password_reset" in row for row in stored) and any("password_change" in row for row in stored)
+    hashes = {f"password hash of {user.email}": user.hashed_password for user in await User.all()}
+    in_stored = [(name, row) for name, value in {**secrets, **hashes}.items() for row in stored if value in row]
+    assert not in_stored, f"secrets in audit_logs or system_logs: {in_stored}"
+
     assert captured_logs.lines, "nothing was captured: the test would pass for the wrong reason"
     assert any("arq" in line and "send_" in line for line in captured_logs.lines), "the worker's log was not captured"
-    leaks = [(name, line) for name, value in secrets.items() for line in captured_logs.lines if value in line]
+    leaks = [(name, line) for name, value in {**secrets, **hashes}.items()
+             for line in captured_logs.lines if value in line]
+    leaks += [("a bcrypt hash", line) for line in captured_logs.lines if _BCRYPT_HASH.search(line)]
     assert not leaks, "secrets in the logs:\n" + "\n\n".join(f"{name}: {line[:2000]}" for name, line in leaks)
     in_jobs = [(name, args) for name, value in secrets.items() for args in job_arguments if value in args]
     assert not in_jobs, f"secrets in job arguments: {in_jobs}"

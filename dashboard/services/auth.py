@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise import connections
+from tortoise.expressions import Q
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -31,7 +32,7 @@ from dashboard.core.security import (
 from dashboard.services import admin_sessions, otp
 from dashboard.services.users import authenticate_credentials, check_password_rules
 from dashboard.settings import get_settings
-from models import User
+from models import Student, User
 from models.enums import UserType
 
 log = logging.getLogger("dashboard.auth")
@@ -151,12 +152,39 @@ async def logout(actor: Actor, claims: TokenClaims, *, refresh_token: str | None
             await revoke_session(refresh.session_id)
 
 
-async def get_me(actor: Actor) -> User:
+@dataclass(frozen=True, slots=True)
+class LinkedStudent:
+    id: int
+    student_code: str
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The caller's account and their place in the university."""
+
+    user: User
+    student_id: int | None
+    faculty_id: int | None
+    staff_id: int | None
+    parent_id: int | None
+    linked_students: tuple[LinkedStudent, ...]
+
+
+async def get_me(actor: Actor) -> Me:
     authorize(actor, Permission.AUTH_SESSION)
     user = await User.get_or_none(id=actor.user_id)
     if user is None:
         raise NotFound("User not found")
-    return user
+    linked: tuple[LinkedStudent, ...] = ()
+    if actor.parent_id is not None:
+        # A parent's children as _ACTOR_SQL links them: parent or guardian.
+        children = Student.filter(Q(parent_id=actor.parent_id) | Q(guardian_id=actor.parent_id))
+        rows = await children.order_by("id").values_list("id", "student_code", "user__first_name", "user__last_name")
+        linked = tuple(LinkedStudent(*row) for row in rows)
+    return Me(user=user, student_id=actor.student_id, faculty_id=actor.faculty_id,
+              staff_id=actor.admin_staff_id, parent_id=actor.parent_id, linked_students=linked)
 
 
 # --- one-time codes by email --------------------------------------------------------------
