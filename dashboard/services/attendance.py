@@ -21,8 +21,8 @@ from typing import Any
 
 from tortoise import connections
 from tortoise.exceptions import IntegrityError
-from tortoise.functions import Count
 from tortoise.expressions import Q
+from tortoise.functions import Count
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -30,8 +30,13 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_changes, get_or_404
-from dashboard.schemas.attendance import AttendanceBulk, AttendanceCreate, AttendanceUpdate, RegisterMark
+from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
+from dashboard.schemas.attendance import (
+    AttendanceBulk,
+    AttendanceCreate,
+    AttendanceUpdate,
+    RegisterMark,
+)
 from dashboard.services.enrollments import (
     audit_bulk,
     ensure_teaches,
@@ -46,7 +51,6 @@ ATTENDANCE_FIELDS = ("id", "enrollment_id", "student_id", "course_offering_id", 
 SUMMARY_FIELDS = ("id", "enrollment_id", "month", "total_classes", "attended_classes", "attendance_percentage",
                   "created_at", "updated_at")
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
-_UPDATABLE = ("status", "remarks")
 _ALREADY = "Attendance already marked for this date"
 _NOT_REGISTERED = "Student is not registered in this course offering"
 # The world's clocks run up to 14 hours ahead of UTC: a date that is today anywhere is
@@ -396,7 +400,8 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     offering a faculty caller does not teach, a 403."""
     authorize(actor, Permission.ATTENDANCE_WRITE)
     values = changes.changes()
-    check_changes(values, writable=_UPDATABLE, not_null=("status",))
+    require_changes(values)
+    refuse_nulls(Attendance, values)
     async with atomic():
         async with audited_edit(actor, visible_attendance(actor), attendance_id, label="Attendance record") as mark:
             await ensure_teaches(actor, mark.course_offering_id)  # type: ignore[attr-defined]

@@ -24,7 +24,13 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_change, ensure_unique, get_or_404, refuse_nulls, require_changes
+from dashboard.core.updates import (
+    audited_change,
+    ensure_unique,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+)
 from dashboard.schemas.courses import CourseCreate, CourseUpdate
 from models import (
     Course,

@@ -28,9 +28,17 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_changes, get_or_404
+from dashboard.core.updates import audited_edit, refuse_nulls, require_changes
 from dashboard.schemas.enrollments import EnrollmentBulk, EnrollmentCreate, EnrollmentUpdate
-from models import AuditLog, CourseOffering, CourseRegistration, Enrollment, OfferingFaculty, Program, Student
+from models import (
+    AuditLog,
+    CourseOffering,
+    CourseRegistration,
+    Enrollment,
+    OfferingFaculty,
+    Program,
+    Student,
+)
 from models.enums import EnrollmentStatus, PersonStatus, RegistrationStatus
 
 ENROLLMENT_FIELDS = (
@@ -38,8 +46,6 @@ ENROLLMENT_FIELDS = (
     "remarks", "created_at", "updated_at",
 )
 _PROGRAM_FIELDS = {"program_name": "program__name", "program_code": "program__code"}
-_UPDATABLE = ("status", "grade", "grade_point", "credits_earned", "remarks")
-_NOT_NULL = ("status", "credits_earned")
 # From enrolled only; a finished enrollment stays as it ended.
 _TRANSITIONS = {EnrollmentStatus.ENROLLED: {EnrollmentStatus.DROPPED, EnrollmentStatus.COMPLETED,
                                             EnrollmentStatus.FAILED}}
@@ -260,7 +266,8 @@ async def update_enrollment(actor: Actor, *, enrollment_id: int, changes: Enroll
     (dropping also drops the open course registrations, as DELETE does)."""
     authorize(actor, Permission.ENROLLMENTS_WRITE)
     values = changes.changes()
-    check_changes(values, writable=_UPDATABLE, not_null=_NOT_NULL)
+    require_changes(values)
+    refuse_nulls(Enrollment, values)
     async with atomic():
         if values.get("status") is EnrollmentStatus.DROPPED:
             await _lock_open_offerings(enrollment_id)

@@ -33,7 +33,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, get_or_404, touch
+from dashboard.core.updates import get_or_404, refuse_nulls, require_changes, touch
 from dashboard.schemas.grades import GradeBulk, GradeCreate, GradeUpdate, PublishRequest
 from dashboard.services.assessments import lock_for_marks
 from dashboard.services.enrollments import (
@@ -50,7 +50,6 @@ from models.enums import RegistrationStatus
 GRADE_FIELDS = ("id", "enrollment_id", "course_id", "course_offering_id", "assessment_id", "marks_obtained",
                 "remarks", "graded_at", "created_at", "updated_at")
 _GRADE_EXTRA = {"graded_by": "graded_by_id", "student_id": "enrollment__student_id"}
-_UPDATABLE = ("marks_obtained", "remarks")
 # Registered now, or completed: marks are given (and corrected) after an offering ends.
 _GRADABLE = (RegistrationStatus.REGISTERED, RegistrationStatus.COMPLETED)
 _GRADABLE_SQL = "('registered', 'completed')"
@@ -254,7 +253,8 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
     authorize(actor, Permission.GRADES_WRITE)
     values = changes.changes()
     reason = values.pop("reason", None)
-    check_changes(values, writable=_UPDATABLE, not_null=("marks_obtained",))
+    require_changes(values)
+    refuse_nulls(Grade, values)
     async with atomic():
         current = await get_or_404(visible_grades(actor), grade_id, label="Grade")
         assessment = await _assessment_for_marks(actor, current.assessment_id, None)  # type: ignore[attr-defined]

@@ -25,7 +25,14 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_fields, ensure_unique, get_or_404, require_changes, touch
+from dashboard.core.updates import (
+    audited_edit,
+    ensure_unique,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+    touch,
+)
 from dashboard.schemas.hostels import (
     AllocationCreate,
     AllocationUpdate,
@@ -35,7 +42,13 @@ from dashboard.schemas.hostels import (
     RoomUpdate,
 )
 from models import AdminStaff, CourseRegistration, Hostel, HostelAllocation, HostelRoom, Student
-from models.enums import Gender, HostelAllocationStatus, HostelRoomStatus, HostelType, OfferingStatus
+from models.enums import (
+    Gender,
+    HostelAllocationStatus,
+    HostelRoomStatus,
+    HostelType,
+    OfferingStatus,
+)
 
 # Who may live in a hostel of each type; unisex takes anyone.
 _GENDERS = {HostelType.BOYS: Gender.MALE, HostelType.GIRLS: Gender.FEMALE}
@@ -121,8 +134,7 @@ async def update_hostel(actor: Actor, *, hostel_id: int, changes: HostelUpdate) 
     authorize(actor, Permission.HOSTELS_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    check_fields(sent, writable=HostelUpdate.model_fields,
-                 not_null=("name", "total_rooms", "total_capacity", "is_active"))
+    refuse_nulls(Hostel, sent)
     async with audited_edit(actor, Hostel, hostel_id, label="Hostel") as hostel:
         if "name" in sent:
             await ensure_unique(Hostel, "hostel", name=sent["name"], exclude_id=hostel.id)
@@ -196,8 +208,7 @@ async def update_room(actor: Actor, *, room_id: int, changes: RoomUpdate) -> Hos
     authorize(actor, Permission.HOSTELS_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    check_fields(sent, writable=RoomUpdate.model_fields,
-                 not_null=("room_type", "capacity", "room_fee", "status", "is_active"))
+    refuse_nulls(HostelRoom, sent)
     async with audited_edit(actor, HostelRoom, room_id, label="Room") as room:
         if "capacity" in sent and sent["capacity"] < room.occupied_beds:
             raise InvalidState(f"capacity cannot be below the {room.occupied_beds} beds taken")

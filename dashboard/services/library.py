@@ -29,7 +29,13 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, check_fields, delete_unless_referenced, get_or_404, require_changes
+from dashboard.core.updates import (
+    audited_edit,
+    delete_unless_referenced,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+)
 from dashboard.schemas.library import (
     BookCreate,
     BookUpdate,
@@ -46,7 +52,6 @@ from models.enums import BookIssueStatus
 
 SEARCH_LIMIT_MAX = 100
 LIST_LIMIT_MAX = 1000
-_NOT_NULL = ("title", "author", "copies_total", "is_reference")
 _DEPENDANTS = ((BookIssue, "loan history"),)
 CENT = Decimal("0.01")
 
@@ -131,7 +136,7 @@ async def update_book(actor: Actor, *, book_id: int, changes: BookUpdate) -> Lib
     authorize(actor, Permission.LIBRARY_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    check_fields(sent, writable=BookUpdate.model_fields, not_null=_NOT_NULL)
+    refuse_nulls(LibraryBook, sent)
     async with audited_edit(actor, LibraryBook, book_id, label="Book") as book:
         await _check_department(sent.get("department_id"))
         new_total = sent.pop("copies_total", None)

@@ -43,7 +43,14 @@ from models import (
     Student,
     User,
 )
-from models.enums import AccessLevel, Category, OfferingStatus, PersonStatus, RegistrationStatus, UserType
+from models.enums import (
+    AccessLevel,
+    Category,
+    OfferingStatus,
+    PersonStatus,
+    RegistrationStatus,
+    UserType,
+)
 
 # The shape of one student in lists and detail views: the row and its user's name.
 STUDENT_FIELDS = (
