@@ -37,6 +37,12 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin.dependency_overrides[get_resources] = visible_resources
     admin.router.routes.append(Route("/static/npm/{path:path}", serve_static, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
+    # Task screens before the resource routes, whose /{resource}/list would otherwise take
+    # their /<screen>/list.
+    from admin_views import assessments, attendance, enrollments, fees, grades, hostels, library
+
+    for screens in (enrollments, attendance, assessments, grades, fees, library, hostels):
+        admin.include_router(screens.router)
     admin.include_router(resource_router)
     admin.register_resources(*RESOURCES)
     install_error_pages(admin)

@@ -76,4 +76,9 @@ def visible_resources(request: Request) -> list[dict]:
     for resource in request.app.resources:
         if issubclass(resource, AdminResource) and resource.allows(admin.actor, Action.LIST):
             items.append({"type": "model", "model": resource.name(), "label": resource.label, "icon": resource.icon})
-    return items
+    from admin_views import assessments, attendance, enrollments, grades  # the teaching screens
+    from admin_views.screens import menu_items
+
+    for screens in (enrollments, attendance, assessments, grades):
+        items.extend(screens.menu(admin.actor))
+    return items + menu_items(admin.actor)

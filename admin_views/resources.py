@@ -18,28 +18,27 @@ from tortoise.queryset import QuerySet
 import admin_views.compat  # noqa: F401
 from admin_views import widgets as w
 from admin_views.base import Access, Action, AdminResource, Column, FormField
-from api.course_offerings import OfferingCreate, OfferingUpdate
-from api.courses import CourseCreate, CourseUpdate
-from api.departments import DepartmentCreate, DepartmentUpdate
-from api.faculty import FacultyCreate, FacultyUpdate
-from api.staff import _ACCOUNT_FIELDS as STAFF_ACCOUNT_FIELDS
-from api.staff import StaffCreate, StaffUpdate
-from api.programs import ProgramCreate, ProgramUpdate
-from api.students import StudentCreate, StudentUpdate
 from dashboard.core.roles import Permission
+from dashboard.schemas.course_offerings import OfferingCreate, OfferingUpdate
+from dashboard.schemas.courses import CourseCreate, CourseUpdate
+from dashboard.schemas.departments import DepartmentCreate, DepartmentUpdate
+from dashboard.schemas.faculty import FacultyCreate, FacultyUpdate
+from dashboard.schemas.programs import ProgramCreate, ProgramUpdate
+from dashboard.schemas.staff import StaffCreate, StaffUpdate
+from dashboard.schemas.students import StudentCreate, StudentUpdate
 from dashboard.services import course_offerings as offering_service
 from dashboard.services import courses as course_service
 from dashboard.services import departments as department_service
-from dashboard.services import programs as program_service
 from dashboard.services import faculty as faculty_service
+from dashboard.services import programs as program_service
 from dashboard.services import staff as staff_service
 from dashboard.services import students as student_service
 from models import (
     AdminStaff,
-    CoursePrerequisite,
     AuditLog,
     Course,
     CourseOffering,
+    CoursePrerequisite,
     Department,
     Enrollment,
     Faculty,
@@ -112,17 +111,10 @@ def _account_fields(*, user_type: bool = False) -> list[FormField]:
     return fields
 
 
-def offerings_taught_by(faculty_id: int) -> Subquery:
-    return Subquery(OfferingFaculty.filter(faculty_id=faculty_id).values("offering_id"))
-
-
-def students_registered_in(offerings: Subquery | list[int] | int) -> Subquery:
-    """The students with a live registration (not dropped) in the offerings."""
-    if isinstance(offerings, int):
-        registrations = Enrollment.filter(course_registrations__course_offering_id=offerings)
-    else:
-        registrations = Enrollment.filter(course_registrations__course_offering_id__in=offerings)
-    registrations = registrations.filter(course_registrations__status__not=RegistrationStatus.DROPPED)
+def students_registered_in(offering_id: int) -> Subquery:
+    """The students with a live registration (not dropped) in the offering: its roster."""
+    registrations = Enrollment.filter(course_registrations__course_offering_id=offering_id,
+                                      course_registrations__status__not=RegistrationStatus.DROPPED)
     return Subquery(registrations.values("student_id"))
 
 
@@ -179,11 +171,11 @@ class DepartmentResource(AdminResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await department_service.create_department(actor, data=data)
+        return await department_service.create_department(actor, data=DepartmentCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await department_service.update_department(actor, department_id=pk, changes=changes)
+        return await department_service.update_department(actor, department_id=pk, changes=DepartmentUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -233,11 +225,11 @@ class ProgramResource(AdminResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await program_service.create_program(actor, data=data)
+        return await program_service.create_program(actor, data=ProgramCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await program_service.update_program(actor, program_id=pk, changes=changes)
+        return await program_service.update_program(actor, program_id=pk, changes=ProgramUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -307,11 +299,11 @@ class CourseResource(AdminResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await course_service.create_course(actor, data=data)
+        return await course_service.create_course(actor, data=CourseCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await course_service.update_course(actor, course_id=pk, changes=changes)
+        return await course_service.update_course(actor, course_id=pk, changes=CourseUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -418,11 +410,11 @@ class CourseOfferingResource(AdminResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await offering_service.create_offering(actor, data=data)
+        return await offering_service.create_offering(actor, data=OfferingCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await offering_service.update_offering(actor, offering_id=pk, changes=changes)
+        return await offering_service.update_offering(actor, offering_id=pk, changes=OfferingUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -438,7 +430,7 @@ class CourseOfferingResource(AdminResource):
 
     @classmethod
     async def faculty_scope(cls, request: Request, faculty_id: int, qs: QuerySet) -> QuerySet:
-        return qs.filter(id__in=offerings_taught_by(faculty_id))
+        return qs.filter(id__in=Subquery(offering_service.offerings_taught_by(faculty_id).values("id")))
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -529,11 +521,11 @@ class StudentResource(PersonResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await student_service.create_student(actor, data=data)
+        return await student_service.create_student(actor, data=StudentCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await student_service.update_student(actor, student_id=pk, changes=changes)
+        return await student_service.update_student(actor, student_id=pk, changes=StudentUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -542,7 +534,7 @@ class StudentResource(PersonResource):
 
     @classmethod
     async def faculty_scope(cls, request: Request, faculty_id: int, qs: QuerySet) -> QuerySet:
-        return qs.filter(id__in=students_registered_in(offerings_taught_by(faculty_id)))
+        return qs.filter(id__in=Subquery(student_service.students_taught_by(faculty_id).values("id")))
 
 
 class FacultyResource(PersonResource):
@@ -597,11 +589,11 @@ class FacultyResource(PersonResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        return await faculty_service.create_faculty(actor, data=data)
+        return await faculty_service.create_faculty(actor, data=FacultyCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await faculty_service.update_faculty(actor, faculty_id=pk, changes=changes)
+        return await faculty_service.update_faculty(actor, faculty_id=pk, changes=FacultyUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:
@@ -691,14 +683,11 @@ class AdminStaffResource(PersonResource):
 
     @staticmethod
     async def service_create(actor: Any, data: dict[str, Any]) -> Any:
-        data = {k: v for k, v in data.items() if v is not None}
-        account = {k: v for k, v in data.items() if k in STAFF_ACCOUNT_FIELDS}
-        profile = {k: v for k, v in data.items() if k not in STAFF_ACCOUNT_FIELDS}
-        return await staff_service.create_staff(actor, account=account, profile=profile)
+        return await staff_service.create_staff(actor, data=StaffCreate.model_validate(data))
 
     @staticmethod
     async def service_update(actor: Any, pk: int, changes: dict[str, Any]) -> Any:
-        return await staff_service.update_staff(actor, staff_id=pk, changes=changes)
+        return await staff_service.update_staff(actor, staff_id=pk, changes=StaffUpdate.model_validate(changes))
 
     @staticmethod
     async def service_delete(actor: Any, pk: int) -> None:

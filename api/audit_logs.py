@@ -10,27 +10,14 @@ from fastapi import Query
 from api.deps import CurrentActor, PageParams, requires
 from api.routing import ResourceRouter
 from api.schemas import error_responses
-from dashboard.schemas.base import OutputModel, PageOut
 from dashboard.core.roles import Permission
+from dashboard.schemas.audit_logs import AuditLogOut
+from dashboard.schemas.base import PageOut
 from dashboard.services import audit_logs as service
 
 router = ResourceRouter(prefix="/audit-logs", tags=["Audit logs"], responses=error_responses(401, 403, 422))
 
 Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-
-
-class AuditLogOut(OutputModel):
-    id: int
-    user_id: int | None
-    action: str
-    entity_type: str
-    entity_id: int
-    entity_name: str
-    old_value: dict[str, Any] | None
-    new_value: dict[str, Any] | None
-    ip_address: str | None
-    user_agent: str | None
-    timestamp: dt.datetime
 
 
 @router.get("", response_model=PageOut[AuditLogOut], responses=error_responses(400),
@@ -44,9 +31,8 @@ async def list_audit_logs(
     action: Annotated[str | None, Query(max_length=50, description="create, update, delete, ...")] = None,
     date_from: Annotated[dt.date | None, Query(description="From this UTC day (included)")] = None,
     date_to: Annotated[dt.date | None, Query(description="To this UTC day (included)")] = None,
-) -> PageOut[AuditLogOut]:
-    result = await service.list_audit_logs(
+) -> Any:
+    return await service.list_audit_logs(
         actor, page=page, entity_type=entity_type, entity_id=entity_id, user_id=user_id, action=action,
         date_from=date_from, date_to=date_to,
     )
-    return PageOut[AuditLogOut].of(result)

@@ -2,110 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import Body, Depends
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints
 
 from api.deps import CurrentActor, CurrentClaims, OptionalActor, requires, requires_refresh_token
 from api.routing import ResourceRouter
 from api.schemas import error_responses
-from dashboard.schemas.base import InputModel, Message, OutputModel
 from dashboard.core.errors import NotAuthenticated
 from dashboard.core.roles import Permission
-from dashboard.core.security import password_fits_bcrypt
+from dashboard.schemas.auth import (
+    CurrentUser,
+    EmailIn,
+    LoginIn,
+    LogoutIn,
+    RefreshIn,
+    RegisterIn,
+    ResetPasswordIn,
+    TokenOut,
+    UserInfo,
+    VerifyEmailIn,
+)
+from dashboard.schemas.base import Message
 from dashboard.services import auth as service
 from dashboard.services import users
-from models.enums import Gender, UserType
 
 router = ResourceRouter(prefix="/auth", tags=["Authentication"], responses=error_responses(422, 429, 503))
 
 FORGOT_ANSWER = "OTP has been sent to your email"
 VERIFICATION_ANSWER = "If the account exists and is not yet verified, a code has been sent to it"
-
-
-def _fits_bcrypt(password: str) -> str:
-    if not password_fits_bcrypt(password):
-        raise ValueError("Password must be at most 72 bytes (UTF-8)")
-    return password
-
-
-# Passwords are taken exactly as typed: no whitespace stripping.
-NewPassword = Annotated[
-    str, StringConstraints(strip_whitespace=False, min_length=8), AfterValidator(_fits_bcrypt)
-]
-# Any length bcrypt cannot check is simply a wrong password (401), not a schema error.
-LoginPassword = Annotated[str, StringConstraints(strip_whitespace=False, min_length=8, max_length=1024)]
-Email = Annotated[EmailStr, Field(max_length=255)]
-Otp = Annotated[str, Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the email")]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
-UserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
-Phone = Annotated[str, Field(min_length=3, max_length=20, pattern=r"^[0-9+() -]+$")]
-
-
-class RegisterIn(InputModel):
-    user_type: UserType
-    email: Email
-    user_name: UserName
-    password: NewPassword
-    first_name: Name
-    last_name: Name
-    middle_name: str | None = Field(None, max_length=100)
-    date_of_birth: dt.date | None = None
-    gender: Gender | None = None
-    phone: Phone | None = None
-    address: str | None = Field(None, max_length=255)
-    city: str | None = Field(None, max_length=100)
-    state: str | None = Field(None, max_length=100)
-    country: str | None = Field(None, max_length=100)
-    postal_code: str | None = Field(None, max_length=20)
-
-
-class LoginIn(InputModel):
-    email: Email
-    password: LoginPassword
-
-
-class RefreshIn(InputModel):
-    refresh_token: str = Field(min_length=1, max_length=4096)
-
-
-class LogoutIn(InputModel):
-    refresh_token: str | None = Field(None, max_length=4096)
-
-
-class EmailIn(InputModel):
-    email: Email
-
-
-class ResetPasswordIn(InputModel):
-    email: Email
-    otp: Otp
-    new_password: NewPassword
-
-
-class VerifyEmailIn(InputModel):
-    email: Email
-    otp: Otp
-
-
-class UserInfo(OutputModel):
-    id: int
-    user_type: UserType
-    email: str
-    user_name: str
-    first_name: str
-    last_name: str
-    is_active: bool
-    is_verified: bool
-
-
-class TokenOut(OutputModel):
-    access_token: str
-    refresh_token: str
-    token_type: str = "bearer"
 
 
 _refresh_bearer = HTTPBearer(auto_error=False, scheme_name="RefreshToken",
@@ -185,7 +111,10 @@ async def verify_email(body: VerifyEmailIn) -> Message:
     return Message(message="Email verified successfully")
 
 
-@router.get("/me", response_model=UserInfo, responses=error_responses(401),
+@router.get("/me", response_model=CurrentUser, responses=error_responses(401),
             openapi_extra=requires(Permission.AUTH_SESSION))
-async def me(actor: CurrentActor) -> UserInfo:
-    return UserInfo.model_validate(await service.get_me(actor))
+async def me(actor: CurrentActor) -> CurrentUser:
+    """Any signed-in user: their account, and who they are in the university (their
+    student, faculty or staff record, or a parent's linked students), so that a client
+    needs no second lookup to show "my grades". Changes nothing."""
+    return CurrentUser.of(await service.get_me(actor))

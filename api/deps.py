@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
+from fastapi.dependencies.models import Dependant
+from fastapi.params import Depends as DependsMarker
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 
 from dashboard.core.actor import Actor
-from dashboard.core.errors import Forbidden, NotAuthenticated
+from dashboard.core.errors import DomainError, Forbidden, NotAuthenticated
 from dashboard.core.pagination import MAX_PAGE_SIZE, PageRequest
 from dashboard.core.roles import Permission
 from dashboard.core.security import TokenClaims
@@ -104,3 +108,77 @@ def requires(permission: Permission | None) -> dict[str, Any]:
 def requires_refresh_token() -> dict[str, Any]:
     """Route metadata for an endpoint authenticated by a refresh token (POST /auth/refresh)."""
     return {"x-permission": REFRESH_TOKEN}
+
+
+# --- unknown query parameters (notes §3.12) -----------------------------------------------
+
+# jQuery and others append `_=<timestamp>` to GETs to defeat caches; it filters nothing.
+CACHE_BUSTER = "_"
+
+
+class UnknownQueryParameter(DomainError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+
+
+def declared_query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameter names a route reads: its own, its dependencies' (paging), and
+    the fields of a query model, each by the name a client sends (the alias)."""
+    names: set[str] = set()
+    seen: set[int] = set()
+    pending = [dependant]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        for field in current.query_params:
+            annotation = field.field_info.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                names.update(info.alias or name for name, info in annotation.model_fields.items())
+            else:
+                names.add(field.alias)
+        pending.extend(current.dependencies)
+    return frozenset(names)
+
+
+class QueryCheck:
+    """Refuses a query parameter the route does not declare, so that a misspelt filter
+    (`?status=` for `?student_status=`) is a 422 naming it instead of every row."""
+
+    def __init__(self) -> None:
+        self.accepted: frozenset[str] = frozenset()
+
+    def accept(self, names: Iterable[str]) -> None:
+        self.accepted = frozenset(names)
+
+    def __call__(self, request: Request) -> None:
+        unknown = sorted({name for name in request.query_params if name not in self.accepted} - {CACHE_BUSTER})
+        if not unknown:
+            return
+        accepted = ", ".join(sorted(self.accepted)) or "none"
+        plural = "s" if len(unknown) > 1 else ""
+        raise UnknownQueryParameter(
+            f"Unknown query parameter{plural}: {', '.join(unknown)}. Accepted: {accepted}",
+            details=[{"field": f"query.{name}", "message": f"Unknown query parameter; accepted: {accepted}",
+                      "type": "unknown_parameter"} for name in unknown],
+        )
+
+
+def query_guard(marker: str | None) -> tuple[DependsMarker, QueryCheck]:
+    """A route dependency running `QueryCheck`. On a route that needs a permission it
+    authenticates first (FastAPI reuses the result for the route's own CurrentActor), so
+    a caller without access still gets 401/403 and learns nothing of the route's input."""
+    check = QueryCheck()
+    guard: Callable[..., Any]
+    if marker in (None, PUBLIC, REFRESH_TOKEN):
+
+        async def guard(request: Request) -> None:
+            check(request)
+
+    else:
+
+        async def guard(request: Request, _: Annotated[tuple[Actor, TokenClaims], Depends(_authenticated)]) -> None:
+            check(request)
+
+    return Depends(guard), check

@@ -21,7 +21,12 @@ from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
 from dashboard.services.course_offerings import roster_sql
-from dashboard.services.students import SEARCH_BY_INDEX_SQL, STUDENT_SELECT, like_pattern, student_list_sql
+from dashboard.services.students import (
+    SEARCH_BY_INDEX_SQL,
+    STUDENT_SELECT,
+    like_pattern,
+    student_list_sql,
+)
 
 PAGE_SIZE = 10
 

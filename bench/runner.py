@@ -73,11 +73,21 @@ def log(message: str) -> None:
 # --- the dataset ------------------------------------------------------------------------
 
 
+GENERATOR_DIR = ROOT / "dashboard" / "demo"
+MIGRATIONS_DIR = ROOT / "migrations"
+
+
+def generator_sources() -> list[Path]:
+    """The files whose content decides the generated data: the demo generator and the
+    migrations (the schema it loads into)."""
+    return sorted([*GENERATOR_DIR.rglob("*.py"), *MIGRATIONS_DIR.rglob("*.py")])
+
+
 def _generator_fingerprint() -> str:
     """The cache key changes whenever the generator or the schema changes."""
     digest = hashlib.sha256()
-    for path in sorted([*(ROOT / "bench").glob("generate*.py"), *(ROOT / "migrations").rglob("*.py")]):
-        digest.update(path.name.encode())
+    for path in generator_sources():
+        digest.update(path.relative_to(ROOT).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
@@ -105,7 +115,7 @@ async def _admin_execute(base_url: str, sql: str) -> None:
 async def prepare_template(base_url: str, students: int, seed: int) -> str:
     """Build the generated university once per (generator version, seed, size) as a
     template database; later runs only clone it."""
-    from bench.generate import generate_university
+    from dashboard.demo.generate import generate_university
 
     name = template_name(students, seed)
     if await _database_exists(base_url, name):
@@ -142,7 +152,8 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         student = await connection.fetchrow(
             "SELECT id, department_id, batch_year FROM students ORDER BY id OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
         offering = await connection.fetchval(
-            "SELECT course_offering_id FROM course_registrations GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
+            "SELECT course_offering_id FROM course_registrations WHERE status = 'registered' "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
         students = await connection.fetchval("SELECT count(*) FROM students")
         last_name = await connection.fetchval(
             "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
@@ -323,7 +334,9 @@ def run_wrk(wrk: str, base: str, scenario: Scenario, target: str, token: str | N
                BENCH_COOKIE=cookie or "", BENCH_BODIES="\n".join(scenario.bodies))
     command = [wrk, "-t1", f"-c{concurrency}", f"-d{max(int(duration), 1)}s", "--timeout", "10s",
                "-s", str(WRK_SCRIPT), base + scenario.path]
-    output = subprocess.run(command, env=env, capture_output=True, text=True, timeout=duration + 60).stdout
+    # wrk's exit status says nothing useful; its BENCH_RESULT line is checked below.
+    output = subprocess.run(command, env=env, capture_output=True, text=True, check=False,
+                            timeout=duration + 60).stdout
     line = next((row for row in output.splitlines() if row.startswith("BENCH_RESULT ")), None)
     if line is None:
         raise RuntimeError(f"wrk gave no result for {scenario.name}: {output[-500:]}")
@@ -346,8 +359,9 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
     lines = [
         f"# Benchmark {meta['started']}",
         "",
-        f"{meta['students']} students (seed {meta['seed']}), {meta['duration']} s per scenario at "
-        f"concurrency {meta['concurrency']}, app with {meta['workers']} uvicorn workers, on {meta['cpus']} CPUs.",
+        (f"{meta['students']} students (seed {meta['seed']}), {meta['duration']} s per scenario at "
+         f"concurrency {meta['concurrency']}, app with {meta['workers']} uvicorn workers, "
+         f"on {meta['cpus']} CPUs."),
         "",
         "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | floor rps | ratio |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -398,7 +412,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     wrk = ensure_wrk()
-    from bench.generate import DEMO_LOGINS, DEMO_PASSWORD
+    from dashboard.demo.generate import DEMO_LOGINS, DEMO_PASSWORD
 
     base_db = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL

@@ -55,7 +55,7 @@ def cmd_migrate(_: argparse.Namespace) -> int:
 
 
 async def _seed_if_empty(settings: Settings) -> bool:
-    from bench.generate import generate_university, university_is_empty
+    from dashboard.demo.generate import generate_university, university_is_empty
 
     if settings.demo_students == 0 or not await university_is_empty(settings.database_url):  # type: ignore[arg-type]
         return False
@@ -65,7 +65,7 @@ async def _seed_if_empty(settings: Settings) -> bool:
 
 
 def _banner(host: str, port: int, embedded: bool) -> str:
-    from bench.generate import DEMO_LOGINS, DEMO_PASSWORD
+    from dashboard.demo.generate import DEMO_LOGINS, DEMO_PASSWORD
 
     shown_host = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
     base = f"http://{shown_host}:{port}"
@@ -165,7 +165,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(args: argparse.Namespace) -> int:
-    from bench.generate import UniversityNotEmpty, generate_university
+    from dashboard.demo.generate import UniversityNotEmpty, generate_university
 
     if args.students < 1:
         print("error: --students must be at least 1", file=sys.stderr)

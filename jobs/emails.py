@@ -1,6 +1,6 @@
-"""Email delivery. Requests never send mail themselves; they queue `send_email`, either
-with a finished message or with the name of a template below and its context (services
-name a template rather than import this module: jobs sit above services)."""
+"""Email delivery. Requests never send mail themselves: they queue a job, either a finished
+message (`SendEmail`) or the one-time-code email (`SendOneTimeCode`), whose job makes the
+code and renders it here, so that no code is ever in a job's arguments."""
 
 from __future__ import annotations
 
@@ -15,6 +15,10 @@ import aiosmtplib
 from arq import Retry
 from jinja2 import Environment, StrictUndefined
 
+from dashboard.core.actor import Actor
+from dashboard.core.queue import SendEmail, handles
+from dashboard.services import auth
+from dashboard.services.otp import OtpPurpose
 from dashboard.settings import get_settings
 
 log = logging.getLogger("jobs.emails")
@@ -31,9 +35,9 @@ _TRANSIENT = (
 )
 
 
-# name: (subject, plain text, HTML). Every message has both parts.
-TEMPLATES: dict[str, tuple[str, str, str]] = {
-    "password_reset_otp": (
+# purpose: (subject, plain text, HTML). Every message has both parts.
+TEMPLATES: dict[OtpPurpose, tuple[str, str, str]] = {
+    OtpPurpose.RESET_PASSWORD: (
         "Your password reset code",
         """Hello {{ name }},
 
@@ -52,7 +56,7 @@ password, ignore this email: your password stays as it is.</p>
 </body></html>
 """,
     ),
-    "verify_email_otp": (
+    OtpPurpose.VERIFY_EMAIL: (
         "Confirm your email address",
         """Hello {{ name }},
 
@@ -75,9 +79,9 @@ _text_env = Environment(undefined=StrictUndefined, autoescape=False, keep_traili
 _html_env = Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
 
 
-def render(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
-    """(subject, text, html) of a named template; names and values come from the caller,
-    so the HTML part escapes them."""
+def render(template: OtpPurpose, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, text, html) of a template; names come from users, so the HTML part
+    escapes them."""
     subject, text, html = TEMPLATES[template]
     return (
         _text_env.from_string(subject).render(context),
@@ -100,16 +104,27 @@ def build_message(*, to: str, subject: str, text: str, html: str | None) -> Emai
     return message
 
 
-async def send_email(ctx: dict[str, Any], *, to: str, subject: str | None = None, text: str | None = None,
-                     html: str | None = None, template: str | None = None,
-                     context: dict[str, Any] | None = None) -> str:
+@handles(SendEmail)
+async def send_email(ctx: dict[str, Any], *, to: str, subject: str, text: str, html: str | None = None) -> str:
+    return await deliver(ctx, to=to, subject=subject, text=text, html=html)
+
+
+@handles(auth.SendOneTimeCode)
+async def send_one_time_code(ctx: dict[str, Any], *, user_id: int, purpose: OtpPurpose) -> str:
+    """A fresh code for each run: a retried delivery sends a new code, replacing the one
+    that never arrived."""
+    letter = await auth.issue_code_letter(Actor.system(), user_id=user_id, purpose=purpose)
+    if letter is None:
+        return "skipped"
+    subject, text, html = render(purpose, {"name": letter.first_name, "code": letter.code,
+                                           "minutes": letter.minutes})
+    return await deliver(ctx, to=letter.email, subject=subject, text=text, html=html)
+
+
+async def deliver(ctx: dict[str, Any], *, to: str, subject: str, text: str, html: str | None) -> str:
     """Deliver by SMTP when configured, else write to the local outbox. Transient SMTP
     failures are retried with a growing delay; a refused recipient is final."""
     settings = get_settings()
-    if template is not None:
-        subject, text, html = render(template, context or {})
-    if subject is None or text is None:
-        raise ValueError("send_email needs a template, or a subject and a text")
     message = build_message(to=to, subject=subject, text=text, html=html)
     if not settings.smtp_host:
         outbox = settings.outbox_dir

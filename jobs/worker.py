@@ -1,27 +1,58 @@
 """arq worker: `dashboard worker` runs it on its own; the embedded default runs the same
-functions inside the web process."""
+functions inside the web process. The functions are collected from the modules of jobs/
+(see jobs/__init__.py for how to add one)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
+import pkgutil
 import signal
+from types import ModuleType
 from typing import Any
 
 from arq import Worker, func
+from arq.cron import CronJob
+from arq.worker import Function
 
+import jobs
 from dashboard.core import cache
 from dashboard.core.cache import redis_settings
 from dashboard.core.db import close_orm, init_orm
+from dashboard.core.queue import handled_job
 from dashboard.settings import get_settings
-from jobs.emails import send_email
 
-# keep_result=0: an email job's arguments hold one-time codes; arq would otherwise keep
-# them in Redis with the job result for an hour.
-FUNCTIONS: list[Any] = [func(send_email, keep_result=0)]
-CRON_JOBS: list[Any] = []
 MAX_TRIES = 5
 JOB_TIMEOUT_SECONDS = 300
+
+
+def collect(package: ModuleType) -> tuple[list[Function], list[CronJob]]:
+    """Every `@handles(...)` function and every `arq.cron(...)` job defined in the modules
+    of `package`: adding a job is adding it to a module of jobs/, nothing else."""
+    functions: dict[str, Function] = {}
+    cron_jobs: list[CronJob] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module_name = f"{package.__name__}.{info.name}"
+        if module_name == __name__:
+            continue
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            if isinstance(value, CronJob) and value not in cron_jobs:
+                cron_jobs.append(value)
+                continue
+            job = handled_job(value)
+            if job is None or getattr(value, "__module__", None) != module.__name__:
+                continue
+            name = job.function_name()
+            if name in functions:
+                raise RuntimeError(f"{job.__name__} has two handlers: {functions[name].coroutine} and {value}")
+            functions[name] = func(value, name=name, keep_result=job.keep_result_seconds,
+                                   max_tries=job.max_tries)
+    return list(functions.values()), cron_jobs
+
+
+FUNCTIONS, CRON_JOBS = collect(jobs)
 
 
 async def startup(ctx: dict[str, Any]) -> None:

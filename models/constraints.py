@@ -143,6 +143,13 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _check("enrollments", "grade_point_range", "grade_point >= 0 AND grade_point <= 10"),
     *_non_negative("enrollments", "credits_earned"),
     _unique_where("enrollments", "one_enrolled", "student_id, program_id", "status = 'enrolled'"),
+    # the dashboard's enrollment trend reads enrollments by month (migration 3)
+    SchemaConstraint(
+        "enrollments",
+        "ix_enrollments_enrollment_date",
+        "CREATE INDEX IF NOT EXISTS ix_enrollments_enrollment_date ON enrollments (enrollment_date)",
+        "index",
+    ),
     # timetable_slots
     _check("timetable_slots", "day_of_week_range", "day_of_week BETWEEN 0 AND 6"),
     _check("timetable_slots", "times_ordered", "start_time < end_time"),
@@ -160,6 +167,14 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _check("assessments", "weightage_range", "weightage > 0 AND weightage <= 100"),
     # grades (the upper bound, the assessment's max_marks, is checked by the service)
     *_non_negative("grades", "marks_obtained"),
+    # grade_changes (a table without a model, created by migration 3)
+    SchemaConstraint(
+        "grade_changes",
+        "ix_grade_changes_grade",
+        "CREATE INDEX IF NOT EXISTS ix_grade_changes_grade ON grade_changes (grade_id, changed_at)",
+        "index",
+    ),
+    _check("grade_changes", "reason_given", "char_length(btrim(reason)) > 0"),
     # semester_results
     _check("semester_results", "semester_positive", "semester >= 1"),
     _check("semester_results", "gpa_range", "gpa >= 0 AND gpa <= 10"),
@@ -253,4 +268,23 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _trigram("students", "admission_number"),
     _trigram("library_books", "title"),
     _trigram("library_books", "author"),
+    # campus services (migration 4): the fee defaulters scan, the book search's other
+    # columns, and the fine payments' amount
+    _index_where("fee_structures", "due", "due_date", "true"),
+    SchemaConstraint(
+        "fee_payments",
+        "ix_fee_payments_completed",
+        "CREATE INDEX IF NOT EXISTS ix_fee_payments_completed ON fee_payments (fee_structure_id) "
+        "INCLUDE (amount_paid) WHERE payment_status = 'completed'",
+        "index",
+    ),
+    _trigram("library_books", "isbn"),
+    _trigram("library_books", "category"),
+    _trigram("library_books", "publisher"),
+    _check("library_fine_payments", "amount_positive", "amount > 0"),
+    _index_where("library_fine_payments", "issue", "book_issue_id", "true"),
 )
+
+# Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
+# created by migration 4 and read and written with SQL by their services.
+CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")

@@ -322,3 +322,104 @@ async def create_class_schedule(**overrides: Any) -> Any:
     values: dict[str, Any] = {"room_no": f"R{n}", "is_active": True}
     values.update(overrides)
     return await ClassSchedule.create(**values)
+
+
+# --- teaching records (appended for the enrollments/attendance/assessments/grades tests) ----
+
+
+async def create_class(size: int = 3, **offering_overrides: Any) -> tuple[CourseOffering, list[Any]]:
+    """An offering with `size` students registered: (offering, their registrations,
+    each with `.enrollment` and `.student` loaded)."""
+    offering = await create_offering(**offering_overrides)
+    registrations = []
+    for _ in range(size):
+        student = await create_student(program=await offering.program)
+        enrollment = await create_enrollment(student=student)
+        registration = await create_registration(course_offering=offering, enrollment=enrollment)
+        registration.enrollment = enrollment
+        registration.student = student
+        registrations.append(registration)
+    return offering, registrations
+
+
+# --- campus services (appended for the fees, library and hostels tests) --------------------
+
+
+async def create_book(**overrides: Any) -> Any:
+    from models import LibraryBook
+
+    n = _n()
+    copies = overrides.pop("copies", 2)
+    values: dict[str, Any] = {
+        "title": f"Book {n}", "author": f"Author {n}", "isbn": f"978{n:010d}", "category": "General",
+        "publisher": "University Press", "price": Decimal("450.00"), "copies_total": copies,
+        "copies_available": copies,
+    }
+    values.update(overrides)
+    return await LibraryBook.create(**values)
+
+
+async def create_loan(**overrides: Any) -> Any:
+    """An open loan; takes a copy off the shelf as issuing does."""
+    from models import BookIssue, LibraryBook
+
+    if "book" not in overrides:
+        overrides["book"] = await create_book()
+    if "user" not in overrides and "user_id" not in overrides:
+        overrides["user"] = await create_user()
+    if "issued_by" not in overrides:
+        overrides["issued_by"] = await create_admin_staff()
+    now = dt.datetime.now(dt.UTC)
+    due = overrides.get("due_date", now + dt.timedelta(days=11))
+    values: dict[str, Any] = {"issue_date": min(now - dt.timedelta(days=3), due - dt.timedelta(days=14)),
+                              "due_date": due, "status": "issued"}
+    values.update(overrides)
+    loan = await BookIssue.create(**values)
+    if loan.status == "issued":
+        book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
+        book.copies_available -= 1
+        await book.save(update_fields=["copies_available"])
+    return loan
+
+
+async def create_hostel(**overrides: Any) -> Any:
+    from models import Hostel
+
+    n = _n()
+    values: dict[str, Any] = {"name": f"Hall {n}", "hostel_type": "unisex", "total_rooms": 10,
+                              "total_capacity": 20}
+    values.update(overrides)
+    return await Hostel.create(**values)
+
+
+async def create_room(**overrides: Any) -> Any:
+    from models import HostelRoom
+
+    n = _n()
+    if "hostel" not in overrides and "hostel_id" not in overrides:
+        overrides["hostel"] = await create_hostel()
+    values: dict[str, Any] = {"room_number": f"R-{n}", "room_type": "double", "capacity": 2,
+                              "room_fee": Decimal("26000.00")}
+    values.update(overrides)
+    return await HostelRoom.create(**values)
+
+
+async def create_allocation(**overrides: Any) -> Any:
+    """An active allocation; keeps the room's and hostel's counters in step."""
+    from models import Hostel, HostelAllocation, HostelRoom
+
+    if "room" not in overrides:
+        overrides["room"] = await create_room()
+    room = overrides["room"]
+    if "student" not in overrides:
+        overrides["student"] = await create_student()
+    values: dict[str, Any] = {"hostel_id": room.hostel_id, "academic_year": "2025-26", "status": "active"}
+    values.update(overrides)
+    allocation = await HostelAllocation.create(**values)
+    if allocation.status == "active":
+        await HostelRoom.filter(id=room.id).update(occupied_beds=room.occupied_beds + 1)
+        room.occupied_beds += 1
+        hostel = await Hostel.get(id=room.hostel_id)
+        await Hostel.filter(id=hostel.id).update(occupied_capacity=hostel.occupied_capacity + 1)
+        await Student.filter(id=allocation.student_id).update(hostel_id=room.hostel_id)  # type: ignore[attr-defined]
+    return allocation

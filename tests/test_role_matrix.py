@@ -10,6 +10,9 @@ For each route the callers are a fresh user of every role and an anonymous clien
 - the role holds it → neither 401 nor 403 (the dummy ids and bodies make 400, 404 and
   422 normal answers);
 - never a 5xx.
+
+And each route again with a query parameter it does not declare (notes §3.12): 422 naming
+it for a caller with access, still 401/403 for one without.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ ROLES = [UserType.ADMIN, UserType.STAFF, UserType.FACULTY, UserType.STUDENT, Use
 MARKERS = {PUBLIC, REFRESH_TOKEN} | {p.value for p in Permission}
 # A well-formed id that names nothing.
 DUMMY_ID = "999999"
+UNKNOWN_PARAMETER = "no_such_parameter"
 
 
 @dataclass(frozen=True)
@@ -124,5 +128,34 @@ async def test_endpoint_answers_every_role_as_the_table_says(endpoint, client, l
         else:
             allowed = Permission(endpoint.permission) in ROLE_PERMISSIONS[role]
             expect(role.value, response.status_code, allowed=allowed)
+
+    assert not problems, f"{endpoint} [{endpoint.permission}]: " + "; ".join(problems)
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS, ids=str)
+async def test_endpoint_refuses_an_unknown_query_parameter(endpoint, client, login_as):
+    problems: list[str] = []
+    typo = {"params": {UNKNOWN_PARAMETER: "1"}}
+
+    def expect(who: str, response, status: int) -> None:
+        if response.status_code != status:
+            problems.append(f"{who}: expected {status}, got {response.status_code}")
+        elif status == 422:
+            message = response.json()["error"]["message"]
+            if UNKNOWN_PARAMETER not in message or "Accepted:" not in message:
+                problems.append(f"{who}: 422 without naming the parameter: {message}")
+
+    needs_access = endpoint.permission not in (PUBLIC, REFRESH_TOKEN)
+    expect("anonymous", await _call(client, endpoint, **typo), 401 if needs_access else 422)
+    # A public route answers every role alike; more calls would only meet its rate limit.
+    for role in ROLES if endpoint.permission != PUBLIC else ROLES[:1]:
+        caller = await login_as(role)
+        if endpoint.permission == REFRESH_TOKEN:
+            refresh = create_token(caller.user.id, TokenType.REFRESH)
+            response = await _call(client, endpoint, headers={"Authorization": f"Bearer {refresh}"}, **typo)
+            expect(f"{role.value} (refresh token)", response, 422)
+            continue
+        allowed = not needs_access or Permission(endpoint.permission) in ROLE_PERMISSIONS[role]
+        expect(role.value, await _call(caller, endpoint, **typo), 422 if allowed else 403)
 
     assert not problems, f"{endpoint} [{endpoint.permission}]: " + "; ".join(problems)

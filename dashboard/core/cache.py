@@ -1,12 +1,11 @@
-"""The shared Redis client (token blacklist, OTPs, rate limits) and the job queue.
+"""The shared Redis client (token blacklist, OTPs, rate limits) and the job queue
+(dashboard.core.queue puts typed jobs on it).
 
 One `ArqRedis` serves both: arq's client is a redis.asyncio.Redis with `enqueue_job`.
 It is created at start-up (web lifespan, worker on_startup) and closed at shutdown.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
 
@@ -43,19 +42,3 @@ def redis() -> ArqRedis:
     if _client is None:
         raise RuntimeError("Redis is not connected; the app lifespan or worker start-up connects it")
     return _client
-
-
-async def enqueue(function: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-    """Queue a job now. Services call `queue_after_commit` instead."""
-    await redis().enqueue_job(function, _job_id=job_id, **kwargs)
-
-
-async def queue_after_commit(function: str, /, *, job_id: str | None = None, **kwargs: Any) -> None:
-    """Queue a job once the current transaction commits (at once outside one), so a
-    worker never sees a job for rows that were rolled back."""
-    from dashboard.core.db import on_commit
-
-    async def _send() -> None:
-        await enqueue(function, job_id=job_id, **kwargs)
-
-    await on_commit(_send)

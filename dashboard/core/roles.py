@@ -121,7 +121,7 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ATTENDANCE_REPORT,
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
-        _P.RECORDS_ALL,
+        # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,
     },

@@ -9,11 +9,13 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise import connections
+from tortoise.expressions import Q
 
-from dashboard.core import audit, cache
+from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Forbidden, InvalidState, NotAuthenticated, NotFound
+from dashboard.core.queue import Job, queue_after_commit
 from dashboard.core.roles import Permission
 from dashboard.core.security import (
     TokenClaims,
@@ -30,7 +32,7 @@ from dashboard.core.security import (
 from dashboard.services import admin_sessions, otp
 from dashboard.services.users import authenticate_credentials, check_password_rules
 from dashboard.settings import get_settings
-from models import User
+from models import Student, User
 from models.enums import UserType
 
 log = logging.getLogger("dashboard.auth")
@@ -150,20 +152,66 @@ async def logout(actor: Actor, claims: TokenClaims, *, refresh_token: str | None
             await revoke_session(refresh.session_id)
 
 
-async def get_me(actor: Actor) -> User:
+@dataclass(frozen=True, slots=True)
+class LinkedStudent:
+    id: int
+    student_code: str
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The caller's account and their place in the university."""
+
+    user: User
+    student_id: int | None
+    faculty_id: int | None
+    staff_id: int | None
+    parent_id: int | None
+    linked_students: tuple[LinkedStudent, ...]
+
+
+async def get_me(actor: Actor) -> Me:
     authorize(actor, Permission.AUTH_SESSION)
     user = await User.get_or_none(id=actor.user_id)
     if user is None:
         raise NotFound("User not found")
-    return user
+    linked: tuple[LinkedStudent, ...] = ()
+    if actor.parent_id is not None:
+        # A parent's children as _ACTOR_SQL links them: parent or guardian.
+        children = Student.filter(Q(parent_id=actor.parent_id) | Q(guardian_id=actor.parent_id))
+        rows = await children.order_by("id").values_list("id", "student_code", "user__first_name", "user__last_name")
+        linked = tuple(LinkedStudent(*row) for row in rows)
+    return Me(user=user, student_id=actor.student_id, faculty_id=actor.faculty_id,
+              staff_id=actor.admin_staff_id, parent_id=actor.parent_id, linked_students=linked)
 
 
 # --- one-time codes by email --------------------------------------------------------------
 
-_OTP_TEMPLATES = {
-    otp.OtpPurpose.RESET_PASSWORD: "password_reset_otp",
-    otp.OtpPurpose.VERIFY_EMAIL: "verify_email_otp",
-}
+
+@dataclass(frozen=True, kw_only=True)
+class SendOneTimeCode(Job):
+    """Email a user a fresh one-time code (jobs.emails.send_one_time_code). The job makes
+    the code itself, so that it never sits in a job's arguments, in arq's log line or in
+    Redis beyond its HMAC."""
+
+    user_id: int
+    purpose: otp.OtpPurpose
+
+    def job_id(self) -> str:
+        # Repeated requests while one email is on its way send that one email.
+        return f"one-time-code:{self.purpose.value}:{self.user_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeLetter:
+    """What the email of a one-time code needs."""
+
+    email: str
+    first_name: str
+    code: str
+    minutes: int
 
 
 def _normal_email(email: str) -> str:
@@ -171,17 +219,27 @@ def _normal_email(email: str) -> str:
 
 
 async def _send_code(purpose: otp.OtpPurpose, email: str, user: User | None) -> None:
-    """A code is issued even when no email will go out, so that known and unknown
-    addresses cost the same Redis work and answer alike."""
-    code = await otp.issue(purpose, email)
+    """Queue the email for an account; for an address without one, issue a code that no
+    one receives, so that known and unknown addresses cost the same Redis round trip and
+    answer alike."""
     if user is None:
+        await otp.issue(purpose, email)
         return
-    await cache.queue_after_commit(
-        "send_email",
-        to=user.email,
-        template=_OTP_TEMPLATES[purpose],
-        context={"name": user.first_name, "code": code, "minutes": get_settings().otp_ttl_seconds // 60},
-    )
+    await queue_after_commit(SendOneTimeCode(user_id=user.id, purpose=purpose))
+
+
+async def issue_code_letter(actor: Actor, *, user_id: int, purpose: otp.OtpPurpose) -> CodeLetter | None:
+    """A fresh code for the user, replacing any earlier one, and what its email says; None
+    when the account no longer qualifies (deactivated since, or already verified). Only
+    the worker calls this: a code leaves the process only inside the email."""
+    if not actor.is_system:
+        raise Forbidden("You do not have permission to perform this action")
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None or (purpose is otp.OtpPurpose.VERIFY_EMAIL and user.is_verified):
+        return None
+    code = await otp.issue(purpose, user.email)
+    return CodeLetter(email=user.email, first_name=user.first_name, code=code,
+                      minutes=get_settings().otp_ttl_seconds // 60)
 
 
 async def request_password_reset(*, email: str) -> None:

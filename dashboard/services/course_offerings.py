@@ -13,7 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import RawSQL
+from tortoise.expressions import RawSQL, Subquery
+from tortoise.queryset import QuerySet
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -21,7 +22,15 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, delete_unless_referenced
+from dashboard.core.updates import (
+    audited_change,
+    delete_unless_referenced,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+    touch,
+)
+from dashboard.schemas.course_offerings import MAX_ROSTER_ITEMS, OfferingCreate, OfferingUpdate
 from models import (
     Assessment,
     Attendance,
@@ -40,16 +49,13 @@ from models.enums import EnrollmentStatus, OfferingStatus, PersonStatus, Registr
 
 OFFERING_FIELDS = (
     "id", "program_id", "course_id", "semester", "academic_year", "section", "room_number", "max_capacity",
-    "enrolled_students", "schedule", "status", "start_date", "end_date", "created_at", "updated_at",
+    "enrolled_students", "status", "start_date", "end_date", "created_at", "updated_at",
 )
 _FACULTY_IDS = RawSQL(
     'ARRAY(SELECT f.faculty_id FROM offering_faculty f '
     'WHERE f.offering_id = "course_offerings"."id" ORDER BY f.faculty_id)'
 )
 _COURSE_FIELDS = {"course_code": "course__code", "course_name": "course__name"}
-_UPDATABLE = ("faculty_ids", "semester", "section", "max_capacity", "room_number", "schedule", "status",
-              "start_date", "end_date")
-_NOT_NULL = ("faculty_ids", "semester", "status", "start_date", "end_date")
 _DEPENDANTS = (
     (ClassSchedule, "class schedules"),
     (Attendance, "attendance records"),
@@ -60,11 +66,59 @@ _DEPENDANTS = (
 )
 # Registration is refused once an offering is over.
 CLOSED_STATUSES = (OfferingStatus.COMPLETED, OfferingStatus.CANCELLED)
-MAX_ROSTER_ITEMS = 1000
+LABEL = "Course offering"
+__all__ = ["MAX_ROSTER_ITEMS"]
+
+
+# --- who sees which offerings ---------------------------------------------------------------
+
+
+def visible_offerings(actor: Actor) -> QuerySet[CourseOffering]:
+    """Offerings are part of the catalogue (notes §3.11): every signed-in role reads them all."""
+    return CourseOffering.all()
+
+
+def offerings_taught_by(faculty_id: int) -> QuerySet[CourseOffering]:
+    """The offerings a faculty member teaches: those they are listed on (offering_faculty),
+    whatever their status. The one definition, used by /faculty/{id}/courses, the admin
+    panel and `students.students_taught_by`."""
+    return CourseOffering.filter(
+        id__in=Subquery(OfferingFaculty.filter(faculty_id=faculty_id).values("offering_id")))
+
+
+# --- reading --------------------------------------------------------------------------------
+
+# One weekly class, the same fields wherever it appears (schemas ClassScheduleEntry).
+_CLASS_FIELDS = {
+    "course_id": "course_offering__course_id", "course_code": "course_offering__course__code",
+    "course_name": "course_offering__course__name", "section": "course_offering__section",
+    "slot_type": "slot__slot_type", "day_of_week": "slot__day_of_week", "start_time": "slot__start_time",
+    "end_time": "slot__end_time",
+}
+
+
+async def class_schedule_entries(query: QuerySet[ClassSchedule]) -> list[dict[str, Any]]:
+    """The active classes among `query`, by day, start time and id."""
+    return await (
+        query.filter(is_active=True).order_by("slot__day_of_week", "slot__start_time", "id")
+        .values("id", "course_offering_id", "slot_id", "room_no", **_CLASS_FIELDS)
+    )
 
 
 def _with_faculty(query: Any) -> Any:
     return query.annotate(faculty_ids=_FACULTY_IDS)
+
+
+async def _with_schedules(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each offering row gets its weekly classes, for the whole page in one query."""
+    by_offering: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+    if by_offering:
+        entries = await class_schedule_entries(ClassSchedule.filter(course_offering_id__in=list(by_offering)))
+        for entry in entries:
+            by_offering[entry["course_offering_id"]].append(entry)
+    for row in rows:
+        row["schedule"] = by_offering[row["id"]]
+    return rows
 
 
 async def _record(offering_id: int) -> dict[str, Any]:
@@ -73,7 +127,7 @@ async def _record(offering_id: int) -> dict[str, Any]:
     )
     if not rows:
         raise NotFound("Course offering not found")
-    return rows[0]
+    return (await _with_schedules(rows))[0]
 
 
 async def list_offerings(
@@ -83,8 +137,10 @@ async def list_offerings(
     authorize(actor, Permission.OFFERINGS_READ)
     filters = {"program_id": program_id, "course_id": course_id, "semester": semester,
                "academic_year": academic_year, "status": status}
-    query = CourseOffering.filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
-    return await paginate_values(_with_faculty(query), page, *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS)
+    query = visible_offerings(actor).filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
+    result = await paginate_values(_with_faculty(query), page, *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS)
+    await _with_schedules(result.items)
+    return result
 
 
 async def get_offering(actor: Actor, *, offering_id: int) -> dict[str, Any]:
@@ -139,66 +195,54 @@ async def _set_faculty(offering: CourseOffering, ids: list[int]) -> tuple[list[i
     return sorted(current), sorted(wanted)
 
 
-async def create_offering(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
-    """`data`: program_id, course_id, semester, academic_year, start_date, end_date, and
-    optionally faculty_ids, section, room_number, max_capacity, schedule, status (draft).
-    Starts with no students registered."""
+async def create_offering(actor: Actor, *, data: OfferingCreate) -> dict[str, Any]:
+    """A new offering with its teaching team; it starts with no students registered."""
     authorize(actor, Permission.OFFERINGS_WRITE)
-    data = dict(data)
-    faculty_ids = data.pop("faculty_ids", None) or []
+    values = data.model_dump(exclude={"faculty_ids"})
     async with atomic():
-        program = await Program.get_or_none(id=data["program_id"])
-        if program is None:
-            raise NotFound("Program not found")
-        if not await Course.exists(id=data["course_id"]):
+        program = await get_or_404(Program, data.program_id, label="Program")
+        if not await Course.exists(id=data.course_id):
             raise NotFound("Course not found")
-        ids = await _check_faculty(faculty_ids)
-        _check_dates(data["start_date"], data["end_date"])
-        _check_semester(program, data["semester"])
-        await _ensure_unique(course_id=data["course_id"], program_id=program.id, academic_year=data["academic_year"],
-                             semester=data["semester"], section=data.get("section"))
-        if data.get("status") is None:
-            data["status"] = OfferingStatus.DRAFT
-        offering = await CourseOffering.create(**data, enrolled_students=0)
+        ids = await _check_faculty(data.faculty_ids)
+        _check_dates(data.start_date, data.end_date)
+        _check_semester(program, data.semester)
+        await _ensure_unique(course_id=data.course_id, program_id=program.id, academic_year=data.academic_year,
+                             semester=data.semester, section=data.section)
+        offering = await CourseOffering.create(**values, enrolled_students=0)
         await _set_faculty(offering, ids)
         await audit.record(actor, "create", offering, after=audit.snapshot(offering) | {"faculty_ids": ids})
     return await _record(offering.id)
 
 
-async def update_offering(actor: Actor, *, offering_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+async def update_offering(actor: Actor, *, offering_id: int, changes: OfferingUpdate) -> dict[str, Any]:
     """A partial update. Program, course and academic year are fixed; `faculty_ids`
     replaces the teaching team; capacity cannot drop below the students registered."""
     authorize(actor, Permission.OFFERINGS_WRITE)
-    check_changes(changes, writable=_UPDATABLE, not_null=_NOT_NULL)
-    changes = dict(changes)
-    faculty_ids = changes.pop("faculty_ids", None)
+    fields = changes.changes()
+    require_changes(fields)
+    refuse_nulls(CourseOffering, fields)
+    faculty_ids = fields.pop("faculty_ids", None)
     async with atomic():
-        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
-        if offering is None:
-            raise NotFound("Course offering not found")
+        offering = await get_or_404(CourseOffering, offering_id, label=LABEL, for_update=True)
         ids = await _check_faculty(faculty_ids) if faculty_ids is not None else None
-        _check_dates(changes.get("start_date", offering.start_date), changes.get("end_date", offering.end_date))
-        if "semester" in changes:
-            _check_semester(await Program.get(id=offering.program_id), changes["semester"])  # type: ignore[attr-defined]
-        if {"semester", "section"} & changes.keys():
+        _check_dates(fields.get("start_date", offering.start_date), fields.get("end_date", offering.end_date))
+        if "semester" in fields:
+            _check_semester(await Program.get(id=offering.program_id), fields["semester"])  # type: ignore[attr-defined]
+        if {"semester", "section"} & fields.keys():
             await _ensure_unique(
                 course_id=offering.course_id, program_id=offering.program_id,  # type: ignore[attr-defined]
-                academic_year=offering.academic_year, semester=changes.get("semester", offering.semester),
-                section=changes.get("section", offering.section), exclude_id=offering.id,
+                academic_year=offering.academic_year, semester=fields.get("semester", offering.semester),
+                section=fields.get("section", offering.section), exclude_id=offering.id,
             )
-        if changes.get("max_capacity") is not None and changes["max_capacity"] < offering.enrolled_students:
+        if fields.get("max_capacity") is not None and fields["max_capacity"] < offering.enrolled_students:
             raise InvalidState(
                 f"max_capacity cannot be below the {offering.enrolled_students} students already registered"
             )
-        before = audit.snapshot(offering)
-        offering.update_from_dict(changes)
-        offering.updated_at = dt.datetime.now(dt.UTC)
-        await offering.save()
-        after = audit.snapshot(offering)
-        if ids is not None:
-            previous, current = await _set_faculty(offering, ids)
-            before["faculty_ids"], after["faculty_ids"] = previous, current
-        await audit.record(actor, "update", offering, before=before, after=after)
+        team: dict[str, tuple[Any, Any]] = {}
+        async with audited_change(actor, offering, also=team):
+            offering.update_from_dict(fields)
+            if ids is not None:
+                team["faculty_ids"] = await _set_faculty(offering, ids)
     return await _record(offering_id)
 
 
@@ -248,10 +292,14 @@ async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
                       status: RegistrationStatus | None = RegistrationStatus.REGISTERED) -> Page[dict[str, Any]]:
     """The offering's registrations (by default the registered ones), by student id. A
     student or parent sees only their own rows in it."""
+    # Imported here: the students service builds its scope on `offerings_taught_by` above.
+    from dashboard.services.students import student_scope
+
     authorize(actor, Permission.OFFERINGS_READ)
     authorize(actor, Permission.STUDENTS_READ)
-    only = None if actor.sees_all_records else actor.own_student_ids
-    count_sql, page_sql, params = roster_sql(status=status.value if status else None, only_student_ids=only)
+    scope = await student_scope(actor)
+    count_sql, page_sql, params = roster_sql(status=status.value if status else None,
+                                             only_student_ids=scope.only_ids)
     connection = connections.get("default")
     total = (await connection.execute_query_dict(count_sql, [offering_id, *params]))[0]["total"]
     items: list[dict[str, Any]] = []
@@ -259,7 +307,7 @@ async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
         rows = await connection.execute_query_dict(page_sql, [offering_id, *params, page.page_size, page.offset])
         items = [dict(row) for row in rows]
     # Only an empty roster needs telling apart from a missing offering.
-    if total == 0 and not await CourseOffering.exists(id=offering_id):
+    if total == 0 and not await visible_offerings(actor).filter(id=offering_id).exists():
         raise NotFound("Course offering not found")
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
 
@@ -287,9 +335,7 @@ async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: I
     if len(listed) > MAX_ROSTER_ITEMS:
         raise InvalidState(f"At most {MAX_ROSTER_ITEMS} enrollments per request")
     async with atomic():
-        offering = await CourseOffering.select_for_update().get_or_none(id=offering_id)
-        if offering is None:
-            raise NotFound("Course offering not found")
+        offering = await get_or_404(CourseOffering, offering_id, label=LABEL, for_update=True)
         if offering.status in CLOSED_STATUSES:
             raise InvalidState(f"Registration is closed: the offering is {offering.status.value}")
         if all_from_program:
@@ -342,9 +388,9 @@ async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: I
             for row in await connection.execute_query_dict(_INSERT_REGISTRATIONS, [to_insert, offering.id]):
                 results[row["enrollment_id"]].update(success=True, registration_id=row["id"], message="Registered")
         if to_restore:
+            now = dt.datetime.now(dt.UTC)
             await CourseRegistration.filter(course_offering_id=offering.id, enrollment_id__in=to_restore).update(
-                status=RegistrationStatus.REGISTERED, registered_at=dt.datetime.now(dt.UTC),
-                updated_at=dt.datetime.now(dt.UTC),
+                status=RegistrationStatus.REGISTERED, registered_at=now, updated_at=now,
             )
             for enrollment_id in to_restore:
                 results[enrollment_id].update(success=True, registration_id=existing[enrollment_id]["id"],
@@ -353,7 +399,7 @@ async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: I
         if added:
             before = {"enrolled_students": offering.enrolled_students}
             offering.enrolled_students += added
-            offering.updated_at = dt.datetime.now(dt.UTC)
+            touch(offering)
             await offering.save(update_fields=["enrolled_students", "updated_at"])
             await audit.record(actor, "update", offering, before=before, after={
                 "enrolled_students": offering.enrolled_students,

@@ -13,7 +13,6 @@ that row.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,7 +24,14 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, ensure_unique
+from dashboard.core.updates import (
+    audited_change,
+    ensure_unique,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+)
+from dashboard.schemas.courses import CourseCreate, CourseUpdate
 from models import (
     Course,
     CourseOffering,
@@ -46,9 +52,7 @@ _PREREQUISITE_IDS = RawSQL(
     'ARRAY(SELECT cp.prerequisite_id FROM course_prerequisites cp '
     'WHERE cp.course_id = "courses"."id" ORDER BY cp.prerequisite_id)'
 )
-_WRITABLE = ("name", "description", "syllabus", "credits", "department_id", "course_type", "level",
-             "max_students", "is_active", "prerequisites")
-_NOT_NULL = ("name", "credits", "department_id", "course_type", "level", "is_active", "prerequisites")
+LABEL = "Course"
 _DEPENDANTS = (
     (CourseOffering, "course_id", "course offerings"),
     (Grade, "course_id", "grades"),
@@ -103,8 +107,7 @@ async def get_course(actor: Actor, *, course_id: int) -> dict[str, Any]:
 async def course_prerequisites(actor: Actor, *, course_id: int) -> list[dict[str, Any]]:
     """[{id, name, code, credits}] by id; [] when there are none."""
     authorize(actor, Permission.COURSES_READ)
-    if not await Course.exists(id=course_id):
-        raise NotFound("Course not found")
+    await get_or_404(Course, course_id, label=LABEL)
     return await Course.filter(dependent_links__course_id=course_id).order_by("id").values(
         "id", "name", "code", "credits"
     )
@@ -146,71 +149,57 @@ async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable
     return ids
 
 
-async def _set_prerequisites(actor: Actor, course: Course, ids: list[int]) -> None:
+async def _set_prerequisites(course: Course, ids: list[int]) -> tuple[list[int], list[int]]:
+    """Replace the course's prerequisite links; (the ids before, the ids after)."""
     current = set(await CoursePrerequisite.filter(course_id=course.id).values_list("prerequisite_id", flat=True))
     wanted = set(ids)
-    if current == wanted:
-        return
     if current - wanted:
         await CoursePrerequisite.filter(course_id=course.id, prerequisite_id__in=current - wanted).delete()
     if wanted - current:
         await CoursePrerequisite.bulk_create(
             [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in sorted(wanted - current)]
         )
-    await audit.record(actor, "update", course, before={"prerequisites": sorted(current)},
-                       after={"prerequisites": sorted(wanted)})
+    return sorted(current), sorted(wanted)
 
 
-async def create_course(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
-    """`data`: name, code, credits, department_id, course_type, level, and optionally
-    description, syllabus, max_students, is_active (true), prerequisites (course ids)."""
+async def create_course(actor: Actor, *, data: CourseCreate) -> dict[str, Any]:
+    """A new course, with its prerequisites (course ids) linked in the same transaction."""
     authorize(actor, Permission.COURSES_WRITE)
-    data = dict(data)
-    prerequisites = data.pop("prerequisites", None) or []
     async with atomic():
-        await ensure_unique(Course, "course", name=data["name"], code=data["code"])
-        await _check_department(data["department_id"])
+        await ensure_unique(Course, "course", name=data.name, code=data.code)
+        await _check_department(data.department_id)
         await _lock_graph()
-        ids = await _check_prerequisites(None, prerequisites)
-        if data.get("is_active") is None:
-            data["is_active"] = True
-        course = await Course.create(**data)
+        ids = await _check_prerequisites(None, data.prerequisites)
+        course = await Course.create(**data.model_dump(exclude={"prerequisites"}))
         await audit.record(actor, "create", course)
         if ids:
             await CoursePrerequisite.bulk_create([CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids])
     return await _record(course.id)
 
 
-async def update_course(actor: Actor, *, course_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+async def update_course(actor: Actor, *, course_id: int, changes: CourseUpdate) -> dict[str, Any]:
     """A partial update; the code is immutable. `prerequisites`, when sent, replaces the
     whole set and is checked for existence, self-reference and cycles."""
     authorize(actor, Permission.COURSES_WRITE)
-    check_changes(changes, writable=_WRITABLE, not_null=_NOT_NULL)
-    changes = dict(changes)
-    prerequisites = changes.pop("prerequisites", None)
+    fields = changes.changes()
+    require_changes(fields)
+    refuse_nulls(Course, fields)
+    prerequisites = fields.pop("prerequisites", None)
     async with atomic():
         if prerequisites is not None:
+            # Before the row lock: the lock order of the module docstring.
             await _lock_graph()
-        course = await Course.select_for_update().get_or_none(id=course_id)
-        if course is None:
-            raise NotFound("Course not found")
-        if "name" in changes:
-            await ensure_unique(Course, "course", name=changes["name"], exclude_id=course.id)
-        if changes.get("department_id") is not None:
-            await _check_department(changes["department_id"])
-        if prerequisites is not None:
-            ids = await _check_prerequisites(course.id, prerequisites)
-        if changes:
-            before = audit.snapshot(course)
-            course.update_from_dict(changes)
-            course.updated_at = dt.datetime.now(dt.UTC)
-            await course.save()
-            await audit.record(actor, "update", course, before=before)
-        if prerequisites is not None:
-            await _set_prerequisites(actor, course, ids)
-            if not changes:
-                course.updated_at = dt.datetime.now(dt.UTC)
-                await course.save(update_fields=["updated_at"])
+        course = await get_or_404(Course, course_id, label=LABEL, for_update=True)
+        if "name" in fields:
+            await ensure_unique(Course, "course", name=fields["name"], exclude_id=course.id)
+        if fields.get("department_id") is not None:
+            await _check_department(fields["department_id"])
+        ids = await _check_prerequisites(course.id, prerequisites) if prerequisites is not None else None
+        links: dict[str, tuple[Any, Any]] = {}
+        async with audited_change(actor, course, also=links):
+            course.update_from_dict(fields)
+            if ids is not None:
+                links["prerequisites"] = await _set_prerequisites(course, ids)
     return await _record(course_id)
 
 
@@ -221,9 +210,7 @@ async def delete_course(actor: Actor, *, course_id: int) -> None:
     async with atomic():
         # Before the row lock: the lock order of the module docstring.
         await _lock_graph()
-        course = await Course.select_for_update().get_or_none(id=course_id)
-        if course is None:
-            raise NotFound("Course not found")
+        course = await get_or_404(Course, course_id, label=LABEL, for_update=True)
         blocking = [label for model, column, label in _DEPENDANTS
                     if await model.exists(**{column: course_id})]
         if blocking:

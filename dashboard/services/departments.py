@@ -17,7 +17,6 @@ deadlocking with each other or with edits that lock a single department or membe
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from tortoise.expressions import Q
@@ -28,15 +27,22 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, delete_unless_referenced, ensure_unique
+from dashboard.core.updates import (
+    audited_edit,
+    delete_unless_referenced,
+    ensure_unique,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+)
+from dashboard.schemas.departments import DepartmentCreate, DepartmentUpdate
+from dashboard.services import students
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
 from models.enums import FacultyStatus
 
 # pg_advisory_xact_lock key for changes of who heads which department ("headship" in ASCII).
 HEADSHIP_LOCK_KEY = 0x6865616473686970
-
-_WRITABLE = ("name", "description", "hod_id", "phone", "email", "building", "floor", "is_active")
 
 # What blocks a delete, in the words the 409 uses.
 _DEPENDANTS = (
@@ -47,11 +53,7 @@ _DEPENDANTS = (
 )
 
 
-async def _get(department_id: int) -> Department:
-    department = await Department.get_or_none(id=department_id)
-    if department is None:
-        raise NotFound("Department not found")
-    return department
+LABEL = "Department"
 
 
 async def list_departments(
@@ -68,7 +70,7 @@ async def list_departments(
 
 async def get_department(actor: Actor, *, department_id: int) -> Department:
     authorize(actor, Permission.DEPARTMENTS_READ)
-    return await _get(department_id)
+    return await get_or_404(Department, department_id, label=LABEL)
 
 
 async def lock_headships() -> None:
@@ -103,42 +105,38 @@ async def _sync_hod_flags(department: Department, previous_hod_id: int | None) -
         await Faculty.filter(id=department.hod_id).update(is_hod=True)
 
 
-async def create_department(actor: Actor, *, data: dict[str, Any]) -> Department:
-    """`data` holds name, code and the optional contact fields. A new department has no
-    faculty yet, so its head is named by a later update."""
+async def create_department(actor: Actor, *, data: DepartmentCreate) -> Department:
+    """A new department, active. It has no faculty yet, so a head named here can only be
+    refused; the head is named by a later update."""
     authorize(actor, Permission.DEPARTMENTS_WRITE)
-    if data.get("hod_id") is not None:
-        await _check_hod(data["hod_id"], None)
+    if data.hod_id is not None:
+        await _check_hod(data.hod_id, None)
     async with atomic():
-        await ensure_unique(Department, "department", name=data["name"], code=data["code"])
+        await ensure_unique(Department, "department", name=data.name, code=data.code)
         university = await University.filter(is_active=True).order_by("id").first()
-        department = await Department.create(**data, university=university, is_active=True)
+        department = await Department.create(**data.model_dump(), university=university, is_active=True)
         await audit.record(actor, "create", department)
     return department
 
 
-async def update_department(actor: Actor, *, department_id: int, changes: dict[str, Any]) -> Department:
+async def update_department(actor: Actor, *, department_id: int, changes: DepartmentUpdate) -> Department:
     """A partial update; the code is immutable (the schema does not accept it)."""
     authorize(actor, Permission.DEPARTMENTS_WRITE)
-    check_changes(changes, writable=_WRITABLE, not_null=("name", "is_active"))
+    fields = changes.changes()
+    require_changes(fields)
+    refuse_nulls(Department, fields)
     async with atomic():
-        if "hod_id" in changes:
+        if "hod_id" in fields:
             await lock_headships()
-        department = await Department.select_for_update().get_or_none(id=department_id)
-        if department is None:
-            raise NotFound("Department not found")
-        before = audit.snapshot(department)
-        if changes.get("name") is not None:
-            await ensure_unique(Department, "department", name=changes["name"], exclude_id=department.id)
-        if changes.get("hod_id") is not None:
-            await _check_hod(changes["hod_id"], department.id)
-        previous_hod = department.hod_id
-        department.update_from_dict(changes)
-        department.updated_at = dt.datetime.now(dt.UTC)
-        await department.save()
-        if "hod_id" in changes:
+        async with audited_edit(actor, Department, department_id, label=LABEL) as department:
+            if fields.get("name") is not None:
+                await ensure_unique(Department, "department", name=fields["name"], exclude_id=department.id)
+            if fields.get("hod_id") is not None:
+                await _check_hod(fields["hod_id"], department.id)
+            previous_hod = department.hod_id
+            department.update_from_dict(fields)
+        if "hod_id" in fields:
             await _sync_hod_flags(department, previous_hod)
-        await audit.record(actor, "update", department, before=before)
     return department
 
 
@@ -150,7 +148,7 @@ async def delete_department(actor: Actor, *, department_id: int) -> None:
 
 async def department_faculty(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
     authorize(actor, Permission.DEPARTMENTS_READ)
-    await _get(department_id)
+    await get_or_404(Department, department_id, label=LABEL)
     return await (
         Faculty.filter(department_id=department_id)
         .order_by("id")
@@ -160,13 +158,11 @@ async def department_faculty(actor: Actor, *, department_id: int) -> list[dict[s
 
 
 async def department_students(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
-    """Staff and faculty see the whole department; a student or parent only their own."""
+    """The department's students this actor may see (`students.visible_students`)."""
     authorize(actor, Permission.DEPARTMENTS_READ)
     authorize(actor, Permission.STUDENTS_READ)
-    await _get(department_id)
-    query = Student.filter(department_id=department_id).order_by("id")
-    if not actor.sees_all_records:
-        query = query.filter(id__in=actor.own_student_ids)
+    await get_or_404(Department, department_id, label=LABEL)
+    query = students.visible_students(actor).filter(department_id=department_id).order_by("id")
     return await query.values(
         "user_id", "student_code", "program_id", "semester", "batch_year", "status",
         student_id="id", first_name="user__first_name", last_name="user__last_name",
@@ -175,7 +171,7 @@ async def department_students(actor: Actor, *, department_id: int) -> list[dict[
 
 async def department_courses(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
     authorize(actor, Permission.DEPARTMENTS_READ)
-    await _get(department_id)
+    await get_or_404(Department, department_id, label=LABEL)
     return await (
         Course.filter(department_id=department_id)
         .order_by("id")

@@ -8,7 +8,6 @@ exactly which field clashes, in the order of domain.md §3.3).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -28,26 +27,13 @@ from dashboard.core.files import (
     mime_type_of,
 )
 from dashboard.core.security import hash_password, password_fits_bcrypt
+from dashboard.core.updates import audited_change, touch
 from models import User
 from models.enums import UserType
 
 MIN_PASSWORD_LENGTH = 8
 
-# The account fields a student or faculty payload may carry.
-USER_FIELDS = (
-    "email", "user_name", "first_name", "middle_name", "last_name", "date_of_birth", "gender", "phone",
-    "emergency_contact", "address", "city", "state", "country", "postal_code",
-)
-# Of those, the ones an update may change (the user name is the login handle; it stays).
-USER_UPDATE_FIELDS = tuple(f for f in USER_FIELDS if f != "user_name")
 _NOT_NULL = ("email", "first_name", "last_name")
-
-
-def split_user_fields(data: dict[str, Any], fields: tuple[str, ...] = USER_FIELDS) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(account fields, the rest)."""
-    account = {k: v for k, v in data.items() if k in fields}
-    rest = {k: v for k, v in data.items() if k not in fields}
-    return account, rest
 
 
 def _normalise(account: dict[str, Any]) -> dict[str, Any]:
@@ -103,7 +89,8 @@ async def create_account(actor: Actor, *, user_type: UserType, account: dict[str
 
 
 async def update_account(actor: Actor, user: User, changes: dict[str, Any]) -> None:
-    """Inside the caller's transaction: uniqueness re-checked, then saved and audited."""
+    """Inside the caller's transaction, on the user row the caller locked: uniqueness
+    re-checked, then saved and audited."""
     if not changes:
         return
     changes = _normalise(dict(changes))
@@ -112,24 +99,18 @@ async def update_account(actor: Actor, user: User, changes: dict[str, Any]) -> N
         phone=changes.get("phone") if changes.get("phone") not in (None, user.phone) else None,
         exclude_user_id=user.id,
     )
-    before = audit.snapshot(user)
-    user.update_from_dict(changes)
-    user.updated_at = dt.datetime.now(dt.UTC)
-    user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
-    await user.save()
-    await audit.record(actor, "update", user, before=before)
+    async with audited_change(actor, user):
+        user.update_from_dict(changes)
+        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
 
 
 async def set_account_active(actor: Actor, user_id: int, active: bool) -> None:
     user = await User.select_for_update().get(id=user_id)
     if user.is_active == active:
         return
-    before = audit.snapshot(user)
-    user.is_active = active
-    user.updated_at = dt.datetime.now(dt.UTC)
-    user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
-    await user.save(update_fields=["is_active", "updated_at", "updated_by_id"])
-    await audit.record(actor, "update", user, before=before)
+    async with audited_change(actor, user, fields=["is_active", "updated_by_id"]):
+        user.is_active = active
+        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
 
 
 # --- photos ----------------------------------------------------------------------------
@@ -149,9 +130,10 @@ async def replace_photo(actor: Actor, *, user_id: int, upload: UploadSource) -> 
             old_key = user.profile_picture
             before = audit.snapshot(user)
             user.profile_picture = stored.key
-            user.updated_at = dt.datetime.now(dt.UTC)
             user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+            touch(user)
             await user.save(update_fields=["profile_picture", "updated_at", "updated_by_id"])
+            # The audit row says the photo changed; the key itself is never copied there.
             await audit.record(actor, "update", user, before=before,
                                after=audit.snapshot(user) | {"photo": "replaced"})
             if old_key and old_key != stored.key:

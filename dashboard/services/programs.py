@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from tortoise.expressions import Q
@@ -14,7 +13,15 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, delete_unless_referenced, ensure_unique
+from dashboard.core.updates import (
+    audited_edit,
+    delete_unless_referenced,
+    ensure_unique,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+)
+from dashboard.schemas.programs import CurriculumAdd, ProgramCreate, ProgramUpdate
 from models import (
     Course,
     CourseOffering,
@@ -34,17 +41,11 @@ _DEPENDANTS = (
     (CourseOffering, "course offerings"),
     (FeeStructure, "fee structures"),
 )
-_WRITABLE = ("name", "description", "degree_type", "department_id", "duration_years", "total_semesters",
-             "total_credits", "eligibility_criteria", "is_active")
-_NOT_NULL = ("name", "degree_type", "department_id", "duration_years", "total_semesters", "total_credits",
-             "is_active")
+LABEL = "Program"
 
 
 async def _get(program_id: int) -> Program:
-    program = await Program.get_or_none(id=program_id)
-    if program is None:
-        raise NotFound("Program not found")
-    return program
+    return await get_or_404(Program, program_id, label=LABEL)
 
 
 async def list_programs(
@@ -69,17 +70,12 @@ async def _check_department(department_id: int) -> None:
         raise NotFound("Department not found")
 
 
-async def create_program(actor: Actor, *, data: dict[str, Any]) -> Program:
-    """`data`: name, code, degree_type, department_id, duration_years, total_semesters,
-    total_credits, and optionally description, eligibility_criteria, is_active (true)."""
+async def create_program(actor: Actor, *, data: ProgramCreate) -> Program:
     authorize(actor, Permission.PROGRAMS_WRITE)
-    data = dict(data)
     async with atomic():
-        await ensure_unique(Program, "program", name=data["name"], code=data["code"])
-        await _check_department(data["department_id"])
-        if data.get("is_active") is None:
-            data["is_active"] = True
-        program = await Program.create(**data)
+        await ensure_unique(Program, "program", name=data.name, code=data.code)
+        await _check_department(data.department_id)
+        program = await Program.create(**data.model_dump())
         await audit.record(actor, "create", program)
     return program
 
@@ -94,31 +90,26 @@ async def _highest_semester_in_use(program_id: int) -> int:
     return highest
 
 
-async def update_program(actor: Actor, *, program_id: int, changes: dict[str, Any]) -> Program:
+async def update_program(actor: Actor, *, program_id: int, changes: ProgramUpdate) -> Program:
     """A partial update; the code is immutable. The department of a program with students
     stays (each student's department is their program's); total_semesters cannot drop
     below a semester already in use."""
     authorize(actor, Permission.PROGRAMS_WRITE)
-    check_changes(changes, writable=_WRITABLE, not_null=_NOT_NULL)
-    async with atomic():
-        program = await Program.select_for_update().get_or_none(id=program_id)
-        if program is None:
-            raise NotFound("Program not found")
-        if "name" in changes:
-            await ensure_unique(Program, "program", name=changes["name"], exclude_id=program.id)
-        if changes.get("department_id") not in (None, program.department_id):  # type: ignore[attr-defined]
-            await _check_department(changes["department_id"])
+    fields = changes.changes()
+    require_changes(fields)
+    refuse_nulls(Program, fields)
+    async with audited_edit(actor, Program, program_id, label=LABEL) as program:
+        if "name" in fields:
+            await ensure_unique(Program, "program", name=fields["name"], exclude_id=program.id)
+        if fields.get("department_id") not in (None, program.department_id):  # type: ignore[attr-defined]
+            await _check_department(fields["department_id"])
             if await Student.exists(program_id=program.id):
                 raise Conflict("The department of a program with students cannot change")
-        if changes.get("total_semesters") is not None:
+        if fields.get("total_semesters") is not None:
             in_use = await _highest_semester_in_use(program.id)
-            if changes["total_semesters"] < in_use:
+            if fields["total_semesters"] < in_use:
                 raise InvalidState(f"total_semesters cannot be below semester {in_use}, which is in use")
-        before = audit.snapshot(program)
-        program.update_from_dict(changes)
-        program.updated_at = dt.datetime.now(dt.UTC)
-        await program.save()
-        await audit.record(actor, "update", program, before=before)
+        program.update_from_dict(fields)
     return program
 
 
@@ -148,17 +139,13 @@ async def program_courses(actor: Actor, *, program_id: int) -> list[dict[str, An
     )
 
 
-async def add_program_course(actor: Actor, *, program_id: int, course_id: int, semester: int,
-                             is_mandatory: bool = True) -> dict[str, Any]:
+async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumAdd) -> dict[str, Any]:
     """Put a course into the program's semester."""
     authorize(actor, Permission.PROGRAMS_WRITE)
+    course_id, semester = data.course_id, data.semester
     async with atomic():
-        program = await Program.select_for_update().get_or_none(id=program_id)
-        if program is None:
-            raise NotFound("Program not found")
-        course = await Course.get_or_none(id=course_id)
-        if course is None:
-            raise NotFound("Course not found")
+        program = await get_or_404(Program, program_id, label=LABEL, for_update=True)
+        course = await get_or_404(Course, course_id, label="Course")
         if not course.is_active:
             raise InvalidState("An inactive course cannot be added to a curriculum")
         if not 1 <= semester <= program.total_semesters:
@@ -166,7 +153,7 @@ async def add_program_course(actor: Actor, *, program_id: int, course_id: int, s
         if await ProgramCourse.exists(program_id=program_id, course_id=course_id, semester=semester):
             raise Conflict(f"The course is already in semester {semester} of this program")
         entry = await ProgramCourse.create(program=program, course=course, semester=semester,
-                                           is_mandatory=is_mandatory)
+                                           is_mandatory=data.is_mandatory)
         await audit.record(actor, "create", entry)
     rows = await ProgramCourse.filter(id=entry.id).values(*_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
     return rows[0]
@@ -177,8 +164,7 @@ async def remove_program_course(actor: Actor, *, program_id: int, course_id: int
     is in when none is given. Returns how many entries went."""
     authorize(actor, Permission.PROGRAMS_WRITE)
     async with atomic():
-        if not await Program.exists(id=program_id):
-            raise NotFound("Program not found")
+        await get_or_404(Program, program_id, label=LABEL)
         query = ProgramCourse.filter(program_id=program_id, course_id=course_id)
         if semester is not None:
             query = query.filter(semester=semester)

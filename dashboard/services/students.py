@@ -1,18 +1,21 @@
 """Students: the rules of domain.md §3.3 with its RECs.
 
-Object-level rule for every read keyed by a student: an actor without RECORDS_ALL (a
-student, a parent) sees only `actor.own_student_ids`; any other id is "not found", so a
-student cannot even learn which ids exist.
+Object-level rule for every read keyed by a student (notes §3.11): staff see every
+student, a faculty member the students they teach (`students_taught_by`), a student
+themselves and a parent their children. Any other id is "not found", so nobody learns
+which ids exist. The scope is decided in the functions under "who sees which students"
+and nowhere else (tests/services/test_scopes.py fails on a check written inline).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from tortoise import connections
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -22,10 +25,14 @@ from dashboard.core.exports import Export, check_format, export
 from dashboard.core.files import UploadSource
 from dashboard.core.pagination import Page, PageRequest
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_fields, require_changes
+from dashboard.core.updates import audited_change, get_or_404, refuse_nulls, require_changes
+from dashboard.schemas.people import split_account
+from dashboard.schemas.students import StudentCreate, StudentUpdate
 from dashboard.services import people
+from dashboard.services.course_offerings import offerings_taught_by
 from models import (
     Attendance,
+    CourseRegistration,
     Department,
     Document,
     Enrollment,
@@ -36,7 +43,14 @@ from models import (
     Student,
     User,
 )
-from models.enums import AccessLevel, Category, PersonStatus, UserType
+from models.enums import (
+    AccessLevel,
+    Category,
+    OfferingStatus,
+    PersonStatus,
+    RegistrationStatus,
+    UserType,
+)
 
 # The shape of one student in lists and detail views: the row and its user's name.
 STUDENT_FIELDS = (
@@ -58,14 +72,6 @@ PROFILE_EXTRA_FIELDS = {
     "department_code": "department__code",
 }
 
-# Student columns a create or update may set (besides program and department).
-_STUDENT_COLUMNS = (
-    "student_code", "admission_number", "admission_date", "batch_year", "semester", "section", "blood_group",
-    "nationality", "religion", "category", "status", "parent_id", "guardian_id",
-)
-_NOT_NULL = ("student_code", "admission_number", "admission_date", "batch_year", "semester", "status",
-             "program_id", "department_id")
-
 EXPORT_COLUMNS = (
     "Student ID", "Admission Number", "First Name", "Last Name", "Email", "Phone", "Gender", "Date of Birth",
     "Program ID", "Department ID", "Batch Year", "Semester", "Section", "Category", "Nationality",
@@ -81,23 +87,79 @@ _EXPORT_FIELDS = (
 EXPORT_CHUNK = 2000
 
 SEARCH_LIMIT_MAX = 100
+LABEL = "Student"
 
 
-# --- reading ------------------------------------------------------------------------------
+# --- who sees which students -------------------------------------------------------------
+
+# The offerings whose registered students a faculty member teaches now (notes §3.11).
+TEACHING_NOW = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
 
 
-def _scoped(actor: Actor, query: Any) -> Any:
-    return query if actor.sees_all_records else query.filter(id__in=actor.own_student_ids)
+def students_taught_by(faculty_id: int) -> QuerySet[Student]:
+    """The students a faculty member teaches: registered (not dropped or completed) in an
+    open or ongoing offering the member is listed on. The one definition, used by the
+    privacy scope below, /faculty/{id}/students, the admin panel and jobs."""
+    current = offerings_taught_by(faculty_id).filter(status__in=TEACHING_NOW)
+    registered = CourseRegistration.filter(
+        status=RegistrationStatus.REGISTERED, course_offering_id__in=Subquery(current.values("id")),
+    ).values("enrollment__student_id")
+    return Student.filter(id__in=Subquery(registered))
+
+
+@dataclass(frozen=True, slots=True)
+class StudentScope:
+    """The students an actor may see (notes §3.11), in the form the hand-written SQL of
+    the hot paths takes: everyone, or the listed ids."""
+
+    everyone: bool
+    ids: tuple[int, ...] = ()
+
+    @property
+    def only_ids(self) -> tuple[int, ...] | None:
+        """None for everyone, else the ids (for `= ANY($n)` clauses)."""
+        return None if self.everyone else self.ids
+
+
+def visible_students(actor: Actor) -> QuerySet[Student]:
+    """The students this actor may see: staff and the system every one, a faculty member
+    those they teach, a student themselves, a parent their children. Any other student is
+    "not found" (404), never "forbidden", so nobody learns which ids exist."""
+    if actor.sees_all_records:
+        return Student.all()
+    if actor.faculty_id is not None:
+        return students_taught_by(actor.faculty_id)
+    return Student.filter(id__in=actor.own_student_ids)
+
+
+async def student_scope(actor: Actor) -> StudentScope:
+    """`visible_students` as ids, for the hand-written SQL of the hot paths."""
+    if actor.sees_all_records:
+        return StudentScope(everyone=True)
+    if actor.faculty_id is not None:
+        ids = await students_taught_by(actor.faculty_id).order_by("id").values_list("id", flat=True)
+        return StudentScope(everyone=False, ids=tuple(ids))
+    return StudentScope(everyone=False, ids=actor.own_student_ids)
+
+
+async def may_see_student(actor: Actor, student_id: int) -> bool:
+    """Whether `student_id` is in `visible_students(actor)`, without a query where the
+    actor's scope is known already."""
+    if actor.sees_all_records:
+        return True
+    if actor.faculty_id is not None:
+        return await students_taught_by(actor.faculty_id).filter(id=student_id).exists()
+    return student_id in actor.own_student_ids
+
+
+def is_own_record(actor: Actor, student_id: int) -> bool:
+    """The student's own records: the student themselves, or one of their parents."""
+    return student_id in actor.own_student_ids
 
 
 async def _visible(actor: Actor, student_id: int) -> Student:
     """The student, if this actor may read them; another student's id is "not found"."""
-    if not actor.may_see_student(student_id):
-        raise NotFound("Student not found")
-    student = await Student.get_or_none(id=student_id)
-    if student is None:
-        raise NotFound("Student not found")
-    return student
+    return await get_or_404(visible_students(actor), student_id, label=LABEL)
 
 
 # The list and detail reads are the hottest queries of the API, so their SQL is written
@@ -159,8 +221,8 @@ async def list_students(
         "status": status, "department_id": department_id, "program_id": program_id,
         "batch_year": batch_year, "semester": semester, "category": category,
     }
-    only_ids = None if actor.sees_all_records else actor.own_student_ids
-    count_sql, page_sql, params = student_list_sql(filters, search=search, only_ids=only_ids)
+    scope = await student_scope(actor)
+    count_sql, page_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
     connection = connections.get("default")
     total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
     items: list[dict[str, Any]] = []
@@ -173,7 +235,7 @@ async def list_students(
 async def get_student(actor: Actor, *, student_id: int) -> dict[str, Any]:
     """One joined query; another student's id is "not found" before any is made."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not actor.may_see_student(student_id):
+    if not await may_see_student(actor, student_id):
         raise NotFound("Student not found")
     return await _record(student_id)
 
@@ -181,7 +243,7 @@ async def get_student(actor: Actor, *, student_id: int) -> dict[str, Any]:
 async def get_student_profile(actor: Actor, *, student_id: int) -> dict[str, Any]:
     """The student with their whole account (contact details) and program/department names."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not actor.may_see_student(student_id):
+    if not await may_see_student(actor, student_id):
         raise NotFound("Student not found")
     record = await _record(student_id, PROFILE_EXTRA_FIELDS)
     record["has_photo"] = record.pop("profile_picture") is not None
@@ -227,24 +289,25 @@ async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[dict
     if not q:
         raise InvalidState("Search text cannot be empty")
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
-    if not actor.sees_all_records and not actor.own_student_ids:
+    scope = await student_scope(actor)
+    if not scope.everyone and not scope.ids:
         return []
     if len(q) >= 3:
         params: list[Any] = [like_pattern(q), limit]
-        scope = ""
-        if not actor.sees_all_records:
-            scope = "AND s.id = ANY($3::int[])"
-            params.append(list(actor.own_student_ids))
+        clause = ""
+        if scope.only_ids is not None:
+            clause = "AND s.id = ANY($3::int[])"
+            params.append(list(scope.only_ids))
         rows = await connections.get("default").execute_query_dict(
-            SEARCH_BY_INDEX_SQL.format(scope=scope), params
+            SEARCH_BY_INDEX_SQL.format(scope=clause), params
         )
         for row in rows:
             row["status"] = PersonStatus(row["status"])
         return rows
-    query = _scoped(actor, Student.filter(
+    query = visible_students(actor).filter(
         Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(user__email__icontains=q)
         | Q(student_code__icontains=q) | Q(admission_number__icontains=q)
-    ))
+    )
     return await query.order_by("id").limit(limit).values(
         *_SEARCH_FIELDS, first_name="user__first_name", last_name="user__last_name", email="user__email"
     )
@@ -313,7 +376,7 @@ async def student_documents(actor: Actor, *, student_id: int) -> dict[str, Any]:
     authorize(actor, Permission.DOCUMENTS_READ)
     student = await _visible(actor, student_id)
     query = Document.filter(user_id=student.user_id)  # type: ignore[attr-defined]
-    if not actor.can(Permission.DOCUMENTS_MANAGE) and student_id not in actor.own_student_ids:
+    if not actor.can(Permission.DOCUMENTS_MANAGE) and not is_own_record(actor, student_id):
         query = query.filter(Q(is_public=True) | Q(access_level__in=[AccessLevel.INTERNAL, AccessLevel.PUBLIC]))
     rows = await query.order_by("-uploaded_at", "-id").values(
         "id", "title", "description", "document_type", "file_name", "file_size", "mime_type", "is_public",
@@ -369,34 +432,22 @@ async def _check_parents(values: dict[str, Any]) -> None:
         raise NotFound("Parent not found")
 
 
-async def create_student(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any]:
+async def create_student(actor: Actor, *, data: StudentCreate) -> dict[str, Any]:
     """The user account and the student row in one transaction: either both exist
-    afterwards or neither does.
-
-    `data`: the account fields (email, user_name, password, first_name, last_name and the
-    optional contact fields), student_code, admission_number, admission_date, batch_year,
-    semester, `program_code` or `program_id`, `department_code` or `department_id`, and
-    optionally section, blood_group, nationality, religion, category, status (default
-    active), parent_id, guardian_id. Checks run in the order of domain.md §3.3.
-    """
+    afterwards or neither does. The program and department are named by code. Checks
+    run in the order of domain.md §3.3."""
     authorize(actor, Permission.STUDENTS_WRITE)
-    data = dict(data)
-    password = data.pop("password")
-    account, rest = people.split_user_fields(data)
-    password_hash = await people.hashed(password)
+    account, rest = split_account(data.model_dump())
+    password_hash = await people.hashed(account.pop("password"))
+    program_code, department_code = rest.pop("program_code"), rest.pop("department_code")
     async with atomic():
-        await people.check_account_unique(email=account["email"].strip().lower(), user_name=account["user_name"])
-        await _ensure_student_unique(student_code=rest["student_code"], admission_number=rest["admission_number"])
-        program = await _program_by(code=rest.pop("program_code", None), pk=rest.pop("program_id", None))
-        department = await _department_by(code=rest.pop("department_code", None), pk=rest.pop("department_id", None))
-        _check_placement(program, department, rest["semester"])
-        await people.check_account_unique(phone=account.get("phone"))
+        await people.check_account_unique(email=data.email.strip().lower(), user_name=data.user_name)
+        await _ensure_student_unique(student_code=data.student_code, admission_number=data.admission_number)
+        program = await _program_by(code=program_code)
+        department = await _department_by(code=department_code)
+        _check_placement(program, department, data.semester)
+        await people.check_account_unique(phone=data.phone)
         await _check_parents(rest)
-        unknown = set(rest) - set(_STUDENT_COLUMNS)
-        if unknown:
-            raise InvalidState(f"Unknown student fields: {', '.join(sorted(unknown))}")
-        if rest.get("status") is None:
-            rest["status"] = PersonStatus.ACTIVE
         user = await people.create_account(actor, user_type=UserType.STUDENT, account=account,
                                            password_hash=password_hash)
         student = await Student.create(user=user, program=program, department=department, **rest)
@@ -404,17 +455,15 @@ async def create_student(actor: Actor, *, data: dict[str, Any]) -> dict[str, Any
     return await _record(student.id)
 
 
-async def update_student(actor: Actor, *, student_id: int, changes: dict[str, Any]) -> dict[str, Any]:
+async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdate) -> dict[str, Any]:
     """A partial update of the student and their account. Codes stay unique; a new
     program brings its department along unless one is given, and the two must agree."""
     authorize(actor, Permission.STUDENTS_WRITE)
-    require_changes(changes)
-    account, rest = people.split_user_fields(dict(changes), people.USER_UPDATE_FIELDS)
-    check_fields(rest, writable=(*_STUDENT_COLUMNS, "program_id", "department_id"), not_null=_NOT_NULL)
+    account, rest = split_account(changes.changes())
+    require_changes(account or rest)
+    refuse_nulls(Student, rest)
     async with atomic():
-        student = await Student.select_for_update().get_or_none(id=student_id)
-        if student is None:
-            raise NotFound("Student not found")
+        student = await get_or_404(Student, student_id, label=LABEL, for_update=True)
         user = await User.select_for_update().get(id=student.user_id)  # type: ignore[attr-defined]
         await _ensure_student_unique(
             student_code=rest.get("student_code") if rest.get("student_code") != student.student_code else None,
@@ -434,11 +483,8 @@ async def update_student(actor: Actor, *, student_id: int, changes: dict[str, An
             _check_placement(program, department, rest.get("semester", student.semester))
         await _check_parents(rest)
         await people.update_account(actor, user, account)
-        before = audit.snapshot(student)
-        student.update_from_dict(rest)
-        student.updated_at = dt.datetime.now(dt.UTC)
-        await student.save()
-        await audit.record(actor, "update", student, before=before)
+        async with audited_change(actor, student):
+            student.update_from_dict(rest)
         # "inactive" is what DELETE sets; the account follows the student both ways.
         if rest.get("status") in (PersonStatus.ACTIVE, PersonStatus.INACTIVE):
             await people.set_account_active(actor, user.id, rest["status"] == PersonStatus.ACTIVE)
@@ -450,29 +496,27 @@ async def deactivate_student(actor: Actor, *, student_id: int) -> None:
     Nothing is removed; history stays attached."""
     authorize(actor, Permission.STUDENTS_WRITE)
     async with atomic():
-        student = await Student.select_for_update().get_or_none(id=student_id)
-        if student is None:
-            raise NotFound("Student not found")
+        student = await get_or_404(Student, student_id, label=LABEL, for_update=True)
         if student.status != PersonStatus.INACTIVE:
-            before = audit.snapshot(student)
-            student.status = PersonStatus.INACTIVE
-            student.updated_at = dt.datetime.now(dt.UTC)
-            await student.save(update_fields=["status", "updated_at"])
-            await audit.record(actor, "update", student, before=before)
+            async with audited_change(actor, student, fields=["status"]):
+                student.status = PersonStatus.INACTIVE
         await people.set_account_active(actor, student.user_id, False)  # type: ignore[attr-defined]
 
 
 # --- photo --------------------------------------------------------------------------------
 
 
+def photo_editable_students(actor: Actor) -> QuerySet[Student]:
+    """Whose photo this actor may replace: staff anyone's, a student their own."""
+    if actor.can(Permission.STUDENTS_WRITE):
+        return Student.all()
+    return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.none()
+
+
 async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> dict[str, Any]:
     """Staff for anyone; a student for themselves (anyone else's id is "not found")."""
     authorize(actor, Permission.STUDENTS_PHOTO)
-    if not actor.can(Permission.STUDENTS_WRITE) and actor.student_id != student_id:
-        raise NotFound("Student not found")
-    student = await Student.get_or_none(id=student_id)
-    if student is None:
-        raise NotFound("Student not found")
+    student = await get_or_404(photo_editable_students(actor), student_id, label=LABEL)
     await people.replace_photo(actor, user_id=student.user_id, upload=upload)  # type: ignore[attr-defined]
     return {"student_id": student.id, "user_id": student.user_id,  # type: ignore[attr-defined]
             "message": "Photo uploaded successfully"}

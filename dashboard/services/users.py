@@ -19,6 +19,7 @@ from dashboard.core.security import (
     revoke_all_sessions,
     verify_password,
 )
+from dashboard.core.updates import touch
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
@@ -40,10 +41,19 @@ def check_password_rules(password: str) -> None:
         raise InvalidState("Password must be at most 72 bytes")
 
 
+def _column_length(column: str) -> int:
+    return User._meta.fields_map[column].max_length  # type: ignore[attr-defined]  # CharField has it, Field does not
+
+
 async def authenticate_credentials(login: str, password: str) -> User | None:
     """The user for an email (or user name) and password, or None. Costs one bcrypt
     check whether or not the account exists."""
-    user = await User.get_or_none(Q(email=login.strip().lower()) | Q(user_name=login.strip()))
+    login = login.strip()
+    # Only the columns the value fits: a longer value cannot match, and the ORM refuses a
+    # filter value past a column's length (a 60-character email is no user name).
+    matches = [Q(**{column: value}) for column, value in (("email", login.lower()), ("user_name", login))
+               if len(value) <= _column_length(column)]
+    user = await User.get_or_none(Q(*matches, join_type=Q.OR)) if login and matches else None
     ok = await verify_password(password, user.hashed_password if user else None)
     return user if ok else None
 
@@ -131,7 +141,7 @@ async def change_password(actor: Actor, *, old_password: str, new_password: str,
     await revoke_all_sessions(user.id)
     async with atomic():
         user.hashed_password = hashed
-        user.updated_at = dt.datetime.now(dt.UTC)
+        touch(user)
         user.updated_by_id = user.id  # type: ignore[attr-defined]
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_change", user, before={}, after={})

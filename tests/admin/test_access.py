@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard.core.actor import Actor
+from dashboard.schemas.departments import DepartmentCreate
 from dashboard.services import departments as department_service
 from models import (
     AdminStaff,
@@ -50,7 +51,8 @@ async def _one_of_each() -> dict[str, int]:
     student = await factories.create_student(program=program, department=department)
     parent = await factories.create_parent()
     staff_user, staff = await make_person(UserType.STAFF)
-    audited = await department_service.create_department(Actor.system(), data={"name": "Audited", "code": "AUD"})
+    audited = await department_service.create_department(
+        Actor.system(), data=DepartmentCreate(name="Audited", code="AUD"))
     audit_row = await AuditLog.get(entity_type="departments", entity_id=audited.id)
     return {"department": department.id, "program": program.id, "course": offering.course_id,  # type: ignore[attr-defined]
             "courseoffering": offering.id, "student": student.id, "faculty": teacher.id, "parent": parent.id,

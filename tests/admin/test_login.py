@@ -156,3 +156,16 @@ async def test_logins_are_rate_limited_like_the_api(anonymous):
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
     assert "admin_session" not in blocked.headers.get("set-cookie", "")
+
+
+async def test_a_long_email_signs_in_and_no_length_is_a_500(anonymous):
+    """The form looks the value up as an email and as a user name (at most 50 characters):
+    a longer email must still find its account."""
+    email = "a" * 64 + "@" + "panel-" * 8 + "example.edu"
+    user = await factories.create_user(user_type=UserType.ADMIN, email=email)
+    response = await _login(anonymous, email, factories.PASSWORD)
+    assert (response.status_code, response.headers["location"]) == (303, "/admin/")
+    for login in ("x" * 51, "y" * 300, "z@" * 600):
+        anonymous.cookies.clear()
+        assert (await _login(anonymous, login, factories.PASSWORD)).status_code == 401
+    assert (await User.get(id=user.id)).last_login is not None

@@ -443,6 +443,8 @@ async def test_me_returns_the_callers_user_info(parent_client):
     assert response.json() == {
         "id": user.id, "user_type": "parent", "email": user.email, "user_name": user.user_name,
         "first_name": user.first_name, "last_name": user.last_name, "is_active": True, "is_verified": False,
+        "student_id": None, "faculty_id": None, "staff_id": None, "parent_id": parent_client.profile.id,
+        "linked_students": [],
     }
 
 

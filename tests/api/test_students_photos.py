@@ -13,6 +13,7 @@ import pytest
 from dashboard.settings import get_settings
 from models import AuditLog, User
 from tests import factories
+from tests.teaching import teach
 
 URL = "/api/v1/students"
 
@@ -259,6 +260,9 @@ async def test_who_may_see_the_photo(login_as, staff_client):
     await staff_client.post(f"{URL}/{child.id}/upload-photo", files={"file": ("a.webp", WEBP, "image/webp")})
     assert (await parent.get(f"{URL}/{child.id}/photo")).content == WEBP
     faculty = await login_as("faculty")
+    # Notes §3.11: a lecturer sees the photo of a student they teach, no other.
+    assert (await faculty.get(f"{URL}/{child.id}/photo")).status_code == 404
+    await teach(faculty.profile, child)
     assert (await faculty.get(f"{URL}/{child.id}/photo")).status_code == 200
     stranger = await login_as("student")
     assert (await stranger.get(f"{URL}/{child.id}/photo")).status_code == 404

@@ -25,7 +25,7 @@ def test_the_whole_harness_runs_at_200_students(services, tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "bench", "--students", "200", "--duration", "2", "--concurrency", "4",
          "--out", str(tmp_path)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 

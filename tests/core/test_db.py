@@ -6,6 +6,7 @@ import pytest
 
 from dashboard.core import cache
 from dashboard.core.db import atomic, on_commit
+from dashboard.core.queue import SendEmail, queue_after_commit
 from models import Department
 from tests import factories
 
@@ -18,7 +19,7 @@ async def _queued_functions() -> list[str]:
 async def test_a_job_queued_in_a_transaction_waits_for_the_commit(app):
     async with atomic():
         await factories.create_department(code="TXA")
-        await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+        await queue_after_commit(SendEmail(to="a@uni.edu", subject="s", text="t"))
         assert await _queued_functions() == []
     assert await _queued_functions() == ["send_email"]
 
@@ -27,7 +28,7 @@ async def test_a_rolled_back_transaction_queues_nothing(app):
     with pytest.raises(RuntimeError):
         async with atomic():
             await factories.create_department(code="TXB")
-            await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+            await queue_after_commit(SendEmail(to="a@uni.edu", subject="s", text="t"))
             raise RuntimeError("rule broken")
     assert await _queued_functions() == []
     assert not await Department.filter(code="TXB").exists()
@@ -38,7 +39,7 @@ async def test_nested_transactions_join_the_outer_one(app):
         async with atomic():
             async with atomic():
                 await factories.create_department(code="TXC")
-                await cache.queue_after_commit("send_email", to="a@uni.edu", subject="s", text="t")
+                await queue_after_commit(SendEmail(to="a@uni.edu", subject="s", text="t"))
             raise RuntimeError("outer fails after inner finished")
     assert not await Department.filter(code="TXC").exists()
     assert await _queued_functions() == []
@@ -59,7 +60,7 @@ async def test_queued_email_is_delivered_by_the_worker_to_the_outbox(app, servic
 
     outbox = Path(services["data_dir"]) / "outbox"
     earlier = set(outbox.glob("*.eml"))
-    await cache.queue_after_commit("send_email", to="someone@uni.edu", subject="Hello", text="Plain", html="<p>Rich</p>")
+    await queue_after_commit(SendEmail(to="someone@uni.edu", subject="Hello", text="Plain", html="<p>Rich</p>"))
     assert await run_jobs() == 1
     files = list(set(outbox.glob("*.eml")) - earlier)
     assert len(files) == 1

@@ -1,5 +1,5 @@
-"""The send_email job: SMTP with both parts, the outbox without SMTP, retries on transient
-failures, and the templates."""
+"""The email jobs: SMTP with both parts, the outbox without SMTP, retries on transient
+failures, the templates, and the one-time-code job that makes its code itself."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from email import message_from_bytes, policy
 import pytest
 from arq import Retry
 
-from dashboard.core import cache
+from dashboard.core.queue import SendEmail, enqueue
+from dashboard.services.otp import OtpPurpose
 from dashboard.settings import get_settings
-from jobs.emails import TEMPLATES, render, send_email
+from jobs.emails import TEMPLATES, deliver, render, send_email
 
 CONTEXT = {"name": "Ada <script>alert(1)</script>", "code": "042917", "minutes": 5}
 
@@ -34,11 +35,12 @@ def test_every_template_has_text_and_escaped_html(services, template):
 
 def test_a_template_needs_its_whole_context(services):
     with pytest.raises(Exception, match="code"):
-        render("password_reset_otp", {"name": "Ada", "minutes": 5})
+        render(OtpPurpose.RESET_PASSWORD, {"name": "Ada", "minutes": 5})
 
 
 async def test_sends_by_smtp_with_plain_and_html_parts(smtp_sink, outbox):
-    result = await send_email({"job_try": 1}, to="ada@example.edu", template="password_reset_otp", context=CONTEXT)
+    subject, text, html = render(OtpPurpose.RESET_PASSWORD, CONTEXT)
+    result = await deliver({"job_try": 1}, to="ada@example.edu", subject=subject, text=text, html=html)
     assert result == "sent"
     [message] = smtp_sink.messages
     assert message["To"] == "ada@example.edu" and message["From"] == get_settings().smtp_from_email
@@ -60,11 +62,11 @@ async def test_without_smtp_writes_the_outbox(services, outbox):
     assert message.get_body(preferencelist=("html",)).get_content().strip() == "<p>HTML body</p>"
 
 
-async def test_a_queued_job_is_delivered_by_the_worker(smtp_sink, run_jobs):
-    await cache.enqueue("send_email", to="ada@example.edu", template="verify_email_otp", context=CONTEXT)
+async def test_a_queued_message_is_delivered_by_the_worker(smtp_sink, run_jobs):
+    await enqueue(SendEmail(to="ada@example.edu", subject="Welcome", text="Hello Ada"))
     assert smtp_sink.messages == []
     assert await run_jobs() == 1
-    assert [m["Subject"] for m in smtp_sink.messages] == ["Confirm your email address"]
+    assert [m["Subject"] for m in smtp_sink.messages] == ["Welcome"]
 
 
 @pytest.mark.parametrize(("job_try", "delay_ms"), [(1, 2000), (3, 8000), (12, 300_000)])
@@ -83,6 +85,3 @@ async def test_an_unreachable_smtp_server_is_retried_with_growing_delay(services
     assert retry.value.defer_score == delay_ms
 
 
-async def test_a_message_needs_a_template_or_a_subject_and_text(services):
-    with pytest.raises(ValueError):
-        await send_email({"job_try": 1}, to="ada@example.edu", subject="No body")

@@ -9,6 +9,7 @@ import pytest
 from dashboard.core.actor import Actor
 from dashboard.core.errors import InvalidState, NotAuthenticated
 from dashboard.core.security import TokenType, create_token, decode_token, ensure_not_revoked, verify_password
+from dashboard.schemas.staff import StaffUpdate
 from dashboard.services import staff, users
 from dashboard.services.auth import load_actor
 from models import AdminStaff, AuditLog, User
@@ -43,7 +44,7 @@ async def _state(record: AdminStaff) -> tuple[PersonStatus, bool, UserType]:
 async def test_staff_cannot_deactivate_or_retype_their_own_account(changes):
     actor, record = await _admin()
     with pytest.raises(InvalidState, match="cannot deactivate or change the type of your own account"):
-        await staff.update_staff(actor, staff_id=record.id, changes=changes)
+        await staff.update_staff(actor, staff_id=record.id, changes=StaffUpdate(**changes))
     assert await _state(record) == (PersonStatus.ACTIVE, True, UserType.ADMIN)
     assert (await AdminStaff.get(id=record.id)).designation == record.designation
     assert not await AuditLog.filter(action="update").exists()
@@ -58,8 +59,8 @@ async def test_the_delete_of_ones_own_record_is_refused_too():
 
 async def test_ones_own_other_fields_may_change():
     actor, record = await _admin()
-    await staff.update_staff(actor, staff_id=record.id, changes={"designation": "Registrar",
-                                                                "status": PersonStatus.ACTIVE})
+    await staff.update_staff(actor, staff_id=record.id, changes=StaffUpdate(designation="Registrar",
+                                                                          status=PersonStatus.ACTIVE))
     assert (await AdminStaff.get(id=record.id)).designation == "Registrar"
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from dashboard.core.actor import Actor
 from dashboard.core.errors import Forbidden, InvalidState, NotFound
+from dashboard.schemas.departments import DepartmentCreate, DepartmentUpdate
+from dashboard.schemas.faculty import FacultyUpdate
 from dashboard.services import departments, faculty
 from dashboard.services.auth import load_actor
 from models import AuditLog, Department, Faculty
@@ -27,7 +29,7 @@ async def _staff() -> Actor:
 
 async def _name_head(actor: Actor, department: Department, hod_id: int | None, **more: Any) -> Department:
     return await departments.update_department(actor, department_id=department.id,
-                                               changes={"hod_id": hod_id, **more})
+                                               changes=DepartmentUpdate(hod_id=hod_id, **more))
 
 
 async def _flags() -> dict[int, bool]:
@@ -97,7 +99,7 @@ async def test_a_new_department_cannot_be_created_with_a_head():
     actor = await _staff()
     member = await factories.create_faculty()
     with pytest.raises(InvalidState, match="must be a faculty member of this department"):
-        await departments.create_department(actor, data={"name": "New", "code": "NEW", "hod_id": member.id})
+        await departments.create_department(actor, data=DepartmentCreate(name="New", code="NEW", hod_id=member.id))
     assert not await Department.filter(code="NEW").exists()
 
 
@@ -121,7 +123,7 @@ async def test_moving_a_head_to_another_department_ends_the_headship():
     head = await factories.create_faculty(department=department)
     await _name_head(actor, department, head.id)
 
-    await faculty.update_faculty(actor, faculty_id=head.id, changes={"department_id": elsewhere.id})
+    await faculty.update_faculty(actor, faculty_id=head.id, changes=FacultyUpdate(department_id=elsewhere.id))
 
     assert (await Department.get(id=department.id)).hod_id is None
     assert (await Faculty.get(id=head.id)).is_hod is False

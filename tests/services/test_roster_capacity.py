@@ -10,6 +10,7 @@ import pytest
 
 from dashboard.core.actor import Actor
 from dashboard.core.errors import Forbidden, InvalidState
+from dashboard.schemas.course_offerings import OfferingUpdate
 from dashboard.services import course_offerings
 from dashboard.services.auth import load_actor
 from models import CourseOffering, CourseRegistration
@@ -90,10 +91,10 @@ async def test_capacity_cannot_drop_below_the_students_registered():
     await course_offerings.register_students(actor, offering_id=offering.id,
                                              enrollment_ids=await _enrollments(offering, 3))
     with pytest.raises(InvalidState, match="cannot be below the 3 students already registered"):
-        await course_offerings.update_offering(actor, offering_id=offering.id, changes={"max_capacity": 2})
+        await course_offerings.update_offering(actor, offering_id=offering.id, changes=OfferingUpdate(max_capacity=2))
     assert (await CourseOffering.get(id=offering.id)).max_capacity == 5
     # Down to exactly the registered count is fine.
-    await course_offerings.update_offering(actor, offering_id=offering.id, changes={"max_capacity": 3})
+    await course_offerings.update_offering(actor, offering_id=offering.id, changes=OfferingUpdate(max_capacity=3))
     assert (await CourseOffering.get(id=offering.id)).max_capacity == 3
 
 

@@ -7,6 +7,8 @@ are emptied before and after, as the `app` fixture's tests expect.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,7 +16,8 @@ import asyncpg
 import bcrypt
 import pytest
 
-from bench.generate import (
+from dashboard.core.db import asyncpg_dsn
+from dashboard.demo.generate import (
     DEMO_LOGINS,
     DEMO_PASSWORD,
     GENERATED_TABLES,
@@ -23,7 +26,6 @@ from bench.generate import (
     generate_university,
     university_is_empty,
 )
-from dashboard.core.db import asyncpg_dsn
 
 STUDENTS = 200
 SEED = 7
@@ -99,12 +101,20 @@ async def test_every_table_is_filled_and_reported(university: dict[str, Any],
 
 
 async def test_scale_per_student(db: asyncpg.Connection) -> None:
-    registrations = await db.fetchval("SELECT count(*) FROM course_registrations")
+    registrations = await db.fetchval(
+        "SELECT count(*) FROM course_registrations WHERE status = 'registered'")
     attendance = await db.fetchval("SELECT count(*) FROM attendance")
-    grades = await db.fetchval("SELECT count(*) FROM grades")
+    grades = await db.fetchval(
+        "SELECT count(*) FROM grades g JOIN course_offerings o ON o.id = g.course_offering_id "
+        "WHERE o.status = 'ongoing'")
     assert 8 * STUDENTS <= registrations <= 10 * STUDENTS
     assert attendance >= 10 * registrations
     assert grades >= 3 * registrations
+    # Earlier semesters: about nine courses each, two grades per course.
+    semesters_done = await db.fetchval("SELECT sum(semester - 1) FROM students")
+    completed = await db.fetchval(
+        "SELECT count(*) FROM course_registrations WHERE status = 'completed'")
+    assert 6 * semesters_done <= completed <= 10 * semesters_done
 
 
 async def test_sequences_continue_after_the_generated_ids(db: asyncpg.Connection) -> None:
@@ -119,6 +129,24 @@ async def test_sequences_continue_after_the_generated_ids(db: asyncpg.Connection
 
 # Each query counts the rows that break a rule; all must count 0.
 INVARIANTS = {
+    "no room holds more students than beds at any time": """
+        SELECT count(*) FROM hostel_allocations a JOIN hostel_rooms r ON r.id = a.room_id
+        WHERE r.capacity < (SELECT count(*) FROM hostel_allocations b
+                            WHERE b.room_id = a.room_id AND b.allocation_date <= a.allocation_date
+                              AND coalesce(b.release_date, 'infinity') > a.allocation_date)""",
+    "hostels of the student's kind (boys, girls; doctoral and others unisex)": """
+        SELECT count(*) FROM hostel_allocations a JOIN hostels h ON h.id = a.hostel_id
+        JOIN students s ON s.id = a.student_id JOIN users u ON u.id = s.user_id
+        JOIN programs p ON p.id = s.program_id
+        WHERE h.hostel_type <> CASE WHEN u.gender = 'other' OR p.degree_type = 'phd' THEN 'unisex'
+                                    WHEN u.gender = 'male' THEN 'boys' ELSE 'girls' END""",
+    "loans not before the borrower joined, returns before today": """
+        SELECT count(*) FROM book_issues i JOIN users u ON u.id = i.user_id
+        WHERE i.issue_date < u.created_at OR i.return_date >= DATE '2026-11-26'""",
+    "offerings taught by faculty who had joined by then": """
+        SELECT count(*) FROM offering_faculty x JOIN faculty f ON f.id = x.faculty_id
+        JOIN course_offerings o ON o.id = x.offering_id
+        WHERE f.date_of_joining > o.start_date""",
     "one enrolled enrollment per student, in their program": """
         SELECT count(*) FROM students s
         WHERE (SELECT count(*) FROM enrollments e WHERE e.student_id = s.id
@@ -164,13 +192,16 @@ INVARIANTS = {
         WHERE o.enrolled_students <> (SELECT count(*) FROM course_registrations r
               WHERE r.course_offering_id = o.id AND r.status = 'registered')
            OR o.enrolled_students > o.max_capacity""",
-    "registrations are in the student's program and semester": """
+    "registrations are in the student's program: this term's, or completed earlier ones": """
         SELECT count(*) FROM course_registrations r
         JOIN enrollments e ON e.id = r.enrollment_id
         JOIN students s ON s.id = e.student_id
         JOIN course_offerings o ON o.id = r.course_offering_id
-        WHERE o.program_id <> e.program_id OR o.semester <> s.semester
-           OR e.status <> 'enrolled' OR o.academic_year <> '2025-26'""",
+        WHERE o.program_id <> e.program_id OR e.status <> 'enrolled'
+           OR NOT ((r.status = 'registered' AND o.status = 'ongoing' AND o.semester = s.semester
+                    AND o.academic_year = '2026-27')
+                OR (r.status = 'completed' AND o.status = 'completed' AND o.semester < s.semester
+                    AND o.end_date < DATE '2026-11-26'))""",
     "attendance only for registered students": """
         SELECT count(*) FROM attendance a WHERE NOT EXISTS (
             SELECT 1 FROM course_registrations r
@@ -191,7 +222,8 @@ INVARIANTS = {
                    FROM attendance GROUP BY 1, 2) x
           ON x.enrollment_id = s.enrollment_id AND x.month = s.month
         WHERE x.total IS DISTINCT FROM s.total_classes
-           OR x.attended IS DISTINCT FROM s.attended_classes""",
+           OR x.attended IS DISTINCT FROM s.attended_classes
+           OR s.attendance_percentage <> round(100.0 * s.attended_classes / s.total_classes, 2)""",
     "0 <= marks <= max_marks, offering and course from the assessment": """
         SELECT count(*) FROM grades g
         JOIN assessments a ON a.id = g.assessment_id
@@ -254,10 +286,10 @@ INVARIANTS = {
                                AND p.payment_status IN ('completed', 'pending'))
            OR EXISTS (SELECT 1 FROM fee_payments p WHERE p.fee_structure_id = f.id
                       AND p.student_id <> f.student_id)""",
-    "payments in the past year with RCP receipts": """
-        SELECT count(*) FROM fee_payments
-        WHERE payment_date < DATE '2025-11-26' OR payment_date >= DATE '2026-11-26'
-           OR receipt_number !~ '^RCP-[0-9A-F]{10}$'""",
+    "payments before today, not before the student's admission, with RCP receipts": """
+        SELECT count(*) FROM fee_payments p JOIN students s ON s.id = p.student_id
+        WHERE p.payment_date >= DATE '2026-11-26' OR p.payment_date < s.admission_date
+           OR p.receipt_number !~ '^RCP-[0-9A-F]{10}$'""",
     "profile rows match the user type": """
         SELECT (SELECT count(*) FROM students x JOIN users u ON u.id = x.user_id
                 WHERE u.user_type <> 'student')
@@ -374,3 +406,244 @@ async def test_another_seed_other_data(university: dict[str, Any]) -> None:
     finally:
         await _empty_tables(db_url)
         await generate_university(db_url, students=STUDENTS, seed=SEED)
+
+
+# --- demo data that tells the truth ------------------------------------------------------
+
+# The academic year of a date: July to June.
+ACADEMIC_YEAR_OF = ("to_char({d} - interval '6 months', 'YYYY') || '-' || "
+                    "to_char({d} + interval '6 months', 'YY')")
+
+
+@pytest.mark.parametrize("table, label, day", [
+    ("course_offerings", "academic_year", "start_date"),
+    ("course_offerings", "academic_year", "end_date"),
+    ("fee_structures", "academic_year", "due_date"),
+    ("hostel_allocations", "academic_year", "allocation_date"),
+    ("exam_schedules", "academic_year", "start_time"),
+    ("semester_results", "academic_year", "published_at - interval '1 month'"),
+])
+async def test_academic_years_agree_with_dates(db: asyncpg.Connection, table: str, label: str,
+                                               day: str) -> None:
+    wrong = await db.fetch(
+        f"SELECT id, {label}, {day} AS day FROM {table} "
+        f"WHERE {label} <> {ACADEMIC_YEAR_OF.format(d=day)} LIMIT 5")
+    assert [dict(r) for r in wrong] == []
+    assert await db.fetchval(f"SELECT count(*) FROM {table}") > 0
+
+
+async def test_this_term_is_2026_27(db: asyncpg.Connection) -> None:
+    years = await db.fetch(
+        "SELECT DISTINCT academic_year, start_date, end_date FROM course_offerings "
+        "WHERE status = 'ongoing'")
+    assert [tuple(r) for r in years] == [("2026-27", dt.date(2026, 8, 17), dt.date(2026, 12, 18))]
+
+
+async def test_a_results_year_is_the_year_its_courses_were_taken(db: asyncpg.Connection) -> None:
+    assert await db.fetchval("""
+        SELECT count(*) FROM semester_results sr
+        WHERE EXISTS (SELECT 1 FROM course_registrations r JOIN course_offerings o
+                      ON o.id = r.course_offering_id
+                      WHERE r.enrollment_id = sr.enrollment_id AND o.semester = sr.semester
+                        AND o.academic_year <> sr.academic_year)""") == 0
+
+
+async def test_every_earlier_semester_has_a_published_result(db: asyncpg.Connection) -> None:
+    missing = await db.fetch("""
+        SELECT s.id, k AS semester FROM students s, generate_series(1, s.semester - 1) k
+        WHERE NOT EXISTS (SELECT 1 FROM semester_results r WHERE r.student_id = s.id
+                          AND r.semester = k AND r.published_at IS NOT NULL
+                          AND r.published_at < DATE '2026-11-26')
+        LIMIT 5""")
+    assert [dict(r) for r in missing] == []
+    seniors = await db.fetchval("SELECT count(*) FROM students WHERE semester > 1")
+    assert seniors > STUDENTS / 3
+
+
+# SGPA per domain.md §3.9 and notes §3.2: per course, Σ marks / max × weightage; the letter
+# and grade point from grading_scales; SGPA = Σ credits × points / Σ credits, 2 decimals.
+SGPA_FROM_GRADES = """
+    WITH course_pct AS (
+        SELECT e.student_id, o.semester, c.id AS course_id, c.credits,
+               sum(g.marks_obtained / a.max_marks * a.weightage) AS pct
+        FROM grades g
+        JOIN assessments a ON a.id = g.assessment_id
+        JOIN course_offerings o ON o.id = a.course_offering_id
+        JOIN courses c ON c.id = g.course_id
+        JOIN enrollments e ON e.id = g.enrollment_id
+        WHERE o.status = 'completed'
+        GROUP BY 1, 2, 3, 4),
+    points AS (
+        SELECT p.*, (SELECT gs.grade_point FROM grading_scales gs
+                     WHERE gs.min_percentage <= p.pct
+                     ORDER BY gs.min_percentage DESC LIMIT 1) AS gp
+        FROM course_pct p)
+    SELECT student_id, semester, round(sum(credits * gp) / sum(credits), 2) AS sgpa,
+           sum(credits) AS attempted, sum(credits) FILTER (WHERE gp > 0) AS earned
+    FROM points GROUP BY 1, 2
+"""
+
+
+async def test_results_are_computed_from_the_grades(db: asyncpg.Connection) -> None:
+    wrong = await db.fetch(f"""
+        SELECT r.student_id, r.semester, r.gpa, x.sgpa, r.total_credits_attempted, x.attempted,
+               r.total_credits_earned, x.earned, r.status
+        FROM semester_results r
+        FULL JOIN ({SGPA_FROM_GRADES}) x ON x.student_id = r.student_id AND x.semester = r.semester
+        WHERE r.gpa IS DISTINCT FROM x.sgpa
+           OR r.total_credits_attempted IS DISTINCT FROM x.attempted
+           OR r.total_credits_earned IS DISTINCT FROM coalesce(x.earned, 0)
+           OR (r.status = 'pass') <> (x.earned IS NOT DISTINCT FROM x.attempted)
+        LIMIT 5""")
+    assert [dict(r) for r in wrong] == []
+    # CGPA so far, credit-weighted over the published semesters (the calculate-cgpa rule).
+    assert await db.fetchval("""
+        SELECT count(*) FROM semester_results r
+        WHERE r.cgpa <> (SELECT round(sum(p.gpa * p.total_credits_attempted)
+                                      / sum(p.total_credits_attempted), 2)
+                         FROM semester_results p
+                         WHERE p.student_id = r.student_id AND p.semester <= r.semester)""") == 0
+    # Some fail a course: the transcript is not uniformly perfect.
+    assert await db.fetchval("SELECT count(*) FROM semester_results WHERE status = 'fail'") > 0
+    assert await db.fetchval(
+        "SELECT count(DISTINCT gpa) FROM semester_results") > 20
+
+
+async def test_enrollment_credits_earned_are_the_results(db: asyncpg.Connection) -> None:
+    assert await db.fetchval("""
+        SELECT count(*) FROM enrollments e
+        WHERE e.status = 'enrolled' AND e.credits_earned <>
+              (SELECT coalesce(sum(r.total_credits_earned), 0) FROM semester_results r
+               WHERE r.enrollment_id = e.id)""") == 0
+
+
+async def test_a_transcript_lists_every_course_of_every_earlier_semester(
+        db: asyncpg.Connection) -> None:
+    """Each completed semester's registrations are the program's mandatory courses of that
+    semester plus the required number of electives, graded."""
+    assert await db.fetchval("""
+        SELECT count(*) FROM students s, generate_series(1, s.semester - 1) k
+        WHERE (SELECT count(*) FROM course_registrations r
+               JOIN enrollments e ON e.id = r.enrollment_id
+               JOIN course_offerings o ON o.id = r.course_offering_id
+               JOIN program_courses pc ON pc.program_id = o.program_id
+                    AND pc.course_id = o.course_id AND pc.semester = k AND pc.is_mandatory
+               WHERE e.student_id = s.id AND o.semester = k AND r.status = 'completed')
+            <> (SELECT count(*) FROM program_courses pc
+                WHERE pc.program_id = s.program_id AND pc.semester = k AND pc.is_mandatory)
+    """) == 0
+
+
+async def test_fee_structures_span_every_semester_enrolled(db: asyncpg.Connection) -> None:
+    assert await db.fetchval("""
+        SELECT count(*) FROM students s, generate_series(1, s.semester) k
+        WHERE NOT EXISTS (SELECT 1 FROM fee_structures f WHERE f.student_id = s.id
+                          AND f.semester = k)""") == 0
+    # Nothing is charged for semesters after the next one.
+    assert await db.fetchval("""
+        SELECT count(*) FROM fee_structures f JOIN students s ON s.id = f.student_id
+        WHERE f.semester > s.semester + 1""") == 0
+
+
+FEE_STANDING = """
+    SELECT s.batch_year, f.id, f.total_fee, f.due_date,
+           coalesce((SELECT sum(p.amount_paid) FROM fee_payments p
+                     WHERE p.fee_structure_id = f.id AND p.payment_status = 'completed'), 0) AS paid
+    FROM fee_structures f JOIN students s ON s.id = f.student_id
+"""
+
+
+async def test_every_batch_has_paid_partly_paid_and_overdue_structures(
+        db: asyncpg.Connection) -> None:
+    rows = await db.fetch(f"""
+        SELECT batch_year,
+               count(*) FILTER (WHERE paid = total_fee) AS paid,
+               count(*) FILTER (WHERE paid > 0 AND paid < total_fee) AS partly_paid,
+               count(*) FILTER (WHERE due_date < DATE '2026-11-26' AND paid < total_fee) AS overdue
+        FROM ({FEE_STANDING}) x GROUP BY 1 ORDER BY 1""")
+    assert len(rows) >= 4
+    for row in rows:
+        assert row["paid"] >= 1 and row["partly_paid"] >= 1 and row["overdue"] >= 1, dict(row)
+    # Most fees are paid: arrears are the exception, not the rule.
+    paid_share = await db.fetchval(
+        f"SELECT avg((paid = total_fee)::int) FROM ({FEE_STANDING}) x "
+        "WHERE due_date < DATE '2026-11-26'")
+    assert 0.7 < paid_share < 0.97
+
+
+async def test_hostel_fees_only_for_the_years_lived_in(db: asyncpg.Connection) -> None:
+    assert await db.fetchval("""
+        SELECT count(*) FROM fee_structures f
+        WHERE (f.hostel_fee IS NOT NULL) <> EXISTS (
+            SELECT 1 FROM hostel_allocations a WHERE a.student_id = f.student_id
+              AND a.academic_year = f.academic_year AND a.status IN ('active', 'vacated'))""") == 0
+
+
+async def test_notifications_reach_exactly_their_audience(db: asyncpg.Connection) -> None:
+    rows = await db.fetch("""
+        SELECT n.id, n.title, n.status, n.target_audience, n.target_user_ids,
+               array(SELECT un.user_id FROM user_notifications un WHERE un.notification_id = n.id
+                     ORDER BY un.user_id) AS recipients,
+               array(SELECT u.id FROM users u
+                     WHERE u.is_active AND u.created_at <= n.sent_at
+                       AND (n.target_audience = 'all'
+                            OR (n.target_audience = 'students' AND u.user_type = 'student')
+                            OR (n.target_audience = 'faculty' AND u.user_type = 'faculty')
+                            OR (n.target_audience = 'staff' AND u.user_type IN ('admin', 'staff')))
+                     ORDER BY u.id) AS audience
+        FROM notifications n""")
+    assert rows
+    for row in rows:
+        if row["status"] != "sent":
+            assert row["recipients"] == [] and row["title"], dict(row)
+        elif row["target_audience"] == "specific":
+            listed = json.loads(row["target_user_ids"])
+            assert sorted(listed) == row["recipients"] and len(set(listed)) == len(listed)
+        else:
+            assert row["recipients"] == row["audience"], row["title"]
+    # Nobody is told of anything before their account existed, nor reads it before it came.
+    assert await db.fetchval("""
+        SELECT count(*) FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
+        JOIN users u ON u.id = un.user_id
+        WHERE u.created_at > n.sent_at OR un.read_at < n.sent_at OR un.is_read <> (un.read_at IS NOT NULL)
+    """) == 0
+
+
+async def test_attendance_warnings_go_to_the_students_below_75_percent(
+        db: asyncpg.Connection) -> None:
+    warned = {r["user_id"] for r in await db.fetch("""
+        SELECT un.user_id FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
+        WHERE n.title LIKE 'Attendance below 75%%'""")}
+    short = {r["user_id"] for r in await db.fetch("""
+        SELECT s.user_id FROM attendance_summary a JOIN enrollments e ON e.id = a.enrollment_id
+        JOIN students s ON s.id = e.student_id
+        GROUP BY 1 HAVING 100 * sum(a.attended_classes) < 75 * sum(a.total_classes)""")}
+    assert warned == short and short
+
+
+async def test_the_demo_students_loan_is_due_as_the_reminder_says(db: asyncpg.Connection) -> None:
+    row = await db.fetchrow("""
+        SELECT i.due_date, n.message FROM users u
+        JOIN book_issues i ON i.user_id = u.id AND i.status = 'issued'
+        JOIN user_notifications un ON un.user_id = u.id
+        JOIN notifications n ON n.id = un.notification_id AND n.title = 'Library book due soon'
+        WHERE u.email = $1 ORDER BY i.issue_date DESC LIMIT 1""", DEMO_LOGINS["student"])
+    due = row["due_date"].astimezone(dt.timezone(dt.timedelta(hours=5, minutes=30))).date()
+    assert f"{due:%d %B %Y}" in row["message"]
+    assert dt.date(2026, 11, 26) < due <= dt.date(2026, 12, 3)
+
+
+@pytest.mark.parametrize("table", GENERATED_TABLES)
+async def test_nothing_is_stamped_after_today(db: asyncpg.Connection, table: str) -> None:
+    """The demo university is seen at the start of 26 November 2026 (IST): every record was
+    made before it (scheduled notifications and future exams are plans, not stamps)."""
+    columns = [r["column_name"] for r in await db.fetch(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = $1 "
+        "AND column_name IN ('created_at', 'updated_at', 'marked_at', 'graded_at', "
+        "'published_at', 'registered_at', 'read_at', 'sent_at', 'issue_date', 'return_date', "
+        "'payment_date', 'release_date', 'allocation_date', 'enrollment_date', 'last_login')",
+        table)]
+    for column in columns:
+        late = await db.fetchval(
+            f"SELECT count(*) FROM {table} WHERE {column} >= TIMESTAMPTZ '2026-11-26 00:00+05:30'")
+        assert late == 0, f"{table}.{column}"

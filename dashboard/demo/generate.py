@@ -1,7 +1,7 @@
 """Generate a demo/benchmark university straight into PostgreSQL.
 
-`generate_university` plans a consistent university in memory (`bench.generate_plan`),
-streams every table's rows from that plan (`bench.generate_rows`) and loads them with
+`generate_university` plans a consistent university in memory (`dashboard.demo.plan`),
+streams every table's rows from that plan (`dashboard.demo.rows`) and loads them with
 COPY, in one connection and one transaction, with ids chosen here. It follows the
 PostgreSQL manual's advice for bulk loads ("Populating a Database"): inside the
 transaction, the loaded tables' foreign keys, unique constraints and secondary indexes
@@ -11,11 +11,11 @@ verified as strictly as row-by-row inserts would verify it, and any violation ro
 whole load back. Sequences are then moved past the generated ids.
 
 The same students and seed always give the same rows: every date derives from the fixed
-calendar in `bench.generate_calendar`, and every password is one bcrypt hash of
+calendar in `dashboard.demo.academic_calendar`, and every password is one bcrypt hash of
 DEMO_PASSWORD made with a fixed salt.
 
 Run it directly for a benchmark:
-    python -m bench.generate --db-url postgres://postgres@127.0.0.1/gen_scratch --students 2000
+    python -m dashboard.demo.generate --db-url postgres://postgres@127.0.0.1/gen_scratch --students 2000
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 import asyncpg
 import bcrypt
 
-from bench.generate_calendar import ACADEMIC_YEAR, TODAY
-from bench.generate_plan import Plan
-from bench.generate_rows import TABLES, Rows
 from dashboard.core.db import asyncpg_dsn
+from dashboard.demo.academic_calendar import ACADEMIC_YEAR, TODAY
+from dashboard.demo.plan import GradeBand, Plan
+from dashboard.demo.rows import TABLES, Rows
 
 __all__ = [
     "ACADEMIC_YEAR",
@@ -154,9 +154,11 @@ async def generate_university(db_url: str, *, students: int, seed: int) -> Gener
         for table in GENERATED_TABLES:
             first_ids[table] = 1 + await conn.fetchval(f"SELECT coalesce(max(id), 0) FROM {table}")
         receipt_start = await _next_receipt_number(conn)
+        grading_scale = await _grading_scale(conn)
         password_hash = await asyncio.to_thread(demo_password_hash)
         plan = await asyncio.to_thread(
-            Plan, students=students, seed=seed, first_ids=first_ids, demo_logins=DEMO_LOGINS
+            Plan, students=students, seed=seed, first_ids=first_ids, demo_logins=DEMO_LOGINS,
+            grading_scale=grading_scale,
         )
         rows = Rows(plan, password_hash=password_hash, receipt_start=receipt_start)
         report.phases["plan"] = time.perf_counter() - tick
@@ -244,6 +246,13 @@ async def _check_demo_logins(conn: asyncpg.Connection) -> None:
     )
     if found != len(DEMO_LOGINS):
         raise RuntimeError("the generated university lacks a demo login")
+
+
+async def _grading_scale(conn: asyncpg.Connection) -> list[GradeBand]:
+    """The letters the grades service awards (seeded by the migrations), so the generated
+    results are the ones the service would publish from the generated marks."""
+    rows = await conn.fetch("SELECT letter, min_percentage, grade_point FROM grading_scales")
+    return [GradeBand(r["letter"], r["min_percentage"], r["grade_point"]) for r in rows]
 
 
 async def _next_receipt_number(conn: asyncpg.Connection) -> int:

@@ -1,8 +1,14 @@
 """The generated university as an in-memory plan: who studies what, where and with whom.
 
 Only the compact core lives in memory (catalogue, people, sections, offerings and their
-rosters, rooms); the large tables (registrations, attendance, grades, inbox rows) are
-streamed from it by `bench.generate_rows`. Every random choice comes from a
+rosters, rooms, the marks of past semesters); the large tables (registrations, attendance,
+grades, inbox rows) are streamed from it by `dashboard.demo.rows`.
+
+Students past their first semester took the courses of each earlier semester with their
+section: those offerings are completed, graded on an internal assessment and an end-semester
+examination, and their published semester results are computed from those marks exactly as
+the grades service computes them (domain.md §3.9, with the grading scale the migration
+seeds), so a student's history, CGPA and transcript agree with their grades. Every random choice comes from a
 `random.Random` seeded with the run's seed and the name of the thing being drawn, so one
 part of the plan does not shift when another changes.
 """
@@ -12,16 +18,20 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from array import array
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from bench import generate_names as names
-from bench.generate_calendar import (
+from dashboard.demo import names
+from dashboard.demo.academic_calendar import (
     FINAL_EXAMS,
     MIDTERM_WEEK,
     TERM_START,
     TODAY,
-    academic_year,
+    Term,
     teaching_days,
+    term,
     working_day,
 )
 from models.enums import (
@@ -87,6 +97,34 @@ DAY_SLOTS = (
     (SlotType.TUTORIAL, dt.time(16, 0), dt.time(16, 55)),
 )
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# A past offering's two assessments: (max_marks, weightage). Marks are stored in half marks,
+# so a course's percentage times ten is 5 * internal + 3 * end-semester: an integer, and the
+# letter thresholds compare exactly.
+PAST_INTERNAL = (40, 40)
+PAST_END_SEMESTER = (100, 60)
+CENT = Decimal("0.01")
+CURRENT_TERM = term(0)
+
+
+def round_half_up(value: Decimal) -> Decimal:
+    """Two decimals the way PostgreSQL's round(numeric, 2) does it."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeBand:
+    """One row of the grading_scales table."""
+
+    letter: str
+    min_percentage: Decimal
+    grade_point: Decimal
+
+
+def hostel_type_for(student: Student) -> HostelType:
+    """Doctoral students and students of another gender live in the unisex halls."""
+    if student.person.gender is Gender.OTHER or student.cohort.program.degree is DegreeType.PHD:
+        return HostelType.UNISEX
+    return HostelType.BOYS if student.person.gender is Gender.MALE else HostelType.GIRLS
 
 
 def person_rng(seed: int, name: str) -> random.Random:
@@ -275,8 +313,9 @@ class Student:
     parent: int = -1  # index into Plan.parents
     sibling_of: int = -1  # an elder sibling's index (same parent and family name)
     room: Room | None = None
+    last_year_room: Room | None = None  # where they lived in the previous academic year
     results: list[tuple] = field(default_factory=list)
-    cgpa: float | None = None
+    cgpa: Decimal | None = None
     credits_earned: int = 0
 
 
@@ -322,6 +361,11 @@ class Offering:
     final: tuple[dt.date, dt.time, dt.time] | None = None
     # (id, name, type, max_marks, weightage, date), filled by the row streams
     assessments: list[tuple] = field(default_factory=list)
+    # Its term; for a completed offering of an earlier semester also its semester number and
+    # the half marks of each roster member (internal, end-semester, in roster order).
+    term: Term = CURRENT_TERM
+    past_semester: int = 0
+    half_marks: array = field(default_factory=lambda: array("H"))
 
     @property
     def program(self) -> Program:
@@ -329,7 +373,11 @@ class Offering:
 
     @property
     def semester(self) -> int:
-        return self.section.cohort.semester
+        return self.past_semester or self.section.cohort.semester
+
+    @property
+    def is_past(self) -> bool:
+        return self.past_semester > 0
 
 
 # --------------------------------------------------------------------------- hostels
@@ -388,9 +436,13 @@ class IdAllocator:
 
 class Plan:
     def __init__(self, *, students: int, seed: int, first_ids: dict[str, int],
-                 demo_logins: dict[str, str]) -> None:
+                 demo_logins: dict[str, str], grading_scale: list[GradeBand]) -> None:
         if students < 1:
             raise ValueError("the demo university needs at least 1 student")
+        if not grading_scale:
+            raise ValueError("the grading scale is empty (the migrations seed grading_scales)")
+        # Highest threshold first; thresholds in tenths of a percent, as the half marks give.
+        self.grading_scale = sorted(grading_scale, key=lambda b: b.min_percentage, reverse=True)
         self.n_students = students
         self.seed = seed
         self.ids = IdAllocator(first_ids)
@@ -407,6 +459,7 @@ class Plan:
         self.staff: list[StaffMember] = []
         self.slots: list[Slot] = []
         self.offerings: list[Offering] = []
+        self.past_offerings: list[Offering] = []
         self.hostels: list[Hostel] = []
         self.class_days = teaching_days()
         self._catalogue_of: dict[int, tuple] = {}
@@ -418,6 +471,7 @@ class Plan:
         self._build_students()
         self._build_offerings()
         self._build_faculty()
+        self._build_past_semesters()
         self._build_parents()
         self._build_hostels()
         self._build_results()
@@ -526,7 +580,7 @@ class Plan:
                 code_prefix=f"{code}M{k}", level=Level.EXPERT, n_labs=1,
                 elective_type=CourseType.ELECTIVE,
             )
-        phd = {
+        phd: dict[str, Any] = {
             "method": self._course(dept, f"{code}R01", f"Research Methodology in {dept.spec.name}",
                                    4, "theory", CourseType.CORE, Level.PROFESSIONAL, 2),
             "seminars": [
@@ -548,6 +602,7 @@ class Plan:
                 block = series[k]
                 current: dict[str, Course] = {}
                 for course in block["theory"] + block["electives"]:
+                    assert course.stem is not None  # theory and electives have a subject
                     earlier = by_stem.get(course.stem)
                     if earlier is not None:
                         course.prerequisites.append(earlier)
@@ -638,7 +693,7 @@ class Plan:
             donor = max(range(len(counts)), key=lambda i: (counts[i], -i))
             counts[donor] -= 1
             counts[demo_key] += 1
-        self.demo_cohort_index = None
+        self.demo_cohort_index = -1
         for (program, semester), size in zip(keys, counts, strict=True):
             if size:
                 if (program, semester) == (demo_program, 5):
@@ -708,6 +763,7 @@ class Plan:
         admission_seq = 0
         weights_cat = (48, 27, 15, 7, 2, 1)
         cats = list(Category)
+        assert self.demo_cohort_index >= 0, "the demo cohort was planned"
         demo_next = self.demo_cohort_index + 1
         for cohort_index, cohort in enumerate(self.cohorts):
             program = cohort.program
@@ -914,6 +970,8 @@ class Plan:
             EmploymentType.PERMANENT if rng.random() < 0.92 else EmploymentType.PARTTIME)
         years_here = min(experience, rng.randrange(0, 20))
         joined = dt.date(TODAY.year - years_here, 7, 1) + dt.timedelta(days=rng.randrange(60))
+        # On the staff before the classes of their first term begin.
+        joined = min(joined, dt.date(joined.year, 8, 1))
         person = self._person(rng, age=25 + experience + rng.randrange(0, 5), joined=joined,
                               domain="university.example")
         stem = rng.choice(dept.spec.stems)
@@ -1000,12 +1058,7 @@ class Plan:
             degree = student.cohort.program.degree
             share = HOSTEL_SHARE[degree] * (1.15 if student.cohort.semester == 1 else 1.0)
             if student is self.demo_student or rng.random() < share:
-                if student.person.gender is Gender.OTHER or degree is DegreeType.PHD:
-                    residents[HostelType.UNISEX].append(student)
-                elif student.person.gender is Gender.MALE:
-                    residents[HostelType.BOYS].append(student)
-                else:
-                    residents[HostelType.GIRLS].append(student)
+                residents[hostel_type_for(student)].append(student)
         hostel_names = iter(names.HOSTEL_NAMES)
         name_round = 0
         mixes = {
@@ -1072,41 +1125,138 @@ class Plan:
             assert cursor >= len(people), "hostel capacity planning left students without a bed"
         for i, hostel in enumerate(self.hostels):
             hostel.warden = self.wardens[i % len(self.wardens)]
+        self._build_last_year_stays()
+
+    def _build_last_year_stays(self) -> None:
+        """Last academic year's rooms: every senior resident lived on campus then too, and a
+        few seniors who have since moved out. Rooms are filled up to their beds, in the
+        hostels of the student's type."""
+        rng = self.rng("last year's hostels")
+        stayers: dict[HostelType, list[Student]] = {t: [] for t in HostelType}
+        for student in self.students:
+            if student.cohort.semester < 3:
+                continue
+            if student.room is not None or rng.random() < 0.05:
+                stayers[hostel_type_for(student)].append(student)
+        for hostel_type, people in stayers.items():
+            rooms = [r for h in self.hostels if h.hostel_type is hostel_type
+                     for r in h.rooms if not r.maintenance]
+            rng.shuffle(rooms)
+            beds = iter([room for room in rooms for _ in range(room.capacity)])
+            for student in people:
+                room = next(beds, None)
+                if room is None:
+                    break
+                student.last_year_room = room
+
+    # ------------------------------------------------------------------ past semesters
+
+    def _build_past_semesters(self) -> None:
+        """The completed offerings of every earlier semester of every section, their
+        rosters (the mandatory courses and a choice of electives) and their marks."""
+        rng = self.rng("past semesters")
+        rnd = rng.random
+        students = self.students
+        taught: dict[int, int] = {}  # a department's next teacher, round robin
+        for cohort in self.cohorts:
+            program = cohort.program
+            dept = program.department
+            for k in range(1, cohort.semester):
+                past = term(cohort.semester - k)
+                # Only teachers already on the staff that term; the longest-serving otherwise.
+                teachers = [f for f in dept.faculty if f.status is FacultyStatus.ACTIVE
+                            and f.person.joined <= past.start - dt.timedelta(days=7)]
+                if not teachers:
+                    teachers = [min((f for f in dept.faculty if f.status is FacultyStatus.ACTIVE),
+                                    key=lambda f: (f.person.joined, f.id))]
+                required = program.electives_required[k]
+                for section in cohort.sections:
+                    offerings = []
+                    for course, mandatory in program.curriculum[k]:
+                        offering = Offering(
+                            id=self.ids.take("course_offerings"), course=course, section=section,
+                            mandatory=mandatory, max_capacity=SECTION_SIZE + rng.choice((0, 0, 5, 10)),
+                            term=past, past_semester=k,
+                        )
+                        offering.rooms.append(section.room)
+                        n = 2 if course.is_lab and len(teachers) > 1 else 1
+                        for _ in range(n):
+                            turn = taught.get(dept.id, 0)
+                            taught[dept.id] = turn + 1
+                            member = teachers[turn % len(teachers)]
+                            if member not in offering.faculty:
+                                offering.faculty.append(member)
+                        offerings.append(offering)
+                    electives = [o for o in offerings if not o.mandatory]
+                    for idx in section.students:
+                        for offering in offerings:
+                            if offering.mandatory:
+                                offering.roster.append(idx)
+                        for offering in rng.sample(electives, min(required, len(electives))):
+                            offering.roster.append(idx)
+                    for offering in offerings:
+                        offering.roster.sort()
+                        marks = array("H")
+                        for idx in offering.roster:
+                            # The weakest still pass most courses (they were promoted).
+                            level = (max(students[idx].ability, 0.46)
+                                     + (rnd() + rnd() - 1.0) * 0.14 + 0.02)
+                            internal = min(1.0, max(0.0, level + (rnd() - 0.5) * 0.16))
+                            final = min(1.0, max(0.0, level + (rnd() - 0.5) * 0.2))
+                            marks.append(round(internal * 2 * PAST_INTERNAL[0]))
+                            marks.append(round(final * 2 * PAST_END_SEMESTER[0]))
+                        offering.half_marks = marks
+                    self.past_offerings.extend(offerings)
+
+    def grade_band(self, tenths_of_percent: int) -> GradeBand:
+        """The letter of a course percentage given in tenths (as the half marks yield it)."""
+        for band in self.grading_scale:
+            if tenths_of_percent >= band.min_percentage * 10:
+                return band
+        return self.grading_scale[-1]
 
     # ------------------------------------------------------------------ past results
 
     def _build_results(self) -> None:
-        """Published results of every completed semester, consistent with students.cgpa."""
-        rng = self.rng("results")
-        points = ((90, 10), (80, 9), (70, 8), (60, 7), (50, 6), (40, 5), (0, 0))
+        """Published results of every completed semester, from the marks of its offerings:
+        SGPA = sum(credits x grade point) / sum(credits), credits earned = the credits of
+        courses not failed, CGPA credit-weighted over the semesters so far (domain.md §3.9),
+        each rounded half up to two decimals as the database rounds them."""
+        internal_weight = PAST_INTERNAL[1] * 10 // (2 * PAST_INTERNAL[0])  # 5
+        final_weight = PAST_END_SEMESTER[1] * 10 // (2 * PAST_END_SEMESTER[0])  # 3
+        top = internal_weight * 2 * PAST_INTERNAL[0] + final_weight * 2 * PAST_END_SEMESTER[0]
+        # Grade points in hundredths (the column's precision), by percentage in tenths: exact
+        # integer sums, one lookup per course.
+        hundredths = [int(self.grade_band(tenths).grade_point * 100) for tenths in range(top + 1)]
+        # per student and semester: [sum of credits x points, credits attempted, credits earned]
+        sums: dict[tuple[int, int], list] = {}
+        for offering in self.past_offerings:
+            credits = offering.course.credits
+            marks = offering.half_marks
+            k = offering.past_semester
+            for n, idx in enumerate(offering.roster):
+                points = hundredths[internal_weight * marks[2 * n] + final_weight * marks[2 * n + 1]]
+                cell = sums.get((idx, k))
+                if cell is None:
+                    cell = sums[(idx, k)] = [0, 0, 0, offering.term]
+                cell[0] += credits * points
+                cell[1] += credits
+                if points > 0:
+                    cell[2] += credits
         for student in self.students:
-            program = student.cohort.program
-            weighted = 0.0
+            weighted = Decimal(0)
             attempted_sum = 0
             earned_sum = 0
             for k in range(1, student.cohort.semester):
-                credit_list = [c.credits for c, m in program.curriculum[k] if m]
-                credit_list += [ELECTIVE_CREDITS] * program.electives_required[k]
-                total = 0.0
-                earned = 0
-                for credits in credit_list:
-                    pct = 100 * min(1.0, max(0.0, student.ability + rng.gauss(0.02, 0.1)))
-                    gp = next(p for threshold, p in points if pct >= threshold)
-                    total += credits * gp
-                    if gp > 0:
-                        earned += credits
-                attempted = sum(credit_list)
-                gpa = round(total / attempted, 2)
+                points, attempted, earned, past = sums[(student.idx, k)]
+                gpa = round_half_up(Decimal(points) / (100 * attempted))
                 weighted += gpa * attempted
                 attempted_sum += attempted
                 earned_sum += earned
-                cgpa = round(weighted / attempted_sum, 2)
-                back = student.cohort.semester - k
-                year_label = academic_year(-((back + 1) // 2))
-                published = dt.date(TERM_START.year - (back - 1) // 2, 6 if back % 2 else 1, 12)
-                student.results.append((k, year_label, gpa, cgpa, attempted, earned,
-                                        ResultStatus.PASS if earned == attempted else ResultStatus.FAIL,
-                                        published))
+                cgpa = round_half_up(weighted / attempted_sum)
+                status = ResultStatus.PASS if earned == attempted else ResultStatus.FAIL
+                student.results.append((k, past.academic_year, gpa, cgpa, attempted, earned,
+                                        status, past.results_published))
                 student.cgpa = cgpa
             student.credits_earned = earned_sum
 

@@ -13,25 +13,33 @@ import json
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
-from bench import generate_names as names
-from bench.generate_calendar import (
+from dashboard.demo import names
+from dashboard.demo.academic_calendar import (
     ACADEMIC_YEAR,
     CURRENT_FEE_DUE,
     FINAL_EXAMS,
     IST,
     MIDTERM_WEEK,
-    NEXT_FEE_DUE,
-    PREVIOUS_FEE_DUE,
     REGISTRATION_DATE,
     TERM_END,
     TERM_START,
     TODAY,
     academic_year,
     at,
+    term,
     working_day,
 )
-from bench.generate_plan import Offering, Plan, Student
+from dashboard.demo.plan import (
+    PAST_END_SEMESTER,
+    PAST_INTERNAL,
+    Offering,
+    Plan,
+    Student,
+    round_half_up,
+)
 from models.enums import (
     AssessmentType,
     AttendanceStatus,
@@ -67,6 +75,8 @@ LATE_SHARE = 0.04
 EXCUSED_SHARE = 0.012
 LIBRARY_FINE_PER_DAY = 5
 LOAN_DAYS = 14
+DEMO_LOAN_AGE_DAYS = 10  # the demo student's open loan: due in LOAN_DAYS - 10 days
+ATTENDANCE_REQUIRED = 75
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +90,13 @@ class TableSpec:
 
 def _cols(text: str) -> tuple[str, ...]:
     return tuple(text.split())
+
+
+def percentage(part: int, whole: int) -> Decimal:
+    """part / whole x 100 to two decimals, half up, as round(numeric, 2) in SQL (0 for 0)."""
+    if not whole:
+        return Decimal("0.00")
+    return round_half_up(Decimal(100 * part) / whole)
 
 
 def _phone(user_id: int, salt: int) -> str:
@@ -194,7 +211,8 @@ class Rows:
         for person, user_type in plan.user_people():
             uid = person.user_id
             student = student_of_person.get(id(person)) if user_type is UserType.STUDENT else None
-            city, state, pin = cities[person.city]
+            city, home_state, pin = cities[person.city]
+            state: str | None = home_state
             country = "India"
             address = f"{rng.randrange(1, 400)}, {rng.choice(streets)}"
             emergency = None
@@ -339,32 +357,28 @@ class Rows:
         move_in = dt.date(2026, 8, 10)
         last_move_in = dt.date(2025, 8, 11)
         last_move_out = dt.date(2026, 5, 22)
-        rooms_by_type: dict = {}
+        # Beds free all term, which a student who later transferred out may have used first.
+        spare: dict = {}
         for hostel in plan.hostels:
-            rooms_by_type.setdefault(hostel.hostel_type, []).extend(
-                r for r in hostel.rooms if not r.maintenance)
+            spare.setdefault(hostel.hostel_type, []).extend(
+                r for r in hostel.rooms if not r.maintenance
+                for _ in range(r.capacity - len(r.occupants)))
         for student in plan.students:
             sid = self.student_id(student)
-            senior = student.cohort.semester >= 3
             room = student.room
-            if room is None:
-                if senior and rng.random() < 0.05:
-                    old = rng.choice(rooms_by_type[rng.choice(list(rooms_by_type))])
-                    yield (self.ids.take("hostel_allocations"), at(last_move_in, 10), None,
-                           at(last_move_in, 10), at(last_move_out, 16), last_year,
-                           HostelAllocationStatus.VACATED.value, "Moved out of campus",
-                           old.hostel.id, old.id, sid)
-                continue
-            if senior:
-                old = rng.choice(rooms_by_type[room.hostel.hostel_type])
+            old = student.last_year_room
+            if old is not None:
                 start = max(last_move_in, student.admission_date)
+                remark = "End of academic year" if room is not None else "Moved out of campus"
                 yield (self.ids.take("hostel_allocations"), at(start, 10), None, at(start, 10),
                        at(last_move_out, 16), last_year, HostelAllocationStatus.VACATED.value,
-                       "End of academic year", old.hostel.id, old.id, sid)
+                       remark, old.hostel.id, old.id, sid)
+            if room is None:
+                continue
             start = max(move_in, student.admission_date)
             if rng.random() < 0.04:
-                same_type = rooms_by_type[room.hostel.hostel_type]
-                old = rng.choice(same_type)
+                free = spare[room.hostel.hostel_type]
+                old = free.pop(rng.randrange(len(free))) if free else room
                 if old is not room:
                     moved = start + D(days=rng.randrange(10, 60))
                     yield (self.ids.take("hostel_allocations"), at(start, 10), None,
@@ -400,10 +414,23 @@ class Rows:
                    offering.max_capacity, len(offering.roster), schedule,
                    OfferingStatus.ONGOING.value, TERM_START, TERM_END, offering.course.id,
                    offering.program.id)
+        # Completed offerings keep no timetable, and count no one as currently registered
+        # (enrolled_students counts `registered` rows; theirs are `completed`).
+        completed = OfferingStatus.COMPLETED.value
+        for offering in self.plan.past_offerings:
+            past = offering.term
+            yield (offering.id, at(past.start - D(days=30), 10), at(past.results_published, 15),
+                   offering.semester, past.academic_year, offering.section.letter,
+                   offering.rooms[0], offering.max_capacity, 0, "[]", completed, past.start,
+                   past.end, offering.course.id, offering.program.id)
 
     def offering_faculty(self) -> Iterator[Row]:
         created = at(dt.date(2026, 7, 20), 10)
         for offering in self.plan.offerings:
+            for member in offering.faculty:
+                yield (self.ids.take("offering_faculty"), created, None, member.id, offering.id)
+        for offering in self.plan.past_offerings:
+            created = at(offering.term.start - D(days=25), 10)
             for member in offering.faculty:
                 yield (self.ids.take("offering_faculty"), created, None, member.id, offering.id)
 
@@ -429,6 +456,14 @@ class Rows:
             for n, idx in enumerate(offering.roster):
                 stamp = stamps[idx % len(stamps)]
                 yield (first + n, stamp, None, registered, stamp, oid, base + idx)
+        completed = RegistrationStatus.COMPLETED.value
+        for offering in self.plan.past_offerings:
+            first = self.ids.take("course_registrations", len(offering.roster))
+            oid = offering.id
+            stamp = at(offering.term.start - D(days=7), 10)
+            closed = at(offering.term.results_published, 15)
+            for n, idx in enumerate(offering.roster):
+                yield (first + n, stamp, closed, completed, stamp, oid, base + idx)
 
     # ------------------------------------------------------------------ assessments
 
@@ -438,6 +473,7 @@ class Rows:
         q, a, m, p, pr = (AssessmentType.QUIZ, AssessmentType.ASSIGNMENT, AssessmentType.MIDTERM,
                           AssessmentType.PROJECT, AssessmentType.PRESENTATION)
         if course.kind == "lab":
+            items: tuple[tuple[str, AssessmentType, int, int, dt.date], ...]
             items = (("Lab Test", q, 50, 30, dt.date(2026, 10, 23)),
                      ("Lab Record", a, 50, 30, dt.date(2026, 11, 6)),
                      ("Mini Project", p, 50, 20, dt.date(2026, 11, 17)),
@@ -467,6 +503,23 @@ class Rows:
             plan.append((self.ids.take("assessments"), name, kind.value, max_marks, weight, day))
         return plan
 
+    def _past_assessment_plan(self, offering: Offering) -> list[tuple]:
+        """Two assessments: internal (PAST_INTERNAL) and end-semester (PAST_END_SEMESTER)."""
+        kind = offering.course.kind
+        internal, final = {
+            "lab": ("Lab Record and Tests", "Lab Examination"),
+            "seminar": ("Seminar Presentations", "Term Paper"),
+            "thesis": ("Progress Reviews", "Thesis Progress Evaluation"),
+        }.get(kind, ("Internal Assessment", "End-Semester Examination"))
+        past = offering.term
+        return [
+            (self.ids.take("assessments"), internal, AssessmentType.ASSIGNMENT.value,
+             PAST_INTERNAL[0], PAST_INTERNAL[1], working_day(past.end - D(days=40))),
+            (self.ids.take("assessments"), final,
+             (AssessmentType.FINAL if offering.course.has_exams else AssessmentType.PROJECT).value,
+             PAST_END_SEMESTER[0], PAST_END_SEMESTER[1], working_day(past.end - D(days=10))),
+        ]
+
     def assessments(self) -> Iterator[Row]:
         rng = self.rng("assessments")
         for offering in self.plan.offerings:
@@ -474,6 +527,12 @@ class Rows:
             course = offering.course.name
             for aid, name, kind, max_marks, weight, day in offering.assessments:
                 yield (aid, at(day - D(days=10), 11), None, name, kind,
+                       f"{name} of {course}", max_marks, weight, day, offering.id)
+        for offering in self.plan.past_offerings:
+            offering.assessments = self._past_assessment_plan(offering)
+            course = offering.course.name
+            for aid, name, kind, max_marks, weight, day in offering.assessments:
+                yield (aid, at(offering.term.start, 11), None, name, kind,
                        f"{name} of {course}", max_marks, weight, day, offering.id)
 
     def grades(self) -> Iterator[Row]:
@@ -506,6 +565,19 @@ class Rows:
                     marks = round(pct * double) / 2
                     yield (first + n, graded_at, None, marks, None, graded_at, aid, cid, oid,
                            enrollments[n], grader)
+        # Earlier semesters: the marks the plan drew (and computed the results from).
+        for offering in self.plan.past_offerings:
+            grader = offering.faculty[0].person.user_id
+            oid = offering.id
+            cid = offering.course.id
+            marks = offering.half_marks
+            enrollments = [ebase + i for i in offering.roster]
+            for which, (aid, *_rest, day) in enumerate(offering.assessments):
+                graded_at = at(day + D(days=4), 17, rng.randrange(60))
+                first = take("grades", len(enrollments))
+                for n, eid in enumerate(enrollments):
+                    yield (first + n, graded_at, None, marks[2 * n + which] / 2, None, graded_at,
+                           aid, cid, oid, eid, grader)
 
     def attendance(self) -> Iterator[Row]:
         """One mark per registration per class day of the offering, up to yesterday."""
@@ -528,7 +600,7 @@ class Rows:
                 continue
             oid = offering.id
             start_of = {s.day: s.start for s in offering.slots}
-            markers = [f.person.user_id for f in offering.faculty] or [None]
+            markers: list[int | None] = [f.person.user_id for f in offering.faculty] or [None]
             days = [d for d in plan.class_days if d.weekday() in start_of]
             absent_p = [students[i].absence for i in roster]
             late_p = [p + LATE_SHARE for p in absent_p]
@@ -577,7 +649,7 @@ class Rows:
                 next_month = (month + D(days=32)).replace(day=1)
                 created = at(min(next_month, TODAY) - D(days=1), 23)  # the nightly refresh
                 yield (self.ids.take("attendance_summary"), created, None, classes,
-                       attended[cell], round(100.0 * attended[cell] / classes, 2), month, eid)
+                       attended[cell], percentage(attended[cell], classes), month, eid)
 
     def semester_results(self) -> Iterator[Row]:
         registrar = self.plan.registrar.person.user_id
@@ -621,7 +693,7 @@ class Rows:
     def exam_timetables(self) -> Iterator[Row]:
         ids = self._exam_schedule_ids
         for offering in self.plan.offerings:
-            if offering.midterm is None:
+            if offering.midterm is None or offering.final is None:
                 continue
             cid = offering.course.id
             day, start, end = offering.midterm
@@ -663,6 +735,17 @@ class Rows:
         prefix = {"cash": "CASH", "card": "CRD", "upi": "UPI", "bank_transfer": "NEFT",
                   "cheque": "CHQ", "online": "PG"}
         receipt = self.receipt_start
+        # The first three students of each batch pay their current term in full, in part and
+        # not at all, so every batch shows a paid, a partly paid and an overdue structure.
+        forced: dict[int, str] = {}
+        seen_batches: dict[int, int] = {}
+        for student in plan.students:
+            batch = student.admission_date.year
+            n = seen_batches.get(batch, 0)
+            seen_batches[batch] = n + 1
+            if n < 3:
+                forced[student.idx] = ("paid", "partly paid", "unpaid")[n]
+        this_year, last_year = ACADEMIC_YEAR, academic_year(-1)
         for student in plan.students:
             program = student.cohort.program
             semester = student.cohort.semester
@@ -671,34 +754,45 @@ class Rows:
             if student.category.value in ("sc", "st"):
                 tuition //= 2
             lab = 4500 if program.department.spec.has_lab_fee else 0
-            hostel = student.room.fee if student.room else None
-            terms = []
-            if semester > 1:
-                terms.append((semester - 1, academic_year(-1), PREVIOUS_FEE_DUE, "previous"))
-            terms.append((semester, ACADEMIC_YEAR, CURRENT_FEE_DUE, "current"))
+            # Every semester enrolled so far (the current one included), and the next one.
+            terms = [(k, term(semester - k)) for k in range(1, semester + 1)]
             if semester < program.total_semesters:
-                terms.append((semester + 1, ACADEMIC_YEAR, NEXT_FEE_DUE, "next"))
-            for term_semester, year, due, which in terms:
+                terms.append((semester + 1, term(-1)))
+            for term_semester, fee_term in terms:
+                year, due = fee_term.academic_year, fee_term.fee_due
+                which = ("next" if fee_term.back < 0 else "current" if fee_term.back == 0
+                         else "past")
+                room = (student.room if year == this_year else
+                        student.last_year_room if year == last_year else None)
+                hostel = room.fee if room else None
                 other = 1500 if term_semester == 1 else None
                 total = tuition + lab + 1200 + 800 + 2000 + (hostel or 0) + (other or 0)
                 fid = self.ids.take("fee_structures")
-                created = at(min(due - D(days=45), TODAY - D(days=6)), 10)
+                created_day = max(student.admission_date, min(due - D(days=45), TODAY - D(days=6)))
+                created = at(created_day, 10)
                 structures.append((fid, created, None, year, term_semester, tuition, lab, 1200,
                                    800, 2000, hostel, other, total, due, 50, program.id, sid))
                 if which == "next":
                     continue
                 roll = rng.random()
-                if which == "previous" or roll < 0.78:  # paid in full, at once or in two parts
+                paid_share = 0.92 if which == "past" else 0.78
+                unpaid_share = 0.02 if which == "past" else 0.1
+                outcome = forced.get(student.idx) if which == "current" else None
+                if outcome is None:
+                    outcome = ("paid" if roll < paid_share else
+                               "unpaid" if roll >= 1 - unpaid_share else "partly paid")
+                amounts: list[float]
+                if outcome == "paid":  # at once or in two parts
                     if rng.random() < 0.8:
                         amounts = [total]
                     else:
                         first = round(total * rng.uniform(0.45, 0.6), -2)
                         amounts = [first, total - first]
-                elif roll < 0.9:  # part paid so far
+                elif outcome == "partly paid":  # the balance is still owed
                     amounts = [round(total * rng.uniform(0.35, 0.7), -2)]
                 else:  # nothing paid yet
                     amounts = []
-                day = due - D(days=rng.randrange(5, 30))
+                day = max(due - D(days=rng.randrange(5, 30)), created_day)
                 for n, amount in enumerate(amounts):
                     if n:
                         day = day + D(days=rng.randrange(20, 75))
@@ -706,7 +800,7 @@ class Rows:
                     mode = rng.choices(modes, mode_weights)[0]
                     late = max(0, (day - due).days) * 50
                     if rng.random() < 0.02:  # a failed attempt first, retried the next day
-                        fail_day = day - D(days=1)
+                        fail_day = max(day - D(days=1), created_day)
                         pid = self.ids.take("fee_payments")
                         payments.append((pid, at(fail_day, 12), None, amount, fail_day, mode,
                                          f"{prefix[mode]}{fail_day:%Y%m%d}{pid:08d}",
@@ -725,7 +819,8 @@ class Rows:
                     receipt += 1
                     if rng.random() < 0.003:  # paid twice by mistake: the duplicate refunded
                         pid = self.ids.take("fee_payments")
-                        payments.append((pid, at(day, 16), at(day + D(days=3), 11), amount, day,
+                        refunded = min(at(day + D(days=3), 11), at(TODAY - D(days=1), 18))
+                        payments.append((pid, at(day, 16), refunded, amount, day,
                                          mode, f"{prefix[mode]}{day:%Y%m%d}{pid:08d}",
                                          f"RCP-{receipt:010X}", 0, 0,
                                          PaymentStatus.REFUNDED.value,
@@ -752,7 +847,8 @@ class Rows:
         plan = self.plan
         rng = self.rng("library")
         n_books = 600 + len(plan.students) // 6
-        books = []  # [id, title, author, category, dept, copies, is_reference, open_loans]
+        # [id, title, author, category, dept, copies, is_reference, open_loans, n]
+        books: list[list[Any]] = []
         for b in range(n_books):
             bid = self.ids.take("library_books")
             if rng.random() < 0.85:
@@ -772,34 +868,37 @@ class Rows:
             author = f"{rng.choice(names.MALE_FIRST_NAMES + names.FEMALE_FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
             books.append([bid, title, author, category, dept, copies, reference, 0, b])
         lendable = [b for b in books if not b[6]]
-        by_dept: dict[int, list] = {}
+        by_dept: dict[int, list[list[Any]]] = {}
         for book in lendable:
             if book[4] is not None:
                 by_dept.setdefault(book[4].id, []).append(book)
         librarians = [s.id for s in plan.librarians]
         open_pairs: set[tuple[int, int]] = set()
         loans: list[Row] = []
-        borrowers: list[tuple[int, int | None, bool]] = []  # (user id, dept id, is demo)
+        # (user id, dept id, is demo, days since joining)
+        borrowers: list[tuple[int, int | None, bool, int]] = []
         for student in plan.students:
             if student is plan.demo_student or rng.random() < 0.55:
                 borrowers.append((student.person.user_id, student.cohort.program.department.id,
-                                  student is plan.demo_student))
+                                  student is plan.demo_student,
+                                  (TODAY - student.person.joined).days))
         for member in plan.faculty:
             if member.status is FacultyStatus.ACTIVE and rng.random() < 0.6:
-                borrowers.append((member.person.user_id, member.department.id, False))
-        for user_id, dept_id, is_demo in borrowers:
+                borrowers.append((member.person.user_id, member.department.id, False,
+                                  (TODAY - member.person.joined).days))
+        for user_id, dept_id, is_demo, days_here in borrowers:
             count = 3 if is_demo else min(8, 1 + int(rng.expovariate(0.6)))
             for n in range(count):
                 pool = by_dept.get(dept_id) if dept_id and rng.random() < 0.8 else None
                 book = rng.choice(pool or lendable)
                 if is_demo and n == 0:  # the demo student holds one book right now
                     book = next(b for b in (pool or lendable) + lendable if b[7] < b[5])
-                if is_demo and n == 0:
-                    issued = TODAY - D(days=6)
-                else:
-                    issued = TODAY - D(days=rng.randrange(1, 365))
+                if is_demo and n == 0:  # due within the week (the inbox reminds them)
+                    issued = TODAY - D(days=DEMO_LOAN_AGE_DAYS)
+                else:  # never before the borrower joined the university
+                    issued = TODAY - D(days=rng.randrange(1, max(2, min(365, days_here))))
                 issued_at = at(issued, 10 + rng.randrange(7), rng.randrange(60))
-                renewals = 1 if rng.random() < 0.1 else 0
+                renewals = 1 if rng.random() < 0.1 and not (is_demo and n == 0) else 0
                 due = issued_at + D(days=LOAN_DAYS * (1 + renewals))
                 recent = (TODAY - issued).days <= 30
                 key = (book[0], user_id)
@@ -868,11 +967,15 @@ class Rows:
         registrar = plan.registrar.person.user_id
         sent = NotificationStatus.SENT.value
         out: list[tuple[Row, list[int]]] = []
+        joined = {person.user_id: person.joined for person, _ in people}
 
         def add(title: str, message: str, kind: NotificationType, audience: TargetAudience | None,
                 priority: PriorityLevel, sender: int, when: dt.datetime | None,
                 recipients: list[int], *, status: str = sent,
                 scheduled: dt.datetime | None = None) -> None:
+            if when is not None:  # only people who had an account when it was sent
+                day = when.date()
+                recipients = [uid for uid in recipients if joined[uid] < day]
             specific = json.dumps(recipients) if audience is TargetAudience.SPECIFIC else None
             nid = self.ids.take("notifications")
             created = when or at(TODAY - D(days=3), 9)
@@ -920,15 +1023,26 @@ class Rows:
             add(f"{dept.code} department meeting", f"The {dept.spec.name} department meets on "
                 "Friday at 15:00 in the seminar room.", T.INFO, A.SPECIFIC, P.MEDIUM,
                 dept.hod.person.user_id if dept.hod else admin, at(dt.date(2026, 9, 1), 9), members)
-        # Attendance shortage warnings (below 75%), per department.
+        # Attendance shortage warnings, per department, sent last evening: to the students
+        # whose attendance so far (present + late over every class marked, excused included)
+        # is below the requirement.
+        n_months = len(self.months)
+        total, attended = self._summary_total, self._summary_attended
+        short_of: set[int] = set()
+        for student in plan.students:
+            cells = range(student.idx * n_months, (student.idx + 1) * n_months)
+            classes = sum(total[c] for c in cells)
+            present = sum(attended[c] for c in cells)
+            if classes and 100 * present < ATTENDANCE_REQUIRED * classes:
+                short_of.add(student.idx)
         for dept in plan.departments:
             short = [s.person.user_id for s in plan.students
-                     if s.cohort.program.department is dept and s.absence > 0.25]
+                     if s.cohort.program.department is dept and s.idx in short_of]
             if short:
                 add(f"Attendance below 75% ({dept.code})", "Your attendance is below the 75% "
                     "required to sit the end-semester examinations. Meet your course "
                     "coordinator.", T.URGENT, A.SPECIFIC, P.HIGH, registrar,
-                    at(dt.date(2026, 11, 16), 10), short)
+                    at(TODAY - D(days=1), 18), short)
         # Hostel notices to residents.
         for hostel in plan.hostels:
             residents = [plan.students[i].person.user_id for r in hostel.rooms for i in r.occupants]
@@ -937,7 +1051,8 @@ class Rows:
                     "revised. Suggestions are welcome at the warden's office.", T.INFO,
                     A.SPECIFIC, P.LOW, staff, at(dt.date(2026, 11, 1), 19), residents)
         demo = plan.demo_student.person.user_id
-        add("Library book due soon", "A book you borrowed is due for return within a week.",
+        add("Library book due soon", "A book you borrowed is due for return on "
+            f"{TODAY + D(days=LOAN_DAYS - DEMO_LOAN_AGE_DAYS):%d %B %Y}.",
             T.INFO, A.SPECIFIC, P.LOW, staff, at(TODAY - D(days=2), 10), [demo])
         add("Winter break schedule", "The winter break runs from 21 December to 3 January.",
             T.ANNOUNCEMENT, A.ALL, P.LOW, registrar, None, [],
@@ -956,6 +1071,7 @@ class Rows:
         rng = self.rng("user_notifications")
         rnd = rng.random
         take = self.ids.take
+        now = at(TODAY, 0)
         for row, recipients in self._notifications or []:
             if not recipients:
                 continue
@@ -964,8 +1080,8 @@ class Rows:
             read_share = min(0.9, 0.2 + age_days / 60)
             first = take("user_notifications", len(recipients))
             for n, uid in enumerate(recipients):
-                if rnd() < read_share:
-                    read_at = sent_at + D(hours=1 + int(rnd() * 72))
+                read_at = sent_at + D(hours=1 + int(rnd() * 72)) if rnd() < read_share else now
+                if read_at < now:
                     yield (first + n, sent_at, read_at, True, read_at, nid, uid)
                 else:
                     yield (first + n, sent_at, None, False, None, nid, uid)

@@ -1,0 +1,52 @@
+"""Request and response bodies of /assessments (domain.md §3.8)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field
+
+from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.enrollments import Number, RefId
+from models.enums import AssessmentType
+
+Marks = Annotated[Decimal, Field(gt=0, le=10000, max_digits=6, decimal_places=2)]
+Weightage = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
+AssessmentName = Annotated[str, Field(min_length=1, max_length=200)]
+AssessmentDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+Description = Annotated[str, Field(max_length=5000)]
+
+
+class AssessmentCreate(InputModel):
+    course_offering_id: RefId
+    name: AssessmentName
+    assessment_type: AssessmentType
+    description: Description | None = None
+    max_marks: Marks
+    weightage: Weightage
+    date: AssessmentDate
+
+
+class AssessmentUpdate(InputModel):
+    """Type and offering are fixed."""
+
+    name: AssessmentName | None = None
+    description: Description | None = None
+    max_marks: Marks | None = None
+    weightage: Weightage | None = None
+    date: AssessmentDate | None = None
+
+
+class AssessmentOut(OutputModel):
+    id: int
+    course_offering_id: int
+    name: str
+    assessment_type: AssessmentType
+    description: str | None
+    max_marks: Number
+    weightage: Number
+    date: dt.date
+    created_at: dt.datetime
+    updated_at: dt.datetime | None

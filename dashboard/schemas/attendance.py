@@ -1,0 +1,130 @@
+"""Request and response bodies of /attendance (domain.md §3.7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, PlainSerializer
+
+from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.enrollments import RefId, Remarks
+from models.enums import AttendanceStatus
+
+MAX_BULK_ATTENDANCE = 1000
+# Attendance is marked for a class day; the upper bound (today) is a service rule, the
+# lower one keeps dates PostgreSQL and people both read sensibly.
+ClassDate = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2100, 12, 31))]
+Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
+
+
+class AttendanceCreate(InputModel):
+    """`student_id` is derived from the enrollment; when sent it must match."""
+
+    enrollment_id: RefId
+    course_offering_id: RefId
+    student_id: RefId | None = None
+    date: ClassDate
+    status: AttendanceStatus
+    remarks: Remarks | None = None
+
+
+class AttendanceBulkItem(InputModel):
+    enrollment_id: RefId
+    student_id: RefId | None = None
+    status: AttendanceStatus
+    remarks: Remarks | None = None
+
+
+class AttendanceBulk(InputModel):
+    """One class of one offering: a mark per enrollment on its roster."""
+
+    course_offering_id: RefId
+    date: ClassDate
+    items: Annotated[list[AttendanceBulkItem], Field(min_length=1, max_length=MAX_BULK_ATTENDANCE)]
+
+
+class AttendanceUpdate(InputModel):
+    status: AttendanceStatus | None = None
+    remarks: Remarks | None = None
+
+
+class AttendanceOut(OutputModel):
+    id: int
+    enrollment_id: int
+    student_id: int
+    course_offering_id: int
+    date: dt.date
+    status: AttendanceStatus
+    remarks: str | None
+    marked_by: int | None
+    marked_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class AttendanceBulkResult(OutputModel):
+    enrollment_id: int
+    student_id: int | None
+    success: bool
+    message: str
+    attendance_id: int | None = None
+
+
+class AttendanceBulkOut(OutputModel):
+    total: int
+    successful: int
+    failed: int
+    results: list[AttendanceBulkResult]
+
+
+class AttendanceReportRecord(OutputModel):
+    enrollment_id: int
+    student_id: int
+    total_classes: int
+    present: int
+    absent: int
+    late: int
+    excused: int
+    attendance_percentage: Percent
+
+
+class AttendanceReportOut(OutputModel):
+    records: list[AttendanceReportRecord]
+    total: int
+
+
+class Defaulter(OutputModel):
+    enrollment_id: int
+    student_id: int
+    student_code: str
+    first_name: str
+    last_name: str
+    total_classes: int
+    attended_classes: int
+    attendance_percentage: Percent
+
+
+class DefaultersOut(OutputModel):
+    threshold: float
+    defaulters: list[Defaulter]
+    total: int
+
+
+class AttendanceSummaryOut(OutputModel):
+    id: int
+    enrollment_id: int
+    month: dt.date
+    total_classes: int
+    attended_classes: int
+    attendance_percentage: Percent
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class RegisterMark(InputModel):
+    """One row of the admin panel's register."""
+
+    enrollment_id: RefId
+    status: AttendanceStatus
+    remarks: Remarks | None = None

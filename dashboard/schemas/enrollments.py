@@ -1,0 +1,81 @@
+"""Request and response bodies of /enrollments (domain.md §3.6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, PlainSerializer
+
+from dashboard.schemas.base import InputModel, OutputModel
+from models.enums import EnrollmentStatus
+
+MAX_INT = 2**31 - 1
+RefId = Annotated[int, Field(ge=1, le=MAX_INT)]
+Remarks = Annotated[str, Field(max_length=2000)]
+Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
+MAX_BULK_ENROLLMENTS = 500
+# A timestamp PostgreSQL and people both read sensibly.
+EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.datetime(2100, 1, 1))]
+
+
+class EnrollmentCreate(InputModel):
+    student_id: RefId
+    program_id: RefId
+    # Naive values are taken as UTC; absent means now.
+    enrollment_date: EnrollmentDate | None = None
+    remarks: Remarks | None = None
+
+
+class EnrollmentBulk(InputModel):
+    enrollments: Annotated[list[EnrollmentCreate], Field(min_length=1, max_length=MAX_BULK_ENROLLMENTS)]
+
+
+class EnrollmentUpdate(InputModel):
+    """Every field optional. `status` moves only from enrolled to dropped, completed or
+    failed."""
+
+    status: EnrollmentStatus | None = None
+    grade: Annotated[str, Field(min_length=1, max_length=5)] | None = None
+    grade_point: Annotated[Decimal, Field(ge=0, le=10, max_digits=4, decimal_places=2)] | None = None
+    credits_earned: Annotated[int, Field(ge=0, le=1000)] | None = None
+    remarks: Remarks | None = None
+
+
+class EnrollmentOut(OutputModel):
+    id: int
+    student_id: int
+    program_id: int
+    program_name: str | None = None
+    program_code: str | None = None
+    enrollment_date: dt.datetime
+    status: EnrollmentStatus
+    grade: str | None
+    grade_point: Number | None
+    credits_earned: int
+    remarks: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class EligibilityOut(OutputModel):
+    student_id: int
+    program_id: int
+    is_eligible: bool
+    reasons: list[str]
+
+
+class EnrollmentBulkResult(OutputModel):
+    student_id: int
+    program_id: int
+    success: bool
+    message: str
+    enrollment_id: int | None = None
+
+
+class EnrollmentBulkOut(OutputModel):
+    total: int
+    successful: int
+    failed: int
+    results: list[EnrollmentBulkResult]

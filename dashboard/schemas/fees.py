@@ -1,0 +1,208 @@
+"""Fee structures and payments: request and response shapes (domain.md §3.10)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, PlainSerializer, model_validator
+
+from dashboard.schemas.base import InputModel, OutputModel
+from models.enums import PaymentMode, PaymentStatus
+
+MAX_INT = 2**31 - 1
+RefId = Annotated[int, Field(ge=1, le=MAX_INT)]
+# Wire format (notes §3.5): money is a string with two decimals. Input accepts a number
+# or a string with at most two decimals; a third decimal is a 422, not a rounding.
+Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
+Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+AcademicYear = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description='For example "2025-26"')]
+Semester = Annotated[int, Field(ge=1, le=20)]
+Remarks = Annotated[str, Field(max_length=1000)]
+Reason = Annotated[str, Field(min_length=3, max_length=500)]
+
+FEE_COMPONENTS = ("tuition_fee", "lab_fee", "library_fee", "sports_fee", "examination_fee", "hostel_fee", "other_fee")
+
+
+def check_academic_year(year: str | None) -> None:
+    """"2025-26": the second year follows the first."""
+    if year is not None and (int(year[:4]) + 1) % 100 != int(year[5:]):
+        raise ValueError('academic_year must be two consecutive years, as in "2025-26"')
+
+
+class FeeStructureCreate(InputModel):
+    """`program_id` defaults to the student's program and must be it when given;
+    `total_fee` is the sum of the components and may be left out."""
+
+    student_id: RefId
+    program_id: RefId | None = None
+    academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
+    semester: Semester
+    tuition_fee: Amount
+    lab_fee: Amount = Decimal("0")
+    library_fee: Amount = Decimal("0")
+    sports_fee: Amount = Decimal("0")
+    examination_fee: Amount = Decimal("0")
+    hostel_fee: Amount | None = None
+    other_fee: Amount | None = None
+    total_fee: Amount | None = None
+    due_date: dt.date
+    late_fee_per_day: Amount = Decimal("0")
+
+    @model_validator(mode="after")
+    def _year(self) -> FeeStructureCreate:
+        check_academic_year(self.academic_year)
+        return self
+
+
+class FeeStructureUpdate(InputModel):
+    """Any fee component, the due date and the daily late fee; the total follows the
+    components (send it only to confirm it)."""
+
+    tuition_fee: Amount | None = None
+    lab_fee: Amount | None = None
+    library_fee: Amount | None = None
+    sports_fee: Amount | None = None
+    examination_fee: Amount | None = None
+    hostel_fee: Amount | None = None
+    other_fee: Amount | None = None
+    total_fee: Amount | None = None
+    due_date: dt.date | None = None
+    late_fee_per_day: Amount | None = None
+
+
+class FeeStructureOut(OutputModel):
+    id: int
+    program_id: int
+    student_id: int
+    academic_year: str
+    semester: int
+    tuition_fee: Money
+    lab_fee: Money
+    library_fee: Money
+    sports_fee: Money
+    examination_fee: Money
+    hostel_fee: Money | None
+    other_fee: Money | None
+    total_fee: Money
+    due_date: dt.date
+    late_fee_per_day: Money
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class FeePaymentCreate(InputModel):
+    """`amount_paid` counts against the structure's balance and may not exceed it.
+    `late_fee` is computed by the server (late_fee_per_day × days past the due date);
+    send it only to override that figure, with `late_fee_reason`."""
+
+    student_id: RefId
+    fee_structure_id: RefId
+    amount_paid: PositiveAmount
+    payment_date: dt.date | None = None
+    payment_mode: PaymentMode
+    transaction_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")]
+    late_fee: Amount | None = None
+    late_fee_reason: Reason | None = None
+    discount: Amount = Decimal("0")
+    remarks: Remarks | None = None
+
+
+class FeePaymentOut(OutputModel):
+    id: int
+    student_id: int
+    fee_structure_id: int
+    amount_paid: Money
+    payment_date: dt.date
+    payment_mode: PaymentMode
+    transaction_id: str
+    receipt_number: str
+    late_fee: Money
+    discount: Money
+    payment_status: PaymentStatus
+    remarks: str | None
+    processed_by: int = Field(validation_alias=AliasChoices("processed_by_id", "processed_by"))
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class RefundCreate(InputModel):
+    payment_id: RefId
+    reason: Reason
+
+
+class RefundOut(OutputModel):
+    payment_id: int
+    receipt_number: str
+    amount_refunded: Money
+    status: PaymentStatus
+    message: str
+
+
+class PendingFee(OutputModel):
+    student_id: int
+    fee_structure_id: int
+    academic_year: str
+    semester: int
+    total_fee: Money
+    total_paid: Money
+    balance: Money
+    due_date: dt.date
+    is_overdue: bool
+
+
+class PendingFeesOut(OutputModel):
+    records: list[PendingFee]
+    total: int
+
+
+class Defaulter(OutputModel):
+    student_id: int
+    student_code: str
+    student_name: str
+    fee_structure_id: int
+    academic_year: str
+    semester: int
+    total_fee: Money
+    total_paid: Money
+    balance: Money
+    due_date: dt.date
+    days_overdue: int
+
+
+class DefaultersOut(OutputModel):
+    defaulters: list[Defaulter]
+    total: int
+
+
+class FeeBreakdown(OutputModel):
+    tuition: Money
+    lab: Money
+    library: Money
+    sports: Money
+    examination: Money
+    hostel: Money
+    other: Money
+    total_fees: Money
+
+
+class ReceiptOut(OutputModel):
+    receipt_number: str
+    university_name: str
+    student_id: int
+    student_code: str | None
+    student_name: str
+    academic_year: str
+    semester: int
+    fee_breakdown: FeeBreakdown
+    amount_paid: Money
+    late_fee: Money
+    discount: Money
+    total_charged: Money
+    balance_after: Money
+    payment_date: dt.date
+    payment_mode: PaymentMode
+    transaction_id: str
+    payment_status: PaymentStatus

@@ -1,0 +1,177 @@
+"""Hostels, rooms and allocations (domain.md §3.12)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AliasChoices, Field, model_validator
+
+from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.fees import AcademicYear, Money, RefId, Remarks, check_academic_year
+from models.enums import HostelAllocationStatus, HostelRoomStatus, HostelRoomType, HostelType
+
+Name = Annotated[str, Field(min_length=2, max_length=100)]
+Count = Annotated[int, Field(ge=0, le=100000)]
+Items = Annotated[list[Annotated[str, Field(min_length=1, max_length=200)]], Field(max_length=50)]
+RoomNumber = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.-]*$")]
+Beds = Annotated[int, Field(ge=1, le=20)]
+Fee = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
+# Staff set these; "occupied" follows the beds taken and is never set by hand.
+SettableRoomStatus = Annotated[HostelRoomStatus, Field(description="available, maintenance or reserved")]
+
+
+def _not_occupied(status: HostelRoomStatus | None) -> None:
+    if status is HostelRoomStatus.OCCUPIED:
+        raise ValueError("a room is occupied when its beds are taken; set available, maintenance or reserved")
+
+
+class HostelCreate(InputModel):
+    name: Name
+    hostel_type: HostelType
+    address: Annotated[str, Field(max_length=255)] | None = None
+    total_rooms: Count
+    total_capacity: Count
+    warden_id: RefId | None = None
+    amenities: Items | None = None
+    rules: Items | None = None
+
+
+class HostelUpdate(InputModel):
+    """Every field optional; the hostel type is immutable."""
+
+    name: Name | None = None
+    address: Annotated[str, Field(max_length=255)] | None = None
+    total_rooms: Count | None = None
+    total_capacity: Count | None = None
+    warden_id: RefId | None = None
+    amenities: Items | None = None
+    rules: Items | None = None
+    is_active: bool | None = None
+
+
+class HostelOut(OutputModel):
+    id: int
+    name: str
+    hostel_type: HostelType
+    address: str | None
+    total_rooms: int
+    total_capacity: int
+    occupied_capacity: int
+    warden_id: int | None
+    amenities: list[str] | None
+    rules: list[str] | None
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class RoomCreate(InputModel):
+    hostel_id: RefId
+    room_number: RoomNumber
+    room_type: HostelRoomType
+    floor: Annotated[int, Field(ge=-5, le=200)] | None = None
+    capacity: Beds
+    room_fee: Fee
+    amenities: Items | None = None
+    status: SettableRoomStatus = HostelRoomStatus.AVAILABLE
+
+    @model_validator(mode="after")
+    def _status(self) -> RoomCreate:
+        _not_occupied(self.status)
+        return self
+
+
+class RoomUpdate(InputModel):
+    """Every field optional; the hostel and number are fixed. Capacity may not fall below
+    the beds taken."""
+
+    room_type: HostelRoomType | None = None
+    floor: Annotated[int, Field(ge=-5, le=200)] | None = None
+    capacity: Beds | None = None
+    room_fee: Fee | None = None
+    amenities: Items | None = None
+    status: SettableRoomStatus | None = None
+    is_active: bool | None = None
+
+    @model_validator(mode="after")
+    def _status(self) -> RoomUpdate:
+        _not_occupied(self.status)
+        return self
+
+
+class RoomOut(OutputModel):
+    id: int
+    hostel_id: int
+    room_number: str
+    room_type: HostelRoomType
+    floor: int | None
+    capacity: int
+    occupied_beds: int
+    room_fee: Money
+    amenities: list[str] | None
+    status: HostelRoomStatus
+    is_active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class AvailableRoom(OutputModel):
+    id: int
+    hostel_id: int
+    hostel_name: str
+    hostel_type: HostelType
+    room_number: str
+    room_type: HostelRoomType
+    floor: int | None
+    capacity: int
+    occupied_beds: int
+    free_beds: int
+    room_fee: Money
+
+
+class AllocationCreate(InputModel):
+    student_id: RefId
+    hostel_id: RefId
+    room_id: RefId
+    academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
+    remarks: Remarks | None = None
+
+    @model_validator(mode="after")
+    def _year(self) -> AllocationCreate:
+        check_academic_year(self.academic_year)
+        return self
+
+
+class AllocationUpdate(InputModel):
+    """A transfer when `room_id` names another room (the old allocation is closed as
+    transferred and a new one returned); otherwise only the remarks change."""
+
+    room_id: RefId | None = None
+    remarks: Remarks | None = None
+
+
+class AllocationOut(OutputModel):
+    id: int
+    student_id: int
+    hostel_id: int
+    room_id: int
+    allocation_date: dt.datetime
+    release_date: dt.datetime | None
+    academic_year: str
+    status: HostelAllocationStatus
+    remarks: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime | None
+
+
+class AllocationHistoryItem(AllocationOut):
+    hostel_name: str
+    room_number: str
+
+
+class AllocationHistoryOut(OutputModel):
+    student_id: int
+    allocations: list[AllocationHistoryItem]
+    total: int
