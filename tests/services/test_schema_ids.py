@@ -24,7 +24,7 @@ WHOSE = re.compile(
 
 # The sections of issue 10 item 6; the sections added since follow as they adopt ref_id.
 SECTIONS = ("departments", "programs", "courses", "course_offerings", "students", "faculty", "staff",
-            "audit_logs", "analytics", "people", "fields")
+            "audit_logs", "analytics", "people", "fields", "exams", "timetable")
 
 
 def _schema_models() -> list[type[BaseModel]]:
