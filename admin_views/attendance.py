@@ -12,7 +12,15 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import Response, StreamingResponse
 
-from admin_views.enrollments import actor_of, date_arg, error_status, int_arg, menu_item, render, see_other
+from admin_views.enrollments import (
+    actor_of,
+    date_arg,
+    error_status,
+    int_arg,
+    menu_item,
+    render,
+    see_other,
+)
 from admin_views.guard import require_admin_session
 from dashboard.core import exports
 from dashboard.core.actor import Actor

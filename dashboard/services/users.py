@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.fields import CharField
 from tortoise.functions import Lower
 
 from dashboard.core import audit
@@ -44,7 +45,10 @@ def check_password_rules(password: str) -> None:
 
 
 def _column_length(column: str) -> int:
-    return User._meta.fields_map[column].max_length  # type: ignore[attr-defined]  # CharField has it, Field does not
+    field = User._meta.fields_map[column]
+    if not isinstance(field, CharField):
+        raise TypeError(f"users.{column} is not a text column")
+    return field.max_length
 
 
 async def authenticate_credentials(login: str, password: str) -> User | None:

@@ -30,7 +30,7 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     user = await factories.create_user(first_name="Aarav", last_name="Sharma")
     student = await factories.create_student(user=user, student_code="CS2024001")
     structure = await factories.create_fee_structure(student=student, due_date=TODAY - dt.timedelta(days=6),
-                                                     late_fee_per_day=Decimal("25"))
+                                                     late_fee_per_day=Decimal(25))
     await browser_login(page, staff)
 
     await page.click("#admin-menu >> text=Cashier")

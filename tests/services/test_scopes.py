@@ -25,8 +25,10 @@ ALLOWED = {
     ("dashboard/core/actor.py", "Actor.sees_all_records"),
     ("dashboard/services/students.py", "visible_students"),
     ("dashboard/services/students.py", "student_scope"),
-    ("dashboard/services/students.py", "may_see_student"),
+    ("dashboard/services/students.py", "sees_student"),
     ("dashboard/services/students.py", "is_own_record"),
+    ("dashboard/services/students.py", "sees_every_student"),
+    ("dashboard/services/students.py", "own_students"),
     ("dashboard/services/course_offerings.py", "offerings_taught_by"),
 }
 
