@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from admin_views import widgets as w
-from admin_views.adapters import audit_log_service
 from admin_views.base import AdminResource, Column, Service
 from dashboard.core.roles import Permission
+from dashboard.services import audit_logs as audit_log_service
 from models import AuditLog
 
 
