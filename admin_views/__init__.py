@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import admin_views.compat  # noqa: F401  (must precede every fastapi_admin import)
+
+# isort: split
 from fastapi_admin.app import FastAPIAdmin
 from fastapi_admin.depends import get_current_admin, get_resources
+
 from dashboard.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"

@@ -15,12 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
-from fastapi_admin.template import templates
 from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
+from fastapi_admin.template import templates
+
 from admin_views import formatting
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters

@@ -106,8 +106,9 @@ def test_resources_declare_their_service_and_no_hand_written_writers():
 
 
 async def test_every_resource_reads_through_a_scope_function_of_its_service(app):
-    from dashboard.core.actor import Actor
     from tortoise.queryset import QuerySet
+
+    from dashboard.core.actor import Actor
 
     for resource in resources():
         assert isinstance(resource.service.visible(Actor.system()), QuerySet), resource
