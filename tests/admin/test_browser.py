@@ -21,6 +21,8 @@ pytestmark = pytest.mark.browser
 
 async def _styled(page) -> None:
     """The pinned Tabler stylesheet is applied (served by the app itself)."""
+    # A selector can appear while the stylesheet is still arriving: judge the loaded page.
+    await page.wait_for_load_state("load")
     font = await page.evaluate("getComputedStyle(document.body).getPropertyValue('--tblr-font-sans-serif')")
     assert font.strip(), "Tabler's CSS variables are missing: the stylesheet did not load"
     assert page.outside_requests == []
