@@ -22,7 +22,13 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
-from dashboard.core.updates import check_changes, delete_unless_referenced, get_or_404, touch
+from dashboard.core.updates import (
+    delete_unless_referenced,
+    get_or_404,
+    refuse_nulls,
+    require_changes,
+    touch,
+)
 from dashboard.schemas.assessments import AssessmentCreate, AssessmentUpdate
 from dashboard.services.enrollments import ensure_teaches
 from models import Assessment, CourseOffering, Grade
@@ -30,8 +36,6 @@ from models.enums import AssessmentType
 
 ASSESSMENT_FIELDS = ("id", "course_offering_id", "name", "assessment_type", "description", "max_marks",
                      "weightage", "date", "created_at", "updated_at")
-_UPDATABLE = ("name", "description", "max_marks", "weightage", "date")
-_NOT_NULL = ("name", "max_marks", "weightage", "date")
 _DUPLICATE = "An assessment with this name already exists in the course offering"
 
 
@@ -91,7 +95,8 @@ async def update_assessment(actor: Actor, *, assessment_id: int, changes: Assess
     cannot drop below marks already given (400)."""
     authorize(actor, Permission.ASSESSMENTS_WRITE)
     values = changes.changes()
-    check_changes(values, writable=_UPDATABLE, not_null=_NOT_NULL)
+    require_changes(values)
+    refuse_nulls(Assessment, values)
     try:
         async with atomic():
             current = await get_or_404(visible_assessments(actor), assessment_id, label="Assessment")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from tortoise.expressions import Subquery
 
-from admin_views.resources import StudentResource
+from admin_views.students import StudentResource
 from dashboard.core.actor import Actor
 from dashboard.core.errors import InvalidState, NotFound
 from dashboard.schemas.departments import DepartmentUpdate
