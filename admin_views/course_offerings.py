@@ -118,7 +118,7 @@ class CourseOfferingResource(AdminResource):
     async def initial_values(cls, request: Request, obj: Any) -> dict[str, Any]:
         values = await super().initial_values(request, obj)
         offering = await offering_service.get_offering(request.state.admin.actor, offering_id=obj.id)
-        values["faculty_ids"] = list(offering["faculty_ids"] or [])
+        values["faculty_ids"] = list(offering.faculty_ids or [])
         return values
 
     @classmethod

@@ -49,7 +49,7 @@ class StudentSearch(w.SearchFilter):
         if len(found) == limit:
             request.state.search_note = (f"More than {limit} students match “{longest}”: the first "
                                          f"{limit} by ID are searched. Type more of the name to narrow it.")
-        return await super().apply(request, value, qs.filter(id__in=[row["id"] for row in found]))
+        return await super().apply(request, value, qs.filter(id__in=[row.id for row in found]))
 
 
 class _OfferingRosterFilter(w.ForeignKeyFilter):
