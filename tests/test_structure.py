@@ -36,9 +36,7 @@ WITHOUT_ADMIN: dict[str, str] = {}
 # Sections whose admin screen exists but does not go through the section's service yet.
 # Each is an expected failure (strict): once it is fixed the test passes, and the entry
 # must go.
-KNOWN_GAPS: dict[str, str] = {
-    "audit_logs": "admin_views/resources.py reads AuditLog itself instead of dashboard.services.audit_logs",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _sections() -> list[str]:
