@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi_admin.i18n import _
+from fastapi_admin.providers import Provider
+from fastapi_admin.template import templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-from fastapi_admin.i18n import _
-from fastapi_admin.providers import Provider
-from fastapi_admin.template import templates
 from admin_views.widgets import has_control_characters
 from dashboard.core import ratelimit
 from dashboard.core.actor import Actor

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import Money, PositiveAmount, Remarks
-from dashboard.schemas.fields import ref_id
+from dashboard.schemas.fees import PositiveAmount, Remarks
+from dashboard.schemas.fields import Money, ref_id
 from models.enums import BookIssueStatus
 
 Title = Annotated[str, Field(min_length=1, max_length=255)]

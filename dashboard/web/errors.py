@@ -70,7 +70,7 @@ async def http_error(_: Request, exc: Exception) -> JSONResponse:
             "field": "body", "message": "JSON decode error: the body is not UTF-8", "type": "json_invalid",
         }])
     messages = {404: "Not found", 405: "Method not allowed"}
-    message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "Error")
+    message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "Error")  # type: ignore[redundant-expr]
     headers = dict(exc.headers or {}) | (_auth_headers(exc.status_code) or {})
     return envelope(exc.status_code, message, headers=headers or None)
 
