@@ -60,7 +60,7 @@ class AppLoginProvider(Provider):
     template = "providers/login/login.html"
     login_path = "/login"
     logout_path = "/logout"
-    password_path = "/password"
+    password_path = "/password"  # noqa: S105 - a URL path
 
     async def register(self, app: Any) -> None:
         await super().register(app)

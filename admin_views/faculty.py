@@ -36,7 +36,7 @@ class FacultyResource(PersonResource):
     read_permission = Permission.FACULTY_WRITE
     write_permission = Permission.FACULTY_WRITE
     list_filters: ClassVar[list[w.ListFilter]] = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("employee_id", "designation"), placeholder="Name, email or employee ID"),
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(FacultyStatus, name="faculty_status", label="Status", field="status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),

@@ -27,7 +27,7 @@ class ParentResource(AdminResource):
     read_permission = Permission.USERS_CREATE
     default_sort = ("id", "desc")
     list_filters: ClassVar[list[w.ListFilter]] = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("father_name", "mother_name"), placeholder="Name or email"),
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "father_name", "mother_name"), placeholder="Name or email"),
     ]
     columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),

@@ -37,7 +37,7 @@ class AdminStaffResource(PersonResource):
     write_permission = Permission.STAFF_MANAGE
     default_sort = ("id", "desc")
     list_filters: ClassVar[list[w.ListFilter]] = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("employee_id", "designation"), placeholder="Name, email or employee ID"),
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(AdminStaffRole, name="role", label="Role"),
         w.EnumFilter(PersonStatus, name="status", label="Status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",

@@ -36,7 +36,7 @@ class StudentSearch(w.SearchFilter):
     the service's matches ("asha rao")."""
 
     def __init__(self) -> None:
-        super().__init__(PERSON_SEARCH_FIELDS + ("student_code", "admission_number"),
+        super().__init__((*PERSON_SEARCH_FIELDS, "student_code", "admission_number"),
                          placeholder="Name, email or student ID")
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:

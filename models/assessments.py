@@ -129,7 +129,7 @@ class GradingScale(TimestampedModel):
 
     class Meta:
         table = "grading_scales"
-        ordering = ["-min_percentage"]
+        ordering = ["-min_percentage"]  # noqa: RUF012 - Tortoise reads Meta, nothing mutates it
 
     def __str__(self) -> str:
         return self.letter
