@@ -76,7 +76,9 @@ class AppLoginProvider(Provider):
     async def login_view(self, request: Request) -> Response:
         return templates.TemplateResponse(request, self.template, {"request": request, "login_title": LOGIN_TITLE})
 
-    def _login_page(self, request: Request, error: str, status_code: int, headers: dict[str, str] | None = None) -> Response:
+    def _login_page(
+        self, request: Request, error: str, status_code: int, headers: dict[str, str] | None = None
+    ) -> Response:
         return templates.TemplateResponse(
             request, self.template, {"request": request, "error": error, "login_title": LOGIN_TITLE},
             status_code=status_code, headers=headers,

@@ -130,7 +130,10 @@ class LoanOut(OutputModel):
     return_date: dt.datetime | None
     fine_amount: Money
     status: BookIssueStatus
-    issued_by: int = Field(description="Who issued it: a staff member's id (admin_staff, not a user)", validation_alias=AliasChoices("issued_by_id", "issued_by"))
+    issued_by: int = Field(
+        description="Who issued it: a staff member's id (admin_staff, not a user)",
+        validation_alias=AliasChoices("issued_by_id", "issued_by"),
+    )
     remarks: str | None
     renewal_count: int
     created_at: dt.datetime

@@ -406,7 +406,9 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     require_changes(values)
     refuse_nulls(Attendance, values)
     async with atomic():
-        async with audited_edit(actor, await visible_attendance(actor), attendance_id, label="Attendance record") as mark:
+        async with audited_edit(
+            actor, await visible_attendance(actor), attendance_id, label="Attendance record"
+        ) as mark:
             await ensure_teaches(actor, mark.course_offering_id)
             mark.update_from_dict(values)
             mark.marked_by_id = actor.user_id

@@ -325,7 +325,9 @@ async def bulk_submit_grades(actor: Actor, *, data: GradeBulk) -> dict[str, Any]
             elif item.marks_obtained > assessment["max_marks"]:
                 result["message"] = f"Marks exceed max marks ({assessment['max_marks']})"
             elif row["student_id"] in published:
-                result["message"] = "Results for this semester are published: submit this grade on its own, with a reason"
+                result["message"] = (
+                    "Results for this semester are published: submit this grade on its own, with a reason"
+                )
             elif item.enrollment_id in valid:
                 result["message"] = "Listed twice in this request"
             else:
@@ -453,7 +455,9 @@ async def publish_results(actor: Actor, *, data: PublishRequest) -> dict[str, An
                    for r in published]
         if requested is not None:
             done = {r["student_id"] for r in published}
-            known = set(await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True))
+            known = set(
+                await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True)
+            )
             results += [{"student_id": i, "success": False, "message": "No grades for this semester", "gpa": None}
                         for i in requested if i in known]  # type: ignore[comparison-overlap, redundant-expr]
             order = {sid: n for n, sid in enumerate(requested)}

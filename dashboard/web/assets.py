@@ -70,7 +70,10 @@ class AssetStore:
             return None
 
     def is_installed(self, asset: Asset) -> bool:
-        return self.installed_version(asset.package) == asset.version and (self.root / asset.package / asset.path).is_file()
+        return (
+            self.installed_version(asset.package) == asset.version
+            and (self.root / asset.package / asset.path).is_file()
+        )
 
     def url(self, asset: Asset, mount_path: str) -> str:
         """`mount_path` is where `serve_static` is mounted less STATIC_PREFIX (/admin, /docs)."""
