@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from admin_views import widgets as w
 from admin_views.adapters import audit_log_service
 from admin_views.base import AdminResource, Column, Service
@@ -21,14 +23,14 @@ class AuditLogResource(AdminResource):
     page_title = "Audit log"
     read_permission = Permission.AUDIT_READ
     default_sort = ("id", "desc")
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("entity_type",), name="entity_type", label="Entity", placeholder="departments"),
         w.IntegerFilter(name="entity_id", label="Entity ID"),
         w.ChoiceFilter(name="action", label="Action", choices=[("Create", "create"), ("Update", "update"),
                                                               ("Delete", "delete")]),
         w.IntegerFilter(name="user_id", label="User ID"),
     ]
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("timestamp", "When", w.DateTime(), sort="timestamp"),
         Column("user", "By", value=lambda r: f"{r['by_first']} {r['by_last']}" if r["by_first"] else "system",

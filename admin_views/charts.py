@@ -68,7 +68,7 @@ def horizontal_bars(items: Sequence[tuple[str, float]], *, title: str, width: in
             f'<text x="{bar + 6:.1f}" y="{y + row_height - 9}" fill="{_TEXT}">{escape(value_text(value))}</text></g>'
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every value was escaped above
 
 
 def columns(items: Sequence[tuple[str, float]], *, title: str, width: int = 560, height: int = 240,
@@ -109,4 +109,4 @@ def columns(items: Sequence[tuple[str, float]], *, title: str, width: int = 560,
             + "</g>"
         )
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup("".join(parts))  # noqa: S704 - every value was escaped above

@@ -3,7 +3,7 @@ offerings they teach, read-only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
@@ -59,7 +59,7 @@ class CourseOfferingResource(AdminResource):
     read_permission = Permission.OFFERINGS_WRITE
     write_permission = Permission.OFFERINGS_WRITE
     faculty_read_permission = Permission.OFFERINGS_READ
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("course__code", "course__name", "section"), placeholder="Course code or name"),
         ChoicesOfVisibleRows(Program, name="program_id", label="Program", options=program_service.visible_programs,
                              owner=lambda: CourseOfferingResource),
@@ -71,7 +71,7 @@ class CourseOfferingResource(AdminResource):
     ]
     default_sort = ("academic_year", "desc")
     default_sort_words = "newest year first"
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("course", "Course", value=lambda r: f"{r['course_code']} {r['course_name']}",
                needs={"course_code": "course__code", "course_name": "course__name"}),
@@ -90,7 +90,7 @@ class CourseOfferingResource(AdminResource):
         Column("roster", "Roster", w.RosterLink(), value=lambda r: r["id"]),
     ]
     export_name = "course_offerings"
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         FormField("program_id", "Program", w.ForeignKey(Program, scope=choices(program_service.visible_programs)),
                   on_update=False),
         FormField("course_id", "Course", w.ForeignKey(Course, scope=choices(course_service.visible_courses)),
@@ -111,7 +111,7 @@ class CourseOfferingResource(AdminResource):
         # The catalogue is everyone's to read, but a faculty member's panel is their own
         # teaching: the offerings they are listed on.
         if cls.access(actor) is Access.SCOPED:
-            return offering_service.offerings_taught_by(actor.faculty_id)
+            return offering_service.offerings_taught_by(actor.faculty_id or 0)
         return super().scope(actor)
 
     @classmethod

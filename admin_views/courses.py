@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
@@ -38,7 +38,7 @@ class CourseResource(AdminResource):
     page_title = "Courses"
     read_permission = Permission.COURSES_WRITE
     write_permission = Permission.COURSES_WRITE
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
@@ -47,7 +47,7 @@ class CourseResource(AdminResource):
         w.BooleanFilter(name="is_active", label="Active"),
     ]
     default_sort = ("code", "asc")
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -62,7 +62,7 @@ class CourseResource(AdminResource):
         Column("is_active", "Active", w.YesNo(), priority=2),
     ]
     export_name = "courses"
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("credits", "Credits", w.IntegerInput()),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
@@ -23,7 +25,7 @@ async def _department_faculty(request: Request) -> QuerySet:
     """Head-of-department choices: the faculty of the department being edited."""
     pk = w.parse_pk(request.path_params.get("pk"))
     if pk is None:
-        return faculty_service.visible_faculty(request.state.admin.actor).none()
+        return faculty_service.visible_faculty(request.state.admin.actor).filter(id__in=[])
     return faculty_service.visible_faculty(request.state.admin.actor).filter(department_id=pk).select_related("user")
 
 
@@ -41,12 +43,12 @@ class DepartmentResource(AdminResource):
     page_title = "Departments"
     read_permission = Permission.DEPARTMENTS_WRITE
     write_permission = Permission.DEPARTMENTS_WRITE
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
     default_sort = ("name", "asc")
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -58,7 +60,7 @@ class DepartmentResource(AdminResource):
         Column("email", "Email", priority=2),
         Column("is_active", "Active", w.YesNo()),
     ]
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("description", "Description", w.TextArea(null=True)),

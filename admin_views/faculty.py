@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 
@@ -35,8 +35,8 @@ class FacultyResource(PersonResource):
     page_title = "Faculty"
     read_permission = Permission.FACULTY_WRITE
     write_permission = Permission.FACULTY_WRITE
-    list_filters = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("employee_id", "designation"), placeholder="Name, email or employee ID"),
+    list_filters: ClassVar[list[w.ListFilter]] = [
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(FacultyStatus, name="faculty_status", label="Status", field="status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
@@ -44,7 +44,7 @@ class FacultyResource(PersonResource):
         w.BooleanFilter(name="is_hod", label="Head of department"),
     ]
     default_sort = ("employee_id", "asc")
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("employee_id", "Employee ID", sort="employee_id"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -56,7 +56,7 @@ class FacultyResource(PersonResource):
         Column("status", "Status", w.EnumLabel()),
     ]
     export_name = "faculty"
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         *account_fields(),
         FormField("employee_id", "Employee ID", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("department_id", "Department",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from tortoise.expressions import RawSQL
 
 from admin_views import widgets as w
@@ -24,10 +26,10 @@ class ParentResource(AdminResource):
     page_title = "Parents"
     read_permission = Permission.USERS_CREATE
     default_sort = ("id", "desc")
-    list_filters = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("father_name", "mother_name"), placeholder="Name or email"),
+    list_filters: ClassVar[list[w.ListFilter]] = [
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "father_name", "mother_name"), placeholder="Name or email"),
     ]
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("account", "Account", value=full_name, needs=NAME_NEEDS),
         Column("email", "Email", source="user__email", priority=2),

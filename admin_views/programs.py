@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from admin_views import widgets as w
 from admin_views.adapters import ProgramCreate, ProgramUpdate, department_service, program_service
 from admin_views.base import AdminResource, Column, FormField, Service, choices
@@ -24,7 +26,7 @@ class ProgramResource(AdminResource):
     page_title = "Programs"
     read_permission = Permission.PROGRAMS_WRITE
     write_permission = Permission.PROGRAMS_WRITE
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
@@ -32,7 +34,7 @@ class ProgramResource(AdminResource):
         w.BooleanFilter(name="is_active", label="Active"),
     ]
     default_sort = ("name", "asc")
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -44,7 +46,7 @@ class ProgramResource(AdminResource):
         Column("is_active", "Active", w.YesNo()),
     ]
     export_name = "programs"
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("degree_type", "Degree", w.EnumSelect(DegreeType)),

@@ -10,6 +10,9 @@ Every write calls a service as the signed-in user's Actor; nothing here writes t
 
 from __future__ import annotations
 
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
 from collections.abc import AsyncIterable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +23,6 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from admin_views import formatting
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from starlette.requests import Request
 from tortoise.queryset import QuerySet
@@ -36,7 +36,7 @@ class StudentSearch(w.SearchFilter):
     the service's matches ("asha rao")."""
 
     def __init__(self) -> None:
-        super().__init__(PERSON_SEARCH_FIELDS + ("student_code", "admission_number"),
+        super().__init__((*PERSON_SEARCH_FIELDS, "student_code", "admission_number"),
                          placeholder="Name, email or student ID")
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
@@ -77,7 +77,7 @@ class StudentResource(PersonResource):
     read_permission = Permission.STUDENTS_WRITE
     write_permission = Permission.STUDENTS_WRITE
     faculty_read_permission = Permission.STUDENTS_READ
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         StudentSearch(),
         w.EnumFilter(PersonStatus, name="student_status", label="Status", field="status"),
         ChoicesOfVisibleRows(Department, name="department_id", label="Department",
@@ -90,7 +90,7 @@ class StudentResource(PersonResource):
         _OfferingRosterFilter(),
     ]
     default_sort = ("student_code", "asc")
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("student_code", "Student ID", sort="student_code"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -102,7 +102,7 @@ class StudentResource(PersonResource):
         Column("category", "Category", w.EnumLabel(), priority=3),
         Column("status", "Status", w.EnumLabel()),
     ]
-    form_fields = [
+    form_fields: ClassVar[list[FormField]] = [
         *account_fields(),
         FormField("gender", "Gender", w.EnumSelect(Gender, null=True)),
         FormField("date_of_birth", "Date of birth", w.DateInput(null=True)),

@@ -3,6 +3,8 @@ sessions and send a password-reset code (the users service does each)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from admin_views import widgets as w
 from admin_views.adapters import user_service
 from admin_views.base import AdminResource, Column, RowAction, Service
@@ -28,7 +30,7 @@ class UserResource(AdminResource):
     read_permission = Permission.STAFF_MANAGE
     write_permission = Permission.STAFF_MANAGE
     default_sort = ("id", "desc")
-    row_actions = [
+    row_actions: ClassVar[list[RowAction]] = [
         RowAction("deactivate", "Deactivate", icon="ti ti-user-off", danger=True,
                   run=lambda actor, pk: user_service.set_user_active(actor, user_id=pk, active=False),
                   confirm="Deactivate this account? Its owner is signed out everywhere and cannot sign in "
@@ -50,12 +52,12 @@ class UserResource(AdminResource):
                   done="A password-reset code is on its way to the account's email address.",
                   when=lambda row: row["is_active"], needs=_ACTIVE),
     ]
-    list_filters = [
+    list_filters: ClassVar[list[w.ListFilter]] = [
         w.SearchFilter(("email", "user_name", "first_name", "last_name"), placeholder="Name, email or user name"),
         w.EnumFilter(UserType, name="user_type", label="Role"),
         w.BooleanFilter(name="is_active", label="Active"),
     ]
-    columns = [
+    columns: ClassVar[list[Column]] = [
         Column("id", "ID", sort="id", priority=3),
         Column("user_name", "User name", sort="user_name", priority=2),
         Column("name", "Name", value=full_name, needs={"first_name": "first_name", "last_name": "last_name"}),

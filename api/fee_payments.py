@@ -8,7 +8,7 @@ from fastapi import Header, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.pagination import PageRequest
@@ -23,6 +23,7 @@ from dashboard.schemas.fees import (
     RefundCreate,
     RefundOut,
 )
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import fees as service
 from models.enums import PaymentStatus
 

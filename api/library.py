@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.library import (
     BookCreate,
     BookOut,

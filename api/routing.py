@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
@@ -123,4 +124,4 @@ class ResourceRouter(APIRouter):
         guard, check = query_guard(marker)
         kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), guard]
         super().add_api_route(path, endpoint, **kwargs)
-        check.accept(declared_query_names(self.routes[-1].dependant))
+        check.accept(declared_query_names(cast(APIRoute, self.routes[-1]).dependant))

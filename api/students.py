@@ -36,7 +36,7 @@ router = ResourceRouter(prefix="/students", tags=["Students"], responses=error_r
 
 StudentId = Annotated[int, Path(ge=1, le=MAX_INT)]
 
-_FILE_RESPONSES = {
+_FILE_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}},
           "description": "The export as an attachment"},
 }

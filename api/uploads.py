@@ -129,7 +129,7 @@ class StreamedUpload:
 
     async def _pump(self) -> bool:
         """Feed the parser one more piece of the body; False at its end."""
-        assert self._parser is not None and self._stream is not None
+        assert self._parser is not None and self._stream is not None  # noqa: S101 - set by the caller's __aenter__; narrows the types
         if self._done:
             return False
         try:

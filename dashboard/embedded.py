@@ -95,7 +95,7 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> str:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     _forget_dead_attachments(data_dir / "postgres")
-    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")  # type: ignore[attr-defined]
     _handles.append(server)
     socket_dir = server.get_postmaster_info().socket_dir
     # The database itself is created by dashboard.core.db.create_database.
@@ -121,7 +121,7 @@ def _redis_class() -> type:
             super().__init__(db_file)
 
         def _create_redis_directory_tree(self) -> None:
-            if self.redis_dir:
+            if self.redis_dir:  # type: ignore[has-type]
                 return
             run_dir = self.run_dir
             if len(str(run_dir / "redis.socket")) > _MAX_SOCKET_PATH:
@@ -131,7 +131,7 @@ def _redis_class() -> type:
             self.redis_dir = str(run_dir)
             self.pidfile = str(run_dir / "redis.pid")
             self.logfile = str(run_dir / "redis.log")
-            if not self.socket_file:
+            if not self.socket_file:  # type: ignore[has-type]
                 self.socket_file = str(run_dir / "redis.socket")
 
     return EmbeddedRedis

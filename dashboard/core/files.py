@@ -22,7 +22,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from dashboard.core.errors import InvalidState, NotFound, PayloadTooLarge
 
@@ -98,7 +98,7 @@ class LocalFileStore:
         key = new_key(folder=folder, suffix=suffix, name_prefix=name_prefix)
         final = self._path(key)
         partial = self.root / ".partial" / f"{secrets.token_hex(16)}.part"
-        handle = None
+        handle: Any = None
         size = 0
         try:
             async for chunk in chunks:

@@ -125,7 +125,10 @@ class FeePaymentOut(OutputModel):
     discount: Money
     payment_status: PaymentStatus
     remarks: str | None
-    processed_by: int = Field(description="Who took it: a staff member's id (admin_staff, not a user)", validation_alias=AliasChoices("processed_by_id", "processed_by"))
+    processed_by: int = Field(
+        description="Who took it: a staff member's id (admin_staff, not a user)",
+        validation_alias=AliasChoices("processed_by_id", "processed_by"),
+    )
     created_at: dt.datetime
     updated_at: dt.datetime | None
 

@@ -26,7 +26,9 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]}
+    )
 
     enrollment_id: RefId
     assessment_id: RefId
@@ -39,7 +41,9 @@ class GradeCreate(InputModel):
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]})
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]}
+    )
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -53,7 +57,19 @@ class GradeBulkItem(InputModel):
 
 
 class GradeBulk(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"assessment_id": 301, "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}]}]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "assessment_id": 301,
+                    "items": [
+                        {"enrollment_id": 2210, "marks_obtained": 17.5},
+                        {"enrollment_id": 2211, "marks_obtained": 12},
+                    ],
+                }
+            ]
+        }
+    )
 
     assessment_id: RefId
     course_id: RefId | None = None

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import AcademicYear, Money, Remarks, check_academic_year
-from dashboard.schemas.fields import ref_id
+from dashboard.schemas.fees import AcademicYear, Remarks, check_academic_year
+from dashboard.schemas.fields import Money, ref_id
 from models.enums import HostelAllocationStatus, HostelRoomStatus, HostelRoomType, HostelType
 
 Name = Annotated[str, Field(min_length=2, max_length=100)]

@@ -9,8 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import Money, PositiveAmount, Remarks
-from dashboard.schemas.fields import ref_id
+from dashboard.schemas.fees import PositiveAmount, Remarks
+from dashboard.schemas.fields import Money, ref_id
 from models.enums import BookIssueStatus
 
 Title = Annotated[str, Field(min_length=1, max_length=255)]
@@ -130,7 +130,10 @@ class LoanOut(OutputModel):
     return_date: dt.datetime | None
     fine_amount: Money
     status: BookIssueStatus
-    issued_by: int = Field(description="Who issued it: a staff member's id (admin_staff, not a user)", validation_alias=AliasChoices("issued_by_id", "issued_by"))
+    issued_by: int = Field(
+        description="Who issued it: a staff member's id (admin_staff, not a user)",
+        validation_alias=AliasChoices("issued_by_id", "issued_by"),
+    )
     remarks: str | None
     renewal_count: int
     created_at: dt.datetime

@@ -94,7 +94,7 @@ JOIN LATERAL (
 
 def _sgpa(rows: Sequence[dict[str, Any]]) -> tuple[int, Decimal]:
     credits = sum(int(r["credits"]) for r in rows)
-    points = sum(Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows)
+    points = sum((Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows), Decimal(0))
     return credits, (points / credits).quantize(Decimal("0.01")) if credits else Decimal("0.00")
 
 
@@ -133,7 +133,7 @@ FROM semester_results WHERE student_id = $1 AND published_at IS NOT NULL ORDER B
 
 def _cgpa(results: Sequence[dict[str, Any]]) -> tuple[int, Decimal | None]:
     credits = sum(int(r["credits"] or 0) for r in results)
-    points = sum(Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results)
+    points = sum((Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results), Decimal(0))
     return credits, (points / credits).quantize(Decimal("0.01")) if credits else None
 
 
@@ -224,7 +224,7 @@ async def submit_grade(actor: Actor, *, data: GradeCreate) -> dict[str, Any]:
                 raise InvalidState(_NOT_REGISTERED)
             if data.marks_obtained > assessment["max_marks"]:
                 raise InvalidState(_over_max(assessment["max_marks"]))
-            student_id = enrollment.student_id  # type: ignore[attr-defined]
+            student_id = enrollment.student_id
             published = bool(await _published_students([student_id], assessment["semester"]))
             if published and not data.reason:
                 raise InvalidState(f"Results for semester {assessment['semester']} are published: give a reason")
@@ -256,21 +256,21 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
     refuse_nulls(Grade, values)
     async with atomic():
         current = await get_or_404(await visible_grades(actor), grade_id, label="Grade")
-        assessment = await _assessment_for_marks(actor, current.assessment_id, None)  # type: ignore[attr-defined]
+        assessment = await _assessment_for_marks(actor, current.assessment_id, None)
         grade = await get_or_404(Grade, grade_id, label="Grade", for_update=True)
         marks = values.get("marks_obtained", grade.marks_obtained)
         if marks > assessment["max_marks"]:
             raise InvalidState(_over_max(assessment["max_marks"]))
-        student_id = await Enrollment.filter(id=grade.enrollment_id).values_list("student_id", flat=True)  # type: ignore[attr-defined]
+        student_id = await Enrollment.filter(id=grade.enrollment_id).values_list("student_id", flat=True)
         marks_change = marks != grade.marks_obtained
-        published = marks_change and bool(await _published_students(student_id, assessment["semester"]))
+        published = marks_change and bool(await _published_students(student_id, assessment["semester"]))  # type: ignore[arg-type]
         if published and not reason:
             raise InvalidState(f"Results for semester {assessment['semester']} are published: give a reason "
                                "for changing these marks")
         before = audit.snapshot(grade)
         old_marks = grade.marks_obtained
         grade.update_from_dict(values)
-        grade.graded_by_id = actor.user_id  # type: ignore[attr-defined]
+        grade.graded_by_id = actor.user_id
         grade.graded_at = dt.datetime.now(dt.UTC)
         touch(grade)
         await grade.save()
@@ -278,7 +278,7 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
         if published:
             await _record_changes(actor, [(grade.id, old_marks, marks)], reason or "")
             await _publish(actor, semester=assessment["semester"], academic_year=assessment["academic_year"],
-                           student_ids=list(student_id))
+                           student_ids=list(student_id))  # type: ignore[arg-type]
     return await _record(grade_id)
 
 
@@ -325,7 +325,9 @@ async def bulk_submit_grades(actor: Actor, *, data: GradeBulk) -> dict[str, Any]
             elif item.marks_obtained > assessment["max_marks"]:
                 result["message"] = f"Marks exceed max marks ({assessment['max_marks']})"
             elif row["student_id"] in published:
-                result["message"] = "Results for this semester are published: submit this grade on its own, with a reason"
+                result["message"] = (
+                    "Results for this semester are published: submit this grade on its own, with a reason"
+                )
             elif item.enrollment_id in valid:
                 result["message"] = "Listed twice in this request"
             else:
@@ -453,9 +455,11 @@ async def publish_results(actor: Actor, *, data: PublishRequest) -> dict[str, An
                    for r in published]
         if requested is not None:
             done = {r["student_id"] for r in published}
-            known = set(await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True))
+            known = set(
+                await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True)
+            )
             results += [{"student_id": i, "success": False, "message": "No grades for this semester", "gpa": None}
-                        for i in requested if i in known]
+                        for i in requested if i in known]  # type: ignore[comparison-overlap, redundant-expr]
             order = {sid: n for n, sid in enumerate(requested)}
             results.sort(key=lambda r: order[r["student_id"]])
         if not published:
@@ -549,7 +553,7 @@ async def save_marks(actor: Actor, *, assessment_id: int, marks: dict[int, Decim
     new = [{"enrollment_id": e, "marks_obtained": m} for e, m in marks.items() if e not in existing]
     results: list[dict[str, Any]] = []
     if new:
-        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]  # type: ignore[arg-type]
+        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]
     for enrollment_id, value in marks.items():
         row = existing.get(enrollment_id)
         if row is None or Decimal(row["marks_obtained"]) == value:

@@ -265,7 +265,9 @@ async def test_sgpa_from_the_grading_scale(staff_client, term, login_as):
 
 async def test_publish_records_results_and_cgpa_idempotently(staff_client, term, login_as):
     await term.grade(MARKS)
-    assert (await staff_client.get(f"{URL}/calculate-cgpa", params={"student_id": term.students[0].id})).status_code == 404
+    assert (
+        await staff_client.get(f"{URL}/calculate-cgpa", params={"student_id": term.students[0].id})
+    ).status_code == 404
     response = await staff_client.post(f"{URL}/publish", json={"semester": 1, "academic_year": YEAR})
     assert response.status_code == 200, response.text
     body = response.json()
@@ -312,7 +314,9 @@ async def test_publish_for_listed_students(staff_client, term):
     assert [(r["student_id"], r["success"], r["message"]) for r in body["results"]] == [
         (ungraded, False, "No grades for this semester"), (term.students[0].id, True, "Result published")]
     assert (await staff_client.post(f"{URL}/publish", json={"semester": 3, "academic_year": YEAR})).status_code == 404
-    assert (await staff_client.post(f"{URL}/publish", json={"semester": 1, "academic_year": "2030-31"})).status_code == 404
+    assert (
+        await staff_client.post(f"{URL}/publish", json={"semester": 1, "academic_year": "2030-31"})
+    ).status_code == 404
 
 
 @pytest.mark.parametrize("body", [{"semester": 0, "academic_year": YEAR}, {"semester": 1},
@@ -410,5 +414,7 @@ async def test_transcript(staff_client, term, login_as):
     assert (await student.get(url)).status_code == 200
     assert (await student.get(f"/api/v1/students/{term.students[1].id}/transcript")).status_code == 404
     assert (await staff_client.get("/api/v1/students/999999/transcript")).status_code == 404
-    unpublished = (await staff_client.get(f"/api/v1/students/{(await factories.create_student()).id}/transcript")).json()
+    unpublished = (
+        await staff_client.get(f"/api/v1/students/{(await factories.create_student()).id}/transcript")
+    ).json()
     assert unpublished["semesters"] == [] and unpublished["cgpa"] is None
