@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.enrollments import Number, RefId
@@ -20,6 +20,12 @@ Description = Annotated[str, Field(max_length=5000)]
 
 
 class AssessmentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 42, "name": "Midterm examination", "assessment_type": "midterm",
+        "description": "Units 1 to 3", "max_marks": "50.00", "weightage": "30.00",
+        "date": "2026-10-05",
+    }]})
+
     course_offering_id: RefId
     name: AssessmentName
     assessment_type: AssessmentType
@@ -31,6 +37,10 @@ class AssessmentCreate(InputModel):
 
 class AssessmentUpdate(InputModel):
     """Type and offering are fixed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "date": "2026-10-07", "weightage": "25.00",
+    }]})
 
     name: AssessmentName | None = None
     description: Description | None = None

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.enrollments import RefId, Remarks
@@ -21,6 +21,10 @@ Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
 
 class AttendanceCreate(InputModel):
     """`student_id` is derived from the enrollment; when sent it must match."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 101, "course_offering_id": 42, "date": "2026-09-14", "status": "present",
+    }]})
 
     enrollment_id: RefId
     course_offering_id: RefId
@@ -40,12 +44,21 @@ class AttendanceBulkItem(InputModel):
 class AttendanceBulk(InputModel):
     """One class of one offering: a mark per enrollment on its roster."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 42, "date": "2026-09-14",
+        "items": [{"enrollment_id": 101, "status": "present"}, {"enrollment_id": 102, "status": "absent"}, {"enrollment_id": 103, "status": "late", "remarks": "Arrived 10 minutes late"}],
+    }]})
+
     course_offering_id: RefId
     date: ClassDate
     items: Annotated[list[AttendanceBulkItem], Field(min_length=1, max_length=MAX_BULK_ATTENDANCE)]
 
 
 class AttendanceUpdate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "excused", "remarks": "Medical certificate received",
+    }]})
+
     status: AttendanceStatus | None = None
     remarks: Remarks | None = None
 

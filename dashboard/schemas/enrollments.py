@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
 from models.enums import EnrollmentStatus
@@ -21,6 +21,10 @@ EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.
 
 
 class EnrollmentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 17, "program_id": 1, "remarks": "Lateral entry",
+    }]})
+
     student_id: RefId
     program_id: RefId
     # Naive values are taken as UTC; absent means now.
@@ -29,12 +33,20 @@ class EnrollmentCreate(InputModel):
 
 
 class EnrollmentBulk(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollments": [{"student_id": 17, "program_id": 1}, {"student_id": 18, "program_id": 1}],
+    }]})
+
     enrollments: Annotated[list[EnrollmentCreate], Field(min_length=1, max_length=MAX_BULK_ENROLLMENTS)]
 
 
 class EnrollmentUpdate(InputModel):
     """Every field optional. `status` moves only from enrolled to dropped, completed or
     failed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "completed", "grade": "A", "grade_point": "8.60", "credits_earned": 160,
+    }]})
 
     status: EnrollmentStatus | None = None
     grade: Annotated[str, Field(min_length=1, max_length=5)] | None = None

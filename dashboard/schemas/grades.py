@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.enrollments import Number, RefId, Remarks
@@ -25,6 +25,10 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 101, "assessment_id": 77, "marks_obtained": "42.50",
+    }]})
+
     enrollment_id: RefId
     assessment_id: RefId
     course_id: RefId | None = None
@@ -35,6 +39,10 @@ class GradeCreate(InputModel):
 
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "marks_obtained": "44.00", "reason": "Re-evaluation of question 4",
+    }]})
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -48,6 +56,11 @@ class GradeBulkItem(InputModel):
 
 
 class GradeBulk(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assessment_id": 77,
+        "items": [{"enrollment_id": 101, "marks_obtained": "42.50"}, {"enrollment_id": 102, "marks_obtained": "38.00"}],
+    }]})
+
     assessment_id: RefId
     course_id: RefId | None = None
     items: Annotated[list[GradeBulkItem], Field(min_length=1, max_length=MAX_BULK_GRADES)]
@@ -114,6 +127,10 @@ class CgpaOut(OutputModel):
 
 
 class PublishRequest(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "semester": 3, "academic_year": "2026-27",
+    }]})
+
     semester: Semester
     academic_year: AcademicYear
     student_ids: Annotated[list[RefId], Field(min_length=1, max_length=MAX_PUBLISH_STUDENTS)] | None = None
