@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId
+from dashboard.schemas.fields import Number, RefId
 from models.enums import AssessmentType
 
 Marks = Annotated[Decimal, Field(gt=0, le=10000, max_digits=6, decimal_places=2)]
@@ -20,11 +20,7 @@ Description = Annotated[str, Field(max_length=5000)]
 
 
 class AssessmentCreate(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "course_offering_id": 42, "name": "Midterm examination", "assessment_type": "midterm",
-        "description": "Units 1 to 3", "max_marks": "50.00", "weightage": "30.00",
-        "date": "2026-10-05",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "name": "Quiz 1", "assessment_type": "quiz", "max_marks": 20, "weightage": 10, "date": "2025-09-12"}]})
 
     course_offering_id: RefId
     name: AssessmentName
@@ -38,9 +34,7 @@ class AssessmentCreate(InputModel):
 class AssessmentUpdate(InputModel):
     """Type and offering are fixed."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "date": "2026-10-07", "weightage": "25.00",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"weightage": 15, "date": "2025-09-19"}]})
 
     name: AssessmentName | None = None
     description: Description | None = None

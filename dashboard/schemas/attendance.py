@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import ConfigDict, Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import RefId
 from models.enums import AttendanceStatus
 
 MAX_BULK_ATTENDANCE = 1000
@@ -22,9 +23,7 @@ Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
 class AttendanceCreate(InputModel):
     """`student_id` is derived from the enrollment; when sent it must match."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrollment_id": 101, "course_offering_id": 42, "date": "2026-09-14", "status": "present",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "course_offering_id": 88, "date": "2025-09-01", "status": "present"}]})
 
     enrollment_id: RefId
     course_offering_id: RefId
@@ -44,10 +43,7 @@ class AttendanceBulkItem(InputModel):
 class AttendanceBulk(InputModel):
     """One class of one offering: a mark per enrollment on its roster."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "course_offering_id": 42, "date": "2026-09-14",
-        "items": [{"enrollment_id": 101, "status": "present"}, {"enrollment_id": 102, "status": "absent"}, {"enrollment_id": 103, "status": "late", "remarks": "Arrived 10 minutes late"}],
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "date": "2025-09-01", "items": [{"enrollment_id": 2210, "status": "present"}, {"enrollment_id": 2211, "status": "late", "remarks": "Bus"}]}]})
 
     course_offering_id: RefId
     date: ClassDate
@@ -55,9 +51,7 @@ class AttendanceBulk(InputModel):
 
 
 class AttendanceUpdate(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "status": "excused", "remarks": "Medical certificate received",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "excused", "remarks": "Medical certificate"}]})
 
     status: AttendanceStatus | None = None
     remarks: Remarks | None = None

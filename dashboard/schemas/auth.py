@@ -112,7 +112,7 @@ class UserInfo(OutputModel):
 class TokenOut(OutputModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
 
 
 class LinkedStudent(OutputModel):

@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import Number, RefId
 from models.enums import ResultStatus
 
 MAX_BULK_GRADES = 1000
@@ -25,9 +26,7 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "enrollment_id": 101, "assessment_id": 77, "marks_obtained": "42.50",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]})
 
     enrollment_id: RefId
     assessment_id: RefId
@@ -40,9 +39,7 @@ class GradeCreate(InputModel):
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "marks_obtained": "44.00", "reason": "Re-evaluation of question 4",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]})
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -56,10 +53,7 @@ class GradeBulkItem(InputModel):
 
 
 class GradeBulk(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "assessment_id": 77,
-        "items": [{"enrollment_id": 101, "marks_obtained": "42.50"}, {"enrollment_id": 102, "marks_obtained": "38.00"}],
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"assessment_id": 301, "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}]}]})
 
     assessment_id: RefId
     course_id: RefId | None = None
@@ -127,9 +121,7 @@ class CgpaOut(OutputModel):
 
 
 class PublishRequest(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "semester": 3, "academic_year": "2026-27",
-    }]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"semester": 3, "academic_year": "2025-26"}]})
 
     semester: Semester
     academic_year: AcademicYear

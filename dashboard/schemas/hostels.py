@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import AcademicYear, Money, RefId, Remarks, check_academic_year
+from dashboard.schemas.fees import AcademicYear, Money, Remarks, check_academic_year
+from dashboard.schemas.fields import ref_id
 from models.enums import HostelAllocationStatus, HostelRoomStatus, HostelRoomType, HostelType
 
 Name = Annotated[str, Field(min_length=2, max_length=100)]
@@ -39,7 +40,7 @@ class HostelCreate(InputModel):
     address: Annotated[str, Field(max_length=255)] | None = None
     total_rooms: Count
     total_capacity: Count
-    warden_id: RefId | None = None
+    warden_id: Annotated[int | None, ref_id("The warden: a staff member's id (admin_staff, not a user)")] = None
     amenities: Items | None = None
     rules: Items | None = None
 
@@ -55,7 +56,7 @@ class HostelUpdate(InputModel):
     address: Annotated[str, Field(max_length=255)] | None = None
     total_rooms: Count | None = None
     total_capacity: Count | None = None
-    warden_id: RefId | None = None
+    warden_id: Annotated[int | None, ref_id("The warden: a staff member's id (admin_staff, not a user)")] = None
     amenities: Items | None = None
     rules: Items | None = None
     is_active: bool | None = None
@@ -69,7 +70,7 @@ class HostelOut(OutputModel):
     total_rooms: int
     total_capacity: int
     occupied_capacity: int
-    warden_id: int | None
+    warden_id: int | None = Field(description="The warden: a staff member's id (admin_staff, not a user)")
     amenities: list[str] | None
     rules: list[str] | None
     is_active: bool
@@ -83,7 +84,7 @@ class RoomCreate(InputModel):
         "room_fee": "18000.00", "amenities": ["wifi", "study table"],
     }]})
 
-    hostel_id: RefId
+    hostel_id: Annotated[int, ref_id("The hostel's id")]
     room_number: RoomNumber
     room_type: HostelRoomType
     floor: Annotated[int, Field(ge=-5, le=200)] | None = None
@@ -122,7 +123,7 @@ class RoomUpdate(InputModel):
 
 class RoomOut(OutputModel):
     id: int
-    hostel_id: int
+    hostel_id: int = Field(description="The hostel's id")
     room_number: str
     room_type: HostelRoomType
     floor: int | None
@@ -138,7 +139,7 @@ class RoomOut(OutputModel):
 
 class AvailableRoom(OutputModel):
     id: int
-    hostel_id: int
+    hostel_id: int = Field(description="The hostel's id")
     hostel_name: str
     hostel_type: HostelType
     room_number: str
@@ -155,9 +156,9 @@ class AllocationCreate(InputModel):
         "student_id": 17, "hostel_id": 2, "room_id": 31, "academic_year": "2026-27",
     }]})
 
-    student_id: RefId
-    hostel_id: RefId
-    room_id: RefId
+    student_id: Annotated[int, ref_id("The student's id")]
+    hostel_id: Annotated[int, ref_id("The hostel's id")]
+    room_id: Annotated[int, ref_id("The hostel room's id")]
     academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
     remarks: Remarks | None = None
 
@@ -175,15 +176,15 @@ class AllocationUpdate(InputModel):
         "room_id": 35, "remarks": "Moved nearer the lift",
     }]})
 
-    room_id: RefId | None = None
+    room_id: Annotated[int | None, ref_id("The hostel room's id")] = None
     remarks: Remarks | None = None
 
 
 class AllocationOut(OutputModel):
     id: int
-    student_id: int
-    hostel_id: int
-    room_id: int
+    student_id: int = Field(description="The student's id")
+    hostel_id: int = Field(description="The hostel's id")
+    room_id: int = Field(description="The hostel room's id")
     allocation_date: dt.datetime
     release_date: dt.datetime | None
     academic_year: str
@@ -199,6 +200,6 @@ class AllocationHistoryItem(AllocationOut):
 
 
 class AllocationHistoryOut(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     allocations: list[AllocationHistoryItem]
     total: int
