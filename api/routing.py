@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
@@ -122,4 +123,6 @@ class ResourceRouter(APIRouter):
         guard, check = query_guard(marker)
         kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), guard]
         super().add_api_route(path, endpoint, **kwargs)
-        check.accept(declared_query_names(self.routes[-1].dependant))
+        route = self.routes[-1]
+        if isinstance(route, APIRoute):
+            check.accept(declared_query_names(route.dependant))

@@ -183,7 +183,7 @@ def _body_models(route: APIRoute) -> list[type]:
 def test_every_request_body_example_is_accepted_by_its_schema():
     """An example a reader copies into "Try it out" passes validation (it may still meet a
     404 or 409 against real data)."""
-    for name, route in _routes():
+    for _, route in _routes():
         for model in _body_models(route):
             for example in model.model_json_schema().get("examples", []):
                 model.model_validate(example)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from api import create_api
-from tests.admin.conftest import artifact, browser, live_server, page  # noqa: F401 - fixtures
+from tests.admin.conftest import artifact, browser, live_server, page  # noqa: F401 - fixtures used by name
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +19,17 @@ OPERATION_IDS = {operation["operationId"] for item in DOCUMENT["paths"].values()
 OPERATION_COUNT = len(OPERATION_IDS)
 
 
-async def _operations_seen(page, locator, *, step: int = 600, timeout: float = 90) -> set[str]:
+async def _operations_seen(tab, locator, *, step: int = 600, seconds: float = 90) -> set[str]:
     """The ids of every element matching `locator` that appears while the page is scrolled
     to its end. Swagger UI keeps only the operations near the viewport in the DOM, so a
     reader who scrolls sees them all while no single moment holds them all."""
     seen: set[str] = set()
-    deadline = time.monotonic() + timeout
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         seen.update(await locator.evaluate_all("elements => elements.map(e => e.id)"))
         if len(seen) >= OPERATION_COUNT:
             break
-        await page.mouse.wheel(0, step)
+        await tab.mouse.wheel(0, step)
         await asyncio.sleep(0.05)
     return seen
 
