@@ -317,6 +317,11 @@ ORDER BY e
 ON CONFLICT (enrollment_id, date, course_offering_id) DO NOTHING
 RETURNING id, enrollment_id
 """
+# The register's save: a mark added by a concurrent save since this one looked is
+# overwritten (the last submit wins, as when it was there already).
+_UPSERT_MARKS = _INSERT_MARKS.replace("DO NOTHING", (
+    "DO UPDATE SET status = EXCLUDED.status, remarks = EXCLUDED.remarks, marked_by_id = EXCLUDED.marked_by_id, "
+    "updated_at = now()"))
 _LOCK_MARKS = """
 SELECT id, enrollment_id, status, remarks FROM attendance
 WHERE course_offering_id = $1 AND date = $2 AND enrollment_id = ANY($3::int[])
@@ -378,7 +383,7 @@ async def bulk_mark_attendance(actor: Actor, *, data: AttendanceBulk, overwrite:
                 touched.extend(changed)
                 to_insert = [e for e in ids if e not in existing]
             if to_insert:
-                inserted = await connection.execute_query_dict(_INSERT_MARKS, [
+                inserted = await connection.execute_query_dict(_UPSERT_MARKS if overwrite else _INSERT_MARKS, [
                     to_insert, [state[e]["student_id"] for e in to_insert],
                     [valid[e][1].status.value for e in to_insert], offering.id, data.date, actor.user_id,
                     [valid[e][1].remarks for e in to_insert]])
