@@ -338,7 +338,8 @@ async def bulk_mark_attendance(actor: Actor, *, data: AttendanceBulk, overwrite:
     """One class: a result per item, in order. The valid marks go in with one INSERT in
     one transaction; a mark that exists already (or is added meanwhile by a concurrent
     request) is "already marked", unless `overwrite` (the admin panel's register, which
-    shows the marks it edits), where it is changed instead."""
+    shows the marks it edits), where it is changed instead, and so is one that a
+    concurrent save added meanwhile: the last submit wins."""
     authorize(actor, Permission.ATTENDANCE_WRITE)
     offering = await _offering_for_marks(actor, data.course_offering_id, data.date)
     connection = connections.get("default")
