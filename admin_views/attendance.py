@@ -31,6 +31,8 @@ from dashboard.services import attendance as service
 from dashboard.services.enrollments import offerings_for_teaching
 from models.enums import AttendanceStatus
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 220
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 STATUSES = [s.value for s in AttendanceStatus]

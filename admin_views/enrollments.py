@@ -27,6 +27,8 @@ from dashboard.schemas.fields import MAX_INT
 from dashboard.services import enrollments as service
 from models.enums import EnrollmentStatus
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 210
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 PAGE_SIZE = 20

@@ -15,7 +15,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from admin_views.screens import Screen, actor_for, csv_download, parse_form, query_int, redirect, render
+from admin_views.screens import (
+    Screen,
+    actor_for,
+    csv_download,
+    parse_form,
+    query_int,
+    redirect,
+    render,
+)
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError, NotFound
 from dashboard.core.pagination import PageRequest
@@ -31,6 +39,8 @@ DEFAULTERS_PAGE_SIZE = 50
 DEFAULTER_COLUMNS = ("Student ID", "Student code", "Student", "Fee structure", "Academic year", "Semester",
                      "Total fee", "Paid", "Balance", "Due date", "Days overdue")
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 400
 router = APIRouter(include_in_schema=False)
 
 

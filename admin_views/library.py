@@ -10,14 +10,27 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from admin_views.screens import Screen, actor_for, csv_download, parse_form, query_int, redirect, render
+from admin_views.screens import (
+    Screen,
+    actor_for,
+    csv_download,
+    parse_form,
+    query_int,
+    redirect,
+    render,
+)
 from dashboard.core.actor import Actor
-from dashboard.core.errors import DomainError
+from dashboard.core.errors import DomainError, NotFound
 from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
-from dashboard.schemas.library import FinePaymentCreate, IssueCreate, MarkLostCreate, RenewCreate, ReturnCreate
+from dashboard.schemas.library import (
+    FinePaymentCreate,
+    IssueCreate,
+    MarkLostCreate,
+    RenewCreate,
+    ReturnCreate,
+)
 from dashboard.services import library
-from models import User
 
 DESK = Screen("library_desk", "Library desk", "ti ti-book-2", Permission.LIBRARY_CIRCULATE)
 OVERDUE = Screen("overdue_books", "Overdue books", "ti ti-clock-exclamation", Permission.LIBRARY_CIRCULATE)
@@ -26,6 +39,8 @@ OVERDUE_PAGE_SIZE = 50
 OVERDUE_COLUMNS = ("Loan", "Book ID", "Title", "Borrower ID", "Borrower", "Issued", "Due", "Days overdue",
                    "Fine owed", "Fine accrued")
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 500
 router = APIRouter(include_in_schema=False)
 
 
@@ -46,11 +61,11 @@ async def desk(request: Request, *, error: str | None = None, status_code: int =
 
 async def _borrower_page(request: Request, actor: Actor, user_id: int, *, error: str | None = None,
                          notice: str | None = None, status_code: int = 200) -> Response:
-    borrower = await User.filter(id=user_id).values("id", "first_name", "last_name", "email", "user_type")
-    if not borrower:
-        return await desk(request, error="Borrower not found", status_code=404)
+    try:
+        person = await library.get_borrower(actor, user_id=user_id)
+    except NotFound as exc:
+        return await desk(request, error=exc.message, status_code=404)
     loans = await library.borrower_loans(actor, user_id=user_id)
-    person = borrower[0]
     return render(request, "library/borrower.html", DESK, status_code=status_code, borrower=person, loans=loans,
                   error=error, notice=notice,
                   page_title=f"Library: {person['first_name']} {person['last_name']} ({person['email']})")

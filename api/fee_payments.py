@@ -15,7 +15,7 @@ from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
 from dashboard.schemas.fees import (
-    DefaultersOut,
+    FeeDefaultersOut,
     FeePaymentCreate,
     FeePaymentOut,
     PendingFeesOut,
@@ -45,7 +45,7 @@ async def pending_fees(
 
 
 @router.get(
-    "/defaulters", response_model=DefaultersOut, openapi_extra=requires(Permission.FEES_REPORT),
+    "/defaulters", response_model=FeeDefaultersOut, openapi_extra=requires(Permission.FEES_REPORT),
     summary="Fee defaulters",
     description="Admin and staff. Every structure past its due date with a balance left, longest overdue "
     "first, with whole days overdue. Paged (`total` counts them all).",

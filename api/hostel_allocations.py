@@ -12,7 +12,12 @@ from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
-from dashboard.schemas.hostels import AllocationCreate, AllocationHistoryOut, AllocationOut, AllocationUpdate
+from dashboard.schemas.hostels import (
+    AllocationCreate,
+    AllocationHistoryOut,
+    AllocationOut,
+    AllocationUpdate,
+)
 from dashboard.services import hostels as service
 from models.enums import HostelAllocationStatus
 

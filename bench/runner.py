@@ -24,6 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from bench.scenarios_campus import campus_parameters, campus_scenarios
 from bench import scenarios_teaching
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -158,6 +159,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         students = await connection.fetchval("SELECT count(*) FROM students")
         last_name = await connection.fetchval(
             "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        campus = await campus_parameters(connection)
     finally:
         await connection.close()
     return {
@@ -167,6 +169,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "offering_id": offering,
         "search_term": (last_name or "a")[:4].lower(),
         "students": students,
+        **campus,
         **await scenarios_teaching.parameters(db_url),
     }
 
@@ -185,6 +188,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         Scenario("offering_roster", f"/api/v1/course-offerings/{params['offering_id']}/students", has_floor=True),
         Scenario("login_mix", "/api/v1/auth/login", role=None, method="POST", bodies=logins),
         Scenario("admin_home", "/admin/", admin_session=True),
+        *campus_scenarios(params),
         *scenarios_teaching.scenarios(params),
     ]
 

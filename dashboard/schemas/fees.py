@@ -6,16 +6,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, PlainSerializer, model_validator
+from pydantic import AliasChoices, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.fields import Money, ref_id
 from models.enums import PaymentMode, PaymentStatus
 
-MAX_INT = 2**31 - 1
-RefId = Annotated[int, Field(ge=1, le=MAX_INT)]
-# Wire format (notes §3.5): money is a string with two decimals. Input accepts a number
-# or a string with at most two decimals; a third decimal is a 422, not a rounding.
-Money = Annotated[Decimal, PlainSerializer(lambda v: f"{v:.2f}", return_type=str)]
+# Input money accepts a number or a string with at most two decimals; a third decimal is
+# a 422, not a rounding. Output money is a 2-decimal string (fields.Money).
 Amount = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)]
 PositiveAmount = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 AcademicYear = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description='For example "2025-26"')]
@@ -36,20 +34,20 @@ class FeeStructureCreate(InputModel):
     """`program_id` defaults to the student's program and must be it when given;
     `total_fee` is the sum of the components and may be left out."""
 
-    student_id: RefId
-    program_id: RefId | None = None
+    student_id: Annotated[int, ref_id("The student's id")]
+    program_id: Annotated[int | None, ref_id("The program's id")] = None
     academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
     semester: Semester
     tuition_fee: Amount
-    lab_fee: Amount = Decimal("0")
-    library_fee: Amount = Decimal("0")
-    sports_fee: Amount = Decimal("0")
-    examination_fee: Amount = Decimal("0")
+    lab_fee: Amount = Decimal(0)
+    library_fee: Amount = Decimal(0)
+    sports_fee: Amount = Decimal(0)
+    examination_fee: Amount = Decimal(0)
     hostel_fee: Amount | None = None
     other_fee: Amount | None = None
     total_fee: Amount | None = None
     due_date: dt.date
-    late_fee_per_day: Amount = Decimal("0")
+    late_fee_per_day: Amount = Decimal(0)
 
     @model_validator(mode="after")
     def _year(self) -> FeeStructureCreate:
@@ -75,8 +73,8 @@ class FeeStructureUpdate(InputModel):
 
 class FeeStructureOut(OutputModel):
     id: int
-    program_id: int
-    student_id: int
+    program_id: int = Field(description="The program's id")
+    student_id: int = Field(description="The student's id")
     academic_year: str
     semester: int
     tuition_fee: Money
@@ -98,43 +96,47 @@ class FeePaymentCreate(InputModel):
     `late_fee` is computed by the server (late_fee_per_day × days past the due date);
     send it only to override that figure, with `late_fee_reason`."""
 
-    student_id: RefId
-    fee_structure_id: RefId
+    student_id: Annotated[int, ref_id("The student's id")]
+    fee_structure_id: Annotated[int, ref_id("The fee structure's id")]
     amount_paid: PositiveAmount
     payment_date: dt.date | None = None
     payment_mode: PaymentMode
-    transaction_id: Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$")]
+    # The bank's or gateway's reference; left out (cash), the server makes one from the
+    # receipt number. Retries of a payment without one need an Idempotency-Key.
+    transaction_id: Annotated[str | None, Field(
+        min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9/_.:-]*$",
+        description="The bank's or gateway's transaction reference (not a database id)")] = None
     late_fee: Amount | None = None
     late_fee_reason: Reason | None = None
-    discount: Amount = Decimal("0")
+    discount: Amount = Decimal(0)
     remarks: Remarks | None = None
 
 
 class FeePaymentOut(OutputModel):
     id: int
-    student_id: int
-    fee_structure_id: int
+    student_id: int = Field(description="The student's id")
+    fee_structure_id: int = Field(description="The fee structure's id")
     amount_paid: Money
     payment_date: dt.date
     payment_mode: PaymentMode
-    transaction_id: str
+    transaction_id: str = Field(description="The bank's or gateway's transaction reference (not a database id)")
     receipt_number: str
     late_fee: Money
     discount: Money
     payment_status: PaymentStatus
     remarks: str | None
-    processed_by: int = Field(validation_alias=AliasChoices("processed_by_id", "processed_by"))
+    processed_by: int = Field(description="Who took it: a staff member's id (admin_staff, not a user)", validation_alias=AliasChoices("processed_by_id", "processed_by"))
     created_at: dt.datetime
     updated_at: dt.datetime | None
 
 
 class RefundCreate(InputModel):
-    payment_id: RefId
+    payment_id: Annotated[int, ref_id("The fee payment's row id")]
     reason: Reason
 
 
 class RefundOut(OutputModel):
-    payment_id: int
+    payment_id: int = Field(description="The fee payment's row id")
     receipt_number: str
     amount_refunded: Money
     status: PaymentStatus
@@ -142,8 +144,8 @@ class RefundOut(OutputModel):
 
 
 class PendingFee(OutputModel):
-    student_id: int
-    fee_structure_id: int
+    student_id: int = Field(description="The student's id")
+    fee_structure_id: int = Field(description="The fee structure's id")
     academic_year: str
     semester: int
     total_fee: Money
@@ -158,11 +160,11 @@ class PendingFeesOut(OutputModel):
     total: int
 
 
-class Defaulter(OutputModel):
-    student_id: int
+class FeeDefaulter(OutputModel):
+    student_id: int = Field(description="The student's id")
     student_code: str
     student_name: str
-    fee_structure_id: int
+    fee_structure_id: int = Field(description="The fee structure's id")
     academic_year: str
     semester: int
     total_fee: Money
@@ -172,8 +174,8 @@ class Defaulter(OutputModel):
     days_overdue: int
 
 
-class DefaultersOut(OutputModel):
-    defaulters: list[Defaulter]
+class FeeDefaultersOut(OutputModel):
+    defaulters: list[FeeDefaulter]
     total: int
 
 
@@ -191,7 +193,7 @@ class FeeBreakdown(OutputModel):
 class ReceiptOut(OutputModel):
     receipt_number: str
     university_name: str
-    student_id: int
+    student_id: int = Field(description="The student's id")
     student_code: str | None
     student_name: str
     academic_year: str
@@ -204,5 +206,5 @@ class ReceiptOut(OutputModel):
     balance_after: Money
     payment_date: dt.date
     payment_mode: PaymentMode
-    transaction_id: str
+    transaction_id: str = Field(description="The bank's or gateway's transaction reference (not a database id)")
     payment_status: PaymentStatus

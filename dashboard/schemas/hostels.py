@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import AcademicYear, Money, RefId, Remarks, check_academic_year
+from dashboard.schemas.fees import AcademicYear, Money, Remarks, check_academic_year
+from dashboard.schemas.fields import ref_id
 from models.enums import HostelAllocationStatus, HostelRoomStatus, HostelRoomType, HostelType
 
 Name = Annotated[str, Field(min_length=2, max_length=100)]
@@ -33,7 +34,7 @@ class HostelCreate(InputModel):
     address: Annotated[str, Field(max_length=255)] | None = None
     total_rooms: Count
     total_capacity: Count
-    warden_id: RefId | None = None
+    warden_id: Annotated[int | None, ref_id("The warden: a staff member's id (admin_staff, not a user)")] = None
     amenities: Items | None = None
     rules: Items | None = None
 
@@ -45,7 +46,7 @@ class HostelUpdate(InputModel):
     address: Annotated[str, Field(max_length=255)] | None = None
     total_rooms: Count | None = None
     total_capacity: Count | None = None
-    warden_id: RefId | None = None
+    warden_id: Annotated[int | None, ref_id("The warden: a staff member's id (admin_staff, not a user)")] = None
     amenities: Items | None = None
     rules: Items | None = None
     is_active: bool | None = None
@@ -59,7 +60,7 @@ class HostelOut(OutputModel):
     total_rooms: int
     total_capacity: int
     occupied_capacity: int
-    warden_id: int | None
+    warden_id: int | None = Field(description="The warden: a staff member's id (admin_staff, not a user)")
     amenities: list[str] | None
     rules: list[str] | None
     is_active: bool
@@ -68,7 +69,7 @@ class HostelOut(OutputModel):
 
 
 class RoomCreate(InputModel):
-    hostel_id: RefId
+    hostel_id: Annotated[int, ref_id("The hostel's id")]
     room_number: RoomNumber
     room_type: HostelRoomType
     floor: Annotated[int, Field(ge=-5, le=200)] | None = None
@@ -103,7 +104,7 @@ class RoomUpdate(InputModel):
 
 class RoomOut(OutputModel):
     id: int
-    hostel_id: int
+    hostel_id: int = Field(description="The hostel's id")
     room_number: str
     room_type: HostelRoomType
     floor: int | None
@@ -119,7 +120,7 @@ class RoomOut(OutputModel):
 
 class AvailableRoom(OutputModel):
     id: int
-    hostel_id: int
+    hostel_id: int = Field(description="The hostel's id")
     hostel_name: str
     hostel_type: HostelType
     room_number: str
@@ -132,9 +133,9 @@ class AvailableRoom(OutputModel):
 
 
 class AllocationCreate(InputModel):
-    student_id: RefId
-    hostel_id: RefId
-    room_id: RefId
+    student_id: Annotated[int, ref_id("The student's id")]
+    hostel_id: Annotated[int, ref_id("The hostel's id")]
+    room_id: Annotated[int, ref_id("The hostel room's id")]
     academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
     remarks: Remarks | None = None
 
@@ -148,15 +149,15 @@ class AllocationUpdate(InputModel):
     """A transfer when `room_id` names another room (the old allocation is closed as
     transferred and a new one returned); otherwise only the remarks change."""
 
-    room_id: RefId | None = None
+    room_id: Annotated[int | None, ref_id("The hostel room's id")] = None
     remarks: Remarks | None = None
 
 
 class AllocationOut(OutputModel):
     id: int
-    student_id: int
-    hostel_id: int
-    room_id: int
+    student_id: int = Field(description="The student's id")
+    hostel_id: int = Field(description="The hostel's id")
+    room_id: int = Field(description="The hostel room's id")
     allocation_date: dt.datetime
     release_date: dt.datetime | None
     academic_year: str
@@ -172,6 +173,6 @@ class AllocationHistoryItem(AllocationOut):
 
 
 class AllocationHistoryOut(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     allocations: list[AllocationHistoryItem]
     total: int

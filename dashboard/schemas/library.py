@@ -9,7 +9,8 @@ from typing import Annotated
 from pydantic import AliasChoices, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fees import Money, PositiveAmount, RefId, Remarks
+from dashboard.schemas.fees import Money, PositiveAmount, Remarks
+from dashboard.schemas.fields import ref_id
 from models.enums import BookIssueStatus
 
 Title = Annotated[str, Field(min_length=1, max_length=255)]
@@ -29,7 +30,7 @@ class BookFields(InputModel):
     year_of_publication: Annotated[int, Field(ge=1400, le=2200)] | None = None
     pages: Annotated[int, Field(ge=1, le=100000)] | None = None
     price: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2)] | None = None
-    department_id: RefId | None = None
+    department_id: Annotated[int | None, ref_id("The department's id")] = None
     description: Annotated[str, Field(max_length=5000)] | None = None
     cover_image_url: Annotated[str, Field(max_length=500, pattern=r"^https?://")] | None = None
 
@@ -66,7 +67,7 @@ class BookOut(OutputModel):
     year_of_publication: int | None
     pages: int | None
     price: Money | None
-    department_id: int | None
+    department_id: int | None = Field(description="The department's id")
     copies_total: int
     copies_available: int
     is_reference: bool
@@ -90,14 +91,14 @@ class BookSearchResult(OutputModel):
 class IssueCreate(InputModel):
     """`due_date` defaults to the loan period of the settings and must be in the future."""
 
-    book_id: RefId
-    user_id: RefId
+    book_id: Annotated[int, ref_id("The book's row id (library books)")]
+    user_id: Annotated[int, ref_id("The borrower's user id")]
     due_date: dt.datetime | None = None
     remarks: Remarks | None = None
 
 
 class ReturnCreate(InputModel):
-    issue_id: RefId
+    issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     remarks: Remarks | None = None
 
 
@@ -105,31 +106,31 @@ class RenewCreate(InputModel):
     """Without `new_due_date` the loan is extended by the renewal period of the settings;
     a date given must be later than the current due date and within that period."""
 
-    issue_id: RefId
+    issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     new_due_date: dt.datetime | None = None
 
 
 class FinePaymentCreate(InputModel):
-    issue_id: RefId
+    issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     amount: PositiveAmount
     remarks: Remarks | None = None
 
 
 class MarkLostCreate(InputModel):
-    issue_id: RefId
+    issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     remarks: Remarks | None = None
 
 
 class LoanOut(OutputModel):
     id: int
-    book_id: int
-    user_id: int
+    book_id: int = Field(description="The book's row id (library books)")
+    user_id: int = Field(description="The borrower's user id")
     issue_date: dt.datetime
     due_date: dt.datetime
     return_date: dt.datetime | None
     fine_amount: Money
     status: BookIssueStatus
-    issued_by: int = Field(validation_alias=AliasChoices("issued_by_id", "issued_by"))
+    issued_by: int = Field(description="Who issued it: a staff member's id (admin_staff, not a user)", validation_alias=AliasChoices("issued_by_id", "issued_by"))
     remarks: str | None
     renewal_count: int
     created_at: dt.datetime
@@ -138,10 +139,10 @@ class LoanOut(OutputModel):
 
 class IssuedLoan(OutputModel):
     id: int
-    book_id: int
+    book_id: int = Field(description="The book's row id (library books)")
     book_title: str
     isbn: str
-    user_id: int
+    user_id: int = Field(description="The borrower's user id")
     borrower_name: str
     issue_date: dt.datetime
     due_date: dt.datetime
@@ -150,10 +151,10 @@ class IssuedLoan(OutputModel):
 
 
 class OverdueLoan(OutputModel):
-    issue_id: int
-    book_id: int
+    issue_id: int = Field(description="The loan's row id (book issues)")
+    book_id: int = Field(description="The book's row id (library books)")
     book_title: str
-    user_id: int
+    user_id: int = Field(description="The borrower's user id")
     borrower_name: str
     issue_date: dt.datetime
     due_date: dt.datetime
@@ -168,9 +169,9 @@ class OverdueOut(OutputModel):
 
 
 class FinePaymentOut(OutputModel):
-    issue_id: int
+    issue_id: int = Field(description="The loan's row id (book issues)")
     fine_before: Money
     amount_paid: Money
     fine_remaining: Money
-    payment_id: int
+    payment_id: int = Field(description="The fee payment's row id")
     message: str

@@ -32,7 +32,7 @@ from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, refuse_nulls, require_changes
 from dashboard.schemas.enrollments import EnrollmentBulk, EnrollmentCreate, EnrollmentUpdate
 from dashboard.services.course_offerings import offerings_taught_by
-from dashboard.services.students import may_see_student, student_scope
+from dashboard.services.students import sees_student, student_scope
 from models import AuditLog, CourseOffering, CourseRegistration, Enrollment, Program, Student
 from models.enums import EnrollmentStatus, OfferingStatus, PersonStatus, RegistrationStatus
 
@@ -122,7 +122,7 @@ async def verify_eligibility(actor: Actor, *, student_id: int, program_id: int) 
 
 async def _ineligibility(actor: Actor, student_id: int, program_id: int) -> list[tuple[str, type[Exception]]]:
     """Each reason with the error a create raises for it, in the order they are checked."""
-    student = await Student.get_or_none(id=student_id) if await may_see_student(actor, student_id) else None
+    student = await Student.get_or_none(id=student_id) if await sees_student(actor, student_id) else None
     if student is None:
         return [("Student not found", NotFound)]
     program = await Program.get_or_none(id=program_id)

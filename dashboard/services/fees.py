@@ -22,6 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from tortoise import connections
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from dashboard.core import audit
@@ -30,7 +31,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, get_or_404, require_changes
+from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
 from dashboard.schemas.fees import (
     FEE_COMPONENTS,
     FeePaymentCreate,
@@ -38,6 +39,8 @@ from dashboard.schemas.fees import (
     FeeStructureUpdate,
     RefundCreate,
 )
+from dashboard.services import students
+from dashboard.services.students import sees_student
 from dashboard.settings import get_settings
 from models import FeePayment, FeeStructure, Student
 from models.academics import University
@@ -55,26 +58,27 @@ def today() -> dt.date:
 # --- scopes -------------------------------------------------------------------------------
 
 
-def _own_students(actor: Actor) -> list[int] | None:
-    """None: every student; otherwise the students whose fees this actor may read."""
-    return None if actor.sees_all_records else list(actor.own_student_ids)
-
-
 def visible_fee_structures(actor: Actor) -> QuerySet[FeeStructure]:
-    """Staff see every structure; a student their own, a parent their children's."""
+    """The structures of the students this actor may see (students.visible_students):
+    staff every one, a student their own, a parent their children's."""
     authorize(actor, Permission.FEES_READ)
-    own = _own_students(actor)
-    return FeeStructure.all() if own is None else FeeStructure.filter(student_id__in=own)
+    return FeeStructure.filter(student_id__in=Subquery(students.visible_students(actor).values("id")))
 
 
 def visible_fee_payments(actor: Actor) -> QuerySet[FeePayment]:
     authorize(actor, Permission.FEES_READ)
-    own = _own_students(actor)
-    return FeePayment.all() if own is None else FeePayment.filter(student_id__in=own)
+    return FeePayment.filter(student_id__in=Subquery(students.visible_students(actor).values("id")))
 
 
-def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if not actor.may_see_student(student_id):
+async def _scoped(actor: Actor, query: QuerySet[Any]) -> QuerySet[Any]:
+    """A list's rows narrowed to the actor's students by id (the scope as ids: no
+    semi-join over every student for staff, whose lists are the long ones)."""
+    scope = await students.student_scope(actor)
+    return query if scope.everyone else query.filter(student_id__in=list(scope.ids))
+
+
+async def _check_student_visible(actor: Actor, student_id: int) -> None:
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
 
 
@@ -91,7 +95,8 @@ async def list_fee_structures(
 ) -> Page[FeeStructure]:
     filters = {"program_id": program_id, "student_id": student_id, "academic_year": academic_year,
                "semester": semester}
-    query = visible_fee_structures(actor).filter(**{k: v for k, v in filters.items() if v is not None})
+    authorize(actor, Permission.FEES_READ)
+    query = (await _scoped(actor, FeeStructure.all())).filter(**{k: v for k, v in filters.items() if v is not None})
     return await paginate(query.order_by("-id"), page)
 
 
@@ -130,10 +135,8 @@ async def update_fee_structure(actor: Actor, *, structure_id: int, changes: FeeS
     authorize(actor, Permission.FEES_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    for name in (*FEE_COMPONENTS[:5], "due_date", "late_fee_per_day"):
-        if name in sent and sent[name] is None:
-            raise InvalidState(f"{name} cannot be null")
     confirmed_total = sent.pop("total_fee", None)
+    refuse_nulls(FeeStructure, sent)
     async with audited_edit(actor, visible_fee_structures(actor), structure_id, label="Fee structure") as structure:
         structure.update_from_dict(sent)
         total = _sum({name: getattr(structure, name) for name in FEE_COMPONENTS})
@@ -171,7 +174,7 @@ async def fee_balances(actor: Actor, *, student_id: int, only_open: bool = False
     """Every structure of one student with what is paid and what is left, by due date
     (the cashier's view; `pending_fees` is its open part)."""
     authorize(actor, Permission.FEES_READ)
-    _check_student_visible(actor, student_id)
+    await _check_student_visible(actor, student_id)
     where = " WHERE fs.student_id = $1" + (" AND fs.total_fee > COALESCE(p.paid, 0)" if only_open else "")
     rows = await connections.get("default").execute_query_dict(
         _BALANCE_SELECT + where + " ORDER BY fs.due_date, fs.id", [student_id])
@@ -187,15 +190,16 @@ async def pending_fees(actor: Actor, *, student_id: int | None = None) -> dict[s
     their children's (or one child's); staff name the student."""
     authorize(actor, Permission.FEES_READ)
     if student_id is not None:
-        _check_student_visible(actor, student_id)
-        students = [student_id]
-    elif actor.sees_all_records:
-        raise InvalidState("Give a student_id (the defaulters list covers every student)")
+        await _check_student_visible(actor, student_id)
+        wanted = [student_id]
     else:
-        students = list(actor.own_student_ids)
+        scope = await students.student_scope(actor)
+        if scope.everyone:
+            raise InvalidState("Give a student_id (the defaulters list covers every student)")
+        wanted = list(scope.ids)
     rows = await connections.get("default").execute_query_dict(
         _BALANCE_SELECT + " WHERE fs.student_id = ANY($1::int[]) AND fs.total_fee > COALESCE(p.paid, 0)"
-        " ORDER BY fs.due_date, fs.id", [students])
+        " ORDER BY fs.due_date, fs.id", [wanted])
     on = today()
     records = [{**row, "is_overdue": row["due_date"] < on} for row in rows]
     if not records and student_id is not None and not await Student.exists(id=student_id):
@@ -203,27 +207,34 @@ async def pending_fees(actor: Actor, *, student_id: int | None = None) -> dict[s
     return {"records": records, "total": len(records)}
 
 
-_DEFAULTERS_FROM = """
-FROM fee_structures fs
-LEFT JOIN LATERAL (
-    SELECT SUM(amount_paid) AS paid FROM fee_payments
-    WHERE fee_structure_id = fs.id AND payment_status = 'completed'
-) p ON true
-WHERE fs.due_date < $1 AND fs.total_fee > COALESCE(p.paid, 0)
-"""
-DEFAULTERS_COUNT_SQL = "SELECT count(*) AS total" + _DEFAULTERS_FROM
+# Over the whole university the payments are summed once and hash-joined to the
+# structures past due (a LATERAL sum would probe the payments once per structure), and
+# the count rides along with the page as a window (one pass instead of two).
 DEFAULTERS_PAGE_SQL = """
-SELECT d.*, s.student_code, u.first_name || ' ' || u.last_name AS student_name
-FROM (
+WITH overdue AS (
     SELECT fs.id AS fee_structure_id, fs.student_id, fs.academic_year, fs.semester, fs.total_fee,
            COALESCE(p.paid, 0) AS total_paid, fs.total_fee - COALESCE(p.paid, 0) AS balance, fs.due_date,
            $1 - fs.due_date AS days_overdue
-""" + _DEFAULTERS_FROM + """
-    ORDER BY fs.due_date, fs.student_id, fs.id
+    FROM fee_structures fs
+    LEFT JOIN (
+        SELECT fee_structure_id, SUM(amount_paid) AS paid FROM fee_payments
+        WHERE payment_status = 'completed' GROUP BY fee_structure_id
+    ) p ON p.fee_structure_id = fs.id
+    WHERE fs.due_date < $1 AND fs.total_fee > COALESCE(p.paid, 0)
+), page AS (
+    SELECT overdue.*, count(*) OVER () AS full_count FROM overdue
+    ORDER BY due_date, student_id, fee_structure_id
     LIMIT $2 OFFSET $3
-) d
-JOIN students s ON s.id = d.student_id JOIN users u ON u.id = s.user_id
-ORDER BY d.due_date, d.student_id, d.fee_structure_id
+)
+SELECT page.*, s.student_code, u.first_name || ' ' || u.last_name AS student_name
+FROM page JOIN students s ON s.id = page.student_id JOIN users u ON u.id = s.user_id
+ORDER BY page.due_date, page.student_id, page.fee_structure_id
+"""
+DEFAULTERS_COUNT_SQL = """
+SELECT count(*) AS total FROM fee_structures fs
+WHERE fs.due_date < $1 AND fs.total_fee > (
+    SELECT COALESCE(SUM(amount_paid), 0) FROM fee_payments
+    WHERE fee_structure_id = fs.id AND payment_status = 'completed')
 """
 
 
@@ -233,10 +244,14 @@ async def fee_defaulters(actor: Actor, *, page: PageRequest) -> dict[str, Any]:
     authorize(actor, Permission.FEES_REPORT)
     on = today()
     connection = connections.get("default")
-    total = (await connection.execute_query_dict(DEFAULTERS_COUNT_SQL, [on]))[0]["total"]
-    rows: list[dict[str, Any]] = []
-    if total and page.offset < total:
-        rows = await connection.execute_query_dict(DEFAULTERS_PAGE_SQL, [on, page.page_size, page.offset])
+    rows = await connection.execute_query_dict(DEFAULTERS_PAGE_SQL, [on, page.page_size, page.offset])
+    if rows:
+        total = rows[0]["full_count"]
+    else:
+        # Past the last page (or none at all): the window had no row to ride on.
+        total = (await connection.execute_query_dict(DEFAULTERS_COUNT_SQL, [on]))[0]["total"] if page.offset else 0
+    for row in rows:
+        del row["full_count"]
     return {"defaulters": rows, "total": total}
 
 
@@ -263,7 +278,8 @@ async def list_fee_payments(
     payment_status: PaymentStatus | None = None,
 ) -> Page[FeePayment]:
     filters = {"student_id": student_id, "fee_structure_id": fee_structure_id, "payment_status": payment_status}
-    query = visible_fee_payments(actor).filter(**{k: v for k, v in filters.items() if v is not None})
+    authorize(actor, Permission.FEES_READ)
+    query = (await _scoped(actor, FeePayment.all())).filter(**{k: v for k, v in filters.items() if v is not None})
     return await paginate(query.order_by("-id"), page)
 
 
@@ -343,12 +359,14 @@ async def record_payment(actor: Actor, *, data: FeePaymentCreate,
             remarks = f"{remarks} | {note}" if remarks else note
         if data.discount > data.amount_paid + late_fee:
             raise InvalidState("The discount cannot exceed the amount and the late fee")
-        if await FeePayment.exists(transaction_id=data.transaction_id):
+        if data.transaction_id is not None and await FeePayment.exists(transaction_id=data.transaction_id):
             raise Conflict("A payment with this transaction_id already exists")
         number = (await connection.execute_query_dict("SELECT nextval('fee_receipt_number_seq') AS n"))[0]["n"]
+        # Receipt numbers never repeat, so neither does a reference made from one.
+        transaction_id = data.transaction_id or f"NOREF-{number:010d}"
         payment = await FeePayment.create(
             student_id=data.student_id, fee_structure_id=structure.id, amount_paid=data.amount_paid,
-            payment_date=payment_date, payment_mode=data.payment_mode, transaction_id=data.transaction_id,
+            payment_date=payment_date, payment_mode=data.payment_mode, transaction_id=transaction_id,
             receipt_number=f"RCP-{number:010d}", late_fee=late_fee, discount=data.discount,
             payment_status=PaymentStatus.COMPLETED, remarks=remarks, processed_by_id=processed_by,
         )

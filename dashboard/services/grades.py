@@ -42,7 +42,7 @@ from dashboard.services.enrollments import (
     scope_by_student,
     taught_offering_ids,
 )
-from dashboard.services.students import may_see_student
+from dashboard.services.students import sees_student
 from models import CourseRegistration, Enrollment, Grade, Student
 from models.enums import RegistrationStatus
 
@@ -104,7 +104,7 @@ def _course(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _visible_student(actor: Actor, student_id: int) -> Student:
-    student = await Student.get_or_none(id=student_id) if await may_see_student(actor, student_id) else None
+    student = await Student.get_or_none(id=student_id) if await sees_student(actor, student_id) else None
     if student is None:
         raise NotFound("Student not found")
     return student

@@ -26,12 +26,12 @@ from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
 from dashboard.core.updates import (
+    audited_change,
     audited_edit,
     ensure_unique,
     get_or_404,
     refuse_nulls,
     require_changes,
-    touch,
 )
 from dashboard.schemas.hostels import (
     AllocationCreate,
@@ -41,18 +41,18 @@ from dashboard.schemas.hostels import (
     RoomCreate,
     RoomUpdate,
 )
-from models import AdminStaff, CourseRegistration, Hostel, HostelAllocation, HostelRoom, Student
+from dashboard.services import students
+from dashboard.services.students import sees_student
+from models import AdminStaff, Hostel, HostelAllocation, HostelRoom, Student
 from models.enums import (
     Gender,
     HostelAllocationStatus,
     HostelRoomStatus,
     HostelType,
-    OfferingStatus,
 )
 
 # Who may live in a hostel of each type; unisex takes anyone.
 _GENDERS = {HostelType.BOYS: Gender.MALE, HostelType.GIRLS: Gender.FEMALE}
-_TEACHING = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
 
 
 # --- scopes -------------------------------------------------------------------------------
@@ -69,31 +69,19 @@ def visible_rooms(actor: Actor) -> QuerySet[HostelRoom]:
     return HostelRoom.all()
 
 
-def _taught_students(faculty_id: int) -> Any:
-    return CourseRegistration.filter(
-        status="registered", course_offering__status__in=_TEACHING,
-        course_offering__faculty_assignments__faculty_id=faculty_id,
-    ).values("enrollment__student_id")
-
-
 def visible_allocations(actor: Actor) -> QuerySet[HostelAllocation]:
-    """Staff see every allocation; faculty those of the students they teach (notes
-    §3.11); a student their own, a parent their children's."""
+    """Staff see every allocation; anyone else those of the students they may see
+    (students.visible_students: faculty the students they teach, a student their own, a
+    parent their children's)."""
     authorize(actor, Permission.HOSTELS_READ)
     if actor.can(Permission.HOSTELS_WRITE):
         return HostelAllocation.all()
-    if actor.faculty_id is not None:
-        return HostelAllocation.filter(student_id__in=Subquery(_taught_students(actor.faculty_id)))
-    return HostelAllocation.filter(student_id__in=list(actor.own_student_ids))
+    return HostelAllocation.filter(student_id__in=Subquery(students.visible_students(actor).values("id")))
 
 
 async def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if actor.can(Permission.HOSTELS_WRITE) or student_id in actor.own_student_ids:
-        return
-    if actor.faculty_id is not None and await Student.filter(
-            id=student_id, id__in=Subquery(_taught_students(actor.faculty_id))).exists():
-        return
-    raise NotFound("Student not found")
+    if not (actor.can(Permission.HOSTELS_WRITE) or await sees_student(actor, student_id)):
+        raise NotFound("Student not found")
 
 
 # --- hostels ------------------------------------------------------------------------------
@@ -134,7 +122,8 @@ async def update_hostel(actor: Actor, *, hostel_id: int, changes: HostelUpdate) 
     authorize(actor, Permission.HOSTELS_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    refuse_nulls(Hostel, sent)
+    # warden_id may be cleared; refuse_nulls reads columns, not foreign-key ids.
+    refuse_nulls(Hostel, {k: v for k, v in sent.items() if k != "warden_id"})
     async with audited_edit(actor, Hostel, hostel_id, label="Hostel") as hostel:
         if "name" in sent:
             await ensure_unique(Hostel, "hostel", name=sent["name"], exclude_id=hostel.id)
@@ -354,12 +343,9 @@ async def update_allocation(actor: Actor, *, allocation_id: int, changes: Alloca
         if new_hostel.id != old.hostel_id:  # type: ignore[attr-defined]
             for hostel_id, delta in sorted(((old.hostel_id, -1), (new_hostel.id, 1))):  # type: ignore[attr-defined]
                 await _move_hostel_count(connection, hostel_id, delta)
-        before = audit.snapshot(old)
-        old.status = HostelAllocationStatus.TRANSFERRED
-        old.release_date = dt.datetime.now(dt.UTC)
-        touch(old)
-        await old.save(update_fields=["status", "release_date", "updated_at"])
-        await audit.record(actor, "update", old, before=before)
+        async with audited_change(actor, old, fields=("status", "release_date")):
+            old.status = HostelAllocationStatus.TRANSFERRED
+            old.release_date = dt.datetime.now(dt.UTC)
         new = await HostelAllocation.create(
             student_id=old.student_id, hostel_id=new_hostel.id, room_id=new_room.id,  # type: ignore[attr-defined]
             academic_year=old.academic_year, status=HostelAllocationStatus.ACTIVE,
@@ -372,15 +358,17 @@ async def update_allocation(actor: Actor, *, allocation_id: int, changes: Alloca
 async def vacate_allocation(actor: Actor, *, allocation_id: int) -> HostelAllocation:
     """Close an active allocation as vacated (the row stays); the bed is freed."""
     authorize(actor, Permission.HOSTELS_WRITE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_allocations(actor), allocation_id, label="Allocation") as allocation:
-            if allocation.status != HostelAllocationStatus.ACTIVE:
-                raise InvalidState(f"Only an active allocation can be vacated (this one is {allocation.status.value})")
-            allocation.status = HostelAllocationStatus.VACATED
-            allocation.release_date = dt.datetime.now(dt.UTC)
-            await _free_bed(connection, allocation.room_id)  # type: ignore[attr-defined]
-            await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
-            await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_allocations(actor), allocation_id, label="Allocation") as allocation,
+    ):
+        if allocation.status != HostelAllocationStatus.ACTIVE:
+            raise InvalidState(f"Only an active allocation can be vacated (this one is {allocation.status.value})")
+        allocation.status = HostelAllocationStatus.VACATED
+        allocation.release_date = dt.datetime.now(dt.UTC)
+        await _free_bed(connection, allocation.room_id)  # type: ignore[attr-defined]
+        await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
+        await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
     return allocation
 
 

@@ -45,9 +45,10 @@ from dashboard.schemas.library import (
     RenewCreate,
     ReturnCreate,
 )
+from dashboard.services import students
 from dashboard.services.students import like_pattern
 from dashboard.settings import get_settings
-from models import BookIssue, Department, LibraryBook, Student, User
+from models import BookIssue, Department, LibraryBook, User
 from models.enums import BookIssueStatus
 
 SEARCH_LIMIT_MAX = 100
@@ -75,16 +76,13 @@ def visible_books(actor: Actor) -> QuerySet[LibraryBook]:
 
 
 def visible_loans(actor: Actor) -> QuerySet[BookIssue]:
-    """The library staff see every loan; anyone else their own, and a parent also their
-    children's."""
+    """The library staff see every loan; anyone else their own, and those of the students
+    they may see (students.visible_students: a parent's children, a teacher's students)."""
     authorize(actor, Permission.LIBRARY_READ)
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return BookIssue.all()
-    own = Q(user_id=actor.user_id or 0)
-    if actor.own_student_ids:
-        children = Student.filter(id__in=list(actor.own_student_ids)).values("user_id")
-        own |= Q(user_id__in=Subquery(children))
-    return BookIssue.filter(own)
+    others = students.visible_students(actor).values("user_id")
+    return BookIssue.filter(Q(user_id=actor.user_id or 0) | Q(user_id__in=Subquery(others)))
 
 
 def _staff_id(actor: Actor) -> int:
@@ -136,7 +134,8 @@ async def update_book(actor: Actor, *, book_id: int, changes: BookUpdate) -> Lib
     authorize(actor, Permission.LIBRARY_WRITE)
     sent = changes.changes()
     require_changes(sent)
-    refuse_nulls(LibraryBook, sent)
+    # department_id may be cleared; refuse_nulls reads columns, not foreign-key ids.
+    refuse_nulls(LibraryBook, {k: v for k, v in sent.items() if k != "department_id"})
     async with audited_edit(actor, LibraryBook, book_id, label="Book") as book:
         await _check_department(sent.get("department_id"))
         new_total = sent.pop("copies_total", None)
@@ -250,18 +249,20 @@ async def return_book(actor: Actor, *, data: ReturnCreate) -> BookIssue:
     """Close an open loan: the fine is the daily rate for each whole day late; the copy
     goes back on the shelf."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            if loan.status != BookIssueStatus.ISSUED:
-                raise InvalidState(f"This loan is not open (it is {loan.status.value})")
-            returned_at = now()
-            _, fine = fine_for(loan.due_date, returned_at)
-            loan.return_date = returned_at
-            loan.status = BookIssueStatus.RETURNED
-            loan.fine_amount = Decimal(loan.fine_amount) + fine
-            if data.remarks:
-                loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
-            await _put_back(connection, loan.book_id)  # type: ignore[attr-defined]
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        if loan.status != BookIssueStatus.ISSUED:
+            raise InvalidState(f"This loan is not open (it is {loan.status.value})")
+        returned_at = now()
+        _, fine = fine_for(loan.due_date, returned_at)
+        loan.return_date = returned_at
+        loan.status = BookIssueStatus.RETURNED
+        loan.fine_amount = Decimal(loan.fine_amount) + fine
+        if data.remarks:
+            loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
+        await _put_back(connection, loan.book_id)  # type: ignore[attr-defined]
     return loan
 
 
@@ -301,17 +302,19 @@ async def pay_fine(actor: Actor, *, data: FinePaymentCreate) -> dict[str, Any]:
     with who took it."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
     received_by = _staff_id(actor)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            before = Decimal(loan.fine_amount)
-            if before <= 0:
-                raise InvalidState("This loan has no fine to pay")
-            if data.amount > before:
-                raise InvalidState(f"The amount exceeds the fine of {before:.2f}")
-            loan.fine_amount = before - data.amount
-            rows = await connection.execute_query_dict(
-                "INSERT INTO library_fine_payments (book_issue_id, amount, received_by_id, paid_at, remarks) "
-                "VALUES ($1, $2, $3, now(), $4) RETURNING id", [loan.id, data.amount, received_by, data.remarks])
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        before = Decimal(loan.fine_amount)
+        if before <= 0:
+            raise InvalidState("This loan has no fine to pay")
+        if data.amount > before:
+            raise InvalidState(f"The amount exceeds the fine of {before:.2f}")
+        loan.fine_amount = before - data.amount
+        rows = await connection.execute_query_dict(
+            "INSERT INTO library_fine_payments (book_issue_id, amount, received_by_id, paid_at, remarks) "
+            "VALUES ($1, $2, $3, now(), $4) RETURNING id", [loan.id, data.amount, received_by, data.remarks])
     return {"issue_id": loan.id, "fine_before": before, "amount_paid": data.amount,
             "fine_remaining": loan.fine_amount, "payment_id": rows[0]["id"],
             "message": "Fine paid" if loan.fine_amount == 0 else "Fine partly paid"}
@@ -321,20 +324,22 @@ async def mark_lost(actor: Actor, *, data: MarkLostCreate) -> BookIssue:
     """An open loan whose copy is lost: the fine is the book's price (on top of any fine
     already owed), and the copy leaves the stock."""
     authorize(actor, Permission.LIBRARY_CIRCULATE)
-    async with atomic() as connection:
-        async with audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan:
-            if loan.status != BookIssueStatus.ISSUED:
-                raise InvalidState(f"This loan is not open (it is {loan.status.value})")
-            book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
-            loan.status = BookIssueStatus.LOST
-            loan.fine_amount = Decimal(loan.fine_amount) + Decimal(book.price or 0)
-            if data.remarks:
-                loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
-            gone = await connection.execute_query_dict(
-                "UPDATE library_books SET copies_total = copies_total - 1, updated_at = now() "
-                "WHERE id = $1 AND copies_total > copies_available RETURNING id", [book.id])
-            if not gone:
-                raise Conflict("The book's copy count does not allow this loss")
+    async with (
+        atomic() as connection,
+        audited_edit(actor, visible_loans(actor), data.issue_id, label="Book issue") as loan,
+    ):
+        if loan.status != BookIssueStatus.ISSUED:
+            raise InvalidState(f"This loan is not open (it is {loan.status.value})")
+        book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
+        loan.status = BookIssueStatus.LOST
+        loan.fine_amount = Decimal(loan.fine_amount) + Decimal(book.price or 0)
+        if data.remarks:
+            loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
+        gone = await connection.execute_query_dict(
+            "UPDATE library_books SET copies_total = copies_total - 1, updated_at = now() "
+            "WHERE id = $1 AND copies_total > copies_available RETURNING id", [book.id])
+        if not gone:
+            raise Conflict("The book's copy count does not allow this loss")
     return loan
 
 
@@ -368,10 +373,8 @@ async def _reader_user_ids(actor: Actor) -> list[int] | None:
     """The borrowers whose loans this actor may list (None: all), as ids for SQL."""
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return None
-    ids = [actor.user_id or 0]
-    if actor.own_student_ids:
-        ids += await Student.filter(id__in=list(actor.own_student_ids)).values_list("user_id", flat=True)
-    return sorted(set(ids))
+    others = await students.visible_students(actor).values_list("user_id", flat=True)
+    return sorted({actor.user_id or 0, *others})
 
 
 OVERDUE_FROM = " FROM book_issues i WHERE i.status = 'issued' AND i.due_date < $1"
@@ -430,6 +433,15 @@ async def borrower_loans(actor: Actor, *, user_id: int) -> list[dict[str, Any]]:
     return await query.order_by("status", "-issue_date", "-id").values(
         "id", "book_id", "issue_date", "due_date", "return_date", "fine_amount", "status", "renewal_count",
         book_title="book__title", isbn="book__isbn")
+
+
+async def get_borrower(actor: Actor, *, user_id: int) -> dict[str, Any]:
+    """A borrower's name and contact (the librarian's screen); any user may borrow."""
+    authorize(actor, Permission.LIBRARY_CIRCULATE)
+    rows = await User.filter(id=user_id).values("id", "first_name", "last_name", "email", "user_type", "is_active")
+    if not rows:
+        raise NotFound("Borrower not found")
+    return rows[0]
 
 
 async def find_borrowers(actor: Actor, *, q: str, limit: int = 20) -> list[dict[str, Any]]:

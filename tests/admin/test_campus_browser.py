@@ -30,7 +30,7 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     user = await factories.create_user(first_name="Aarav", last_name="Sharma")
     student = await factories.create_student(user=user, student_code="CS2024001")
     structure = await factories.create_fee_structure(student=student, due_date=TODAY - dt.timedelta(days=6),
-                                                     late_fee_per_day=Decimal("25"))
+                                                     late_fee_per_day=Decimal(25))
     await browser_login(page, staff)
 
     await page.click("#admin-menu >> text=Cashier")
@@ -97,7 +97,7 @@ async def test_librarian_issues_a_book_and_takes_it_back_with_the_fine(page):
     await page.wait_for_selector("#screen-notice")
     row = page.locator(f"#loans tr[data-id='{loan.id}']")
     assert await row.get_attribute("data-status") == "returned"
-    assert await row.locator(".fine").inner_text() == "25.00"
+    assert await row.locator(".fine").inner_text() == "₹25.00"
     assert (await LibraryBook.get(id=book.id)).copies_available == 1
     await page.screenshot(path=artifact("library_borrower.png"), full_page=True)
     await row.locator(".fine-button").click()

@@ -40,7 +40,7 @@ async def test_anonymous_is_sent_to_the_login_page(anonymous):
 async def test_cashier_records_a_payment_with_the_late_fee_and_refunds_it(admin_login):
     staff = await admin_login("staff")
     structure = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=4),
-                                                     late_fee_per_day=Decimal("5"))
+                                                     late_fee_per_day=Decimal(5))
     student_id = structure.student_id
     found = await staff.get("/admin/cashier/list", params={"q": (await structure.student).student_code})
     assert f"/admin/cashier/students/{student_id}" in found.text

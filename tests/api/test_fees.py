@@ -158,7 +158,7 @@ async def test_a_payment_gets_a_receipt_number_and_the_late_fee_the_server_compu
 
 async def test_overriding_the_late_fee_needs_a_reason(staff_client):
     structure = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=2),
-                                                     late_fee_per_day=Decimal("10"))
+                                                     late_fee_per_day=Decimal(10))
     refused = await staff_client.post(PAYMENTS, json=_payment_payload(structure, late_fee="0"))
     assert refused.status_code == 400 and "late_fee_reason" in refused.json()["detail"]
     waived = await staff_client.post(PAYMENTS, json=_payment_payload(
@@ -181,7 +181,7 @@ async def test_overriding_the_late_fee_needs_a_reason(staff_client):
 )
 async def test_payment_refusals_change_nothing(staff_client, overrides, status, message):
     structure = await factories.create_fee_structure(due_date=TODAY)
-    await factories.create_fee_payment(transaction_id="TAKEN-1", amount_paid=Decimal("1"))
+    await factories.create_fee_payment(transaction_id="TAKEN-1", amount_paid=Decimal(1))
     if overrides.get("student_id") == "other":
         overrides["student_id"] = (await factories.create_student()).id
     before = await _payments_snapshot()
@@ -193,7 +193,7 @@ async def test_payment_refusals_change_nothing(staff_client, overrides, status, 
 
 @pytest.mark.parametrize("overrides", [
     {"amount_paid": "0"}, {"amount_paid": "-5.00"}, {"amount_paid": "10.005"}, {"payment_mode": "bitcoin"},
-    {"amount_paid": "ten"}, {"fee_structure_id": 0}, {"transaction_id": ""}, {"receipt_number": "RCP-1"},
+    {"amount_paid": "ten"}, {"fee_structure_id": 0}, {"receipt_number": "RCP-1"},
     {"late_fee": "-1"},
 ])
 async def test_invalid_payments_are_422_and_record_nothing(staff_client, overrides):
@@ -306,9 +306,9 @@ async def test_defaulters_list_overdue_balances_with_days(staff_client):
     late = await factories.create_student()
     await factories.create_fee_structure(student=late, due_date=TODAY - dt.timedelta(days=40))
     partly = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=5))
-    await factories.create_fee_payment(fee_structure=partly, amount_paid=Decimal("50000"))
+    await factories.create_fee_payment(fee_structure=partly, amount_paid=Decimal(50000))
     paid = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=5))
-    await factories.create_fee_payment(fee_structure=paid, amount_paid=Decimal("58000"))
+    await factories.create_fee_payment(fee_structure=paid, amount_paid=Decimal(58000))
     await factories.create_fee_structure(due_date=TODAY + dt.timedelta(days=5))
     body = (await staff_client.get(f"{PAYMENTS}/defaulters")).json()
     assert body["total"] == 2
@@ -317,6 +317,8 @@ async def test_defaulters_list_overdue_balances_with_days(staff_client):
     assert body["defaulters"][0]["student_code"] == late.student_code
     second_page = (await staff_client.get(f"{PAYMENTS}/defaulters", params={"page": 2, "page_size": 1})).json()
     assert [d["fee_structure_id"] for d in second_page["defaulters"]] == [partly.id] and second_page["total"] == 2
+    past_the_end = (await staff_client.get(f"{PAYMENTS}/defaulters", params={"page": 3, "page_size": 1})).json()
+    assert past_the_end == {"defaulters": [], "total": 2}
 
 
 # --- receipts and idempotency -------------------------------------------------------------
@@ -324,7 +326,7 @@ async def test_defaulters_list_overdue_balances_with_days(staff_client):
 
 async def test_receipt_as_json_and_as_a_printable_page(staff_client, login_as):
     student_client = await login_as("student")
-    structure = await factories.create_fee_structure(student=student_client.profile, hostel_fee=Decimal("0"))
+    structure = await factories.create_fee_structure(student=student_client.profile, hostel_fee=Decimal(0))
     paid = await staff_client.post(PAYMENTS, json=_payment_payload(structure, amount_paid="8000.00"))
     payment_id = paid.json()["id"]
     receipt = (await student_client.get(f"{PAYMENTS}/{payment_id}/receipt")).json()
@@ -382,3 +384,14 @@ async def test_the_computed_late_fee_is_whole_days_past_due():
     assert fee_service.computed_late_fee(structure, dt.date(2025, 9, 30)) == Decimal("0.00")
     assert fee_service.computed_late_fee(structure, dt.date(2025, 10, 4)) == Decimal("29.00")
     assert fee_service.computed_late_fee(structure, dt.date(2025, 9, 1)) == Decimal("0.00")
+
+
+async def test_a_payment_without_a_reference_gets_one_from_its_receipt_number(staff_client):
+    structure = await factories.create_fee_structure()
+    payload = _payment_payload(structure, payment_mode="cash")
+    del payload["transaction_id"]
+    response = await staff_client.post(PAYMENTS, json=payload)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["transaction_id"] == "NOREF-" + body["receipt_number"].removeprefix("RCP-")
+    assert (await staff_client.post(PAYMENTS, json={**payload, "transaction_id": ""})).status_code == 422

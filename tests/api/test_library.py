@@ -229,7 +229,7 @@ async def test_no_renewal_while_overdue_or_owing_a_fine(staff_client):
     response = await staff_client.post(f"{LIB}/renew", json={"issue_id": overdue.id})
     assert response.status_code == 400 and "overdue" in response.json()["detail"]
     borrower = await factories.create_user()
-    await factories.create_loan(user=borrower, status="returned", return_date=NOW, fine_amount=Decimal("10"))
+    await factories.create_loan(user=borrower, status="returned", return_date=NOW, fine_amount=Decimal(10))
     owing = await factories.create_loan(user=borrower)
     response = await staff_client.post(f"{LIB}/renew", json={"issue_id": owing.id})
     assert response.status_code == 400 and response.json()["detail"] == "The borrower has an unpaid fine"
@@ -251,7 +251,7 @@ async def test_pay_fine_is_recorded_with_who_took_it(staff_client, login_as):
         (Decimal("10.00"), staff_client.profile.id), (Decimal("15.00"), staff_client.profile.id)]
     student_client = await login_as("student")
     own = await factories.create_loan(user=student_client.user, status="returned", return_date=NOW,
-                                      fine_amount=Decimal("5"))
+                                      fine_amount=Decimal(5))
     assert (await student_client.post(f"{LIB}/pay-fine", json={"issue_id": own.id, "amount": "5"})).status_code == 403
     assert (await student_client.post(f"{LIB}/issue", json={"book_id": 1, "user_id": 1})).status_code == 403
     assert (await student_client.put(f"{LIB}/return", json={"issue_id": own.id})).status_code == 403
