@@ -24,8 +24,8 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench.scenarios_campus import campus_parameters, campus_scenarios
 from bench import scenarios_teaching
+from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -152,13 +152,15 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
     connection = await asyncpg.connect(**asyncpg_dsn(db_url))
     try:
         student = await connection.fetchrow(
-            "SELECT id, department_id, batch_year FROM students ORDER BY id OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
+            "SELECT id, department_id, batch_year FROM students ORDER BY id "
+            "OFFSET (SELECT count(*) / 2 FROM students) LIMIT 1")
         offering = await connection.fetchval(
             "SELECT course_offering_id FROM course_registrations WHERE status = 'registered' "
             "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1")
         students = await connection.fetchval("SELECT count(*) FROM students")
         last_name = await connection.fetchval(
-            "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+            "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id "
+            "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
         campus = await campus_parameters(connection)
     finally:
         await connection.close()
@@ -242,7 +244,7 @@ def ensure_wrk() -> str:
         return found
     if os.geteuid() == 0 and shutil.which("apt-get"):
         log("installing wrk from Debian's packages ...")
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False,
+        subprocess.run([shutil.which("apt-get") or "apt-get", "install", "-y", "-qq", "wrk"], check=False,
                        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"), stdout=subprocess.DEVNULL)
         found = shutil.which("wrk")
         if found:
@@ -375,10 +377,10 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
     ]
     for name, result in ours.items():
         base = floor.get(name)
-        ratio = f"{result.rps / base.rps:.2f}" if base and base.rps else "–"
+        ratio = f"{result.rps / base.rps:.2f}" if base and base.rps else "-"
         lines.append(
             f"| {name} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} "
-            f"| {result.non_2xx + result.socket_errors} | {f'{base.rps:.0f}' if base else '–'} | {ratio} |")
+            f"| {result.non_2xx + result.socket_errors} | {f'{base.rps:.0f}' if base else '-'} | {ratio} |")
     if exports:
         lines += ["", "| export | rows | seconds | rows/s | size MB | peak RSS growth MB |",
                   "|---|---:|---:|---:|---:|---:|"]

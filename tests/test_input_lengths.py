@@ -26,9 +26,9 @@ from dashboard.schemas.auth import RegisterIn
 from dashboard.schemas.base import InputModel
 from models import (
     AdminStaff,
-    BookIssue,
     Assessment,
     Attendance,
+    BookIssue,
     Course,
     CourseOffering,
     Department,
@@ -36,11 +36,11 @@ from models import (
     Faculty,
     FeePayment,
     FeeStructure,
+    Grade,
     Hostel,
     HostelAllocation,
     HostelRoom,
     LibraryBook,
-    Grade,
     OfferingFaculty,
     Program,
     ProgramCourse,

@@ -128,7 +128,8 @@ def hostel_type_for(student: Student) -> HostelType:
 
 
 def person_rng(seed: int, name: str) -> random.Random:
-    return random.Random(f"{seed}/{name}")
+    # Not for secrets: a seeded generator is the point (the same seed, the same university).
+    return random.Random(f"{seed}/{name}")  # noqa: S311
 
 
 def largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -314,7 +315,8 @@ class Student:
     sibling_of: int = -1  # an elder sibling's index (same parent and family name)
     room: Room | None = None
     last_year_room: Room | None = None  # where they lived in the previous academic year
-    results: list[tuple] = field(default_factory=list)
+    # (semester, year, gpa, cgpa, attempted, earned, status, published)
+    results: list[tuple[Any, ...]] = field(default_factory=list)
     cgpa: Decimal | None = None
     credits_earned: int = 0
 
@@ -360,12 +362,12 @@ class Offering:
     midterm: tuple[dt.date, dt.time, dt.time] | None = None
     final: tuple[dt.date, dt.time, dt.time] | None = None
     # (id, name, type, max_marks, weightage, date), filled by the row streams
-    assessments: list[tuple] = field(default_factory=list)
+    assessments: list[tuple[Any, ...]] = field(default_factory=list)
     # Its term; for a completed offering of an earlier semester also its semester number and
     # the half marks of each roster member (internal, end-semester, in roster order).
     term: Term = CURRENT_TERM
     past_semester: int = 0
-    half_marks: array = field(default_factory=lambda: array("H"))
+    half_marks: array[int] = field(default_factory=lambda: array("H"))
 
     @property
     def program(self) -> Program:
@@ -462,7 +464,7 @@ class Plan:
         self.past_offerings: list[Offering] = []
         self.hostels: list[Hostel] = []
         self.class_days = teaching_days()
-        self._catalogue_of: dict[int, tuple] = {}
+        self._catalogue_of: dict[int, tuple[Any, ...]] = {}
 
         self._build_catalogue()
         self._build_cohorts()
@@ -602,7 +604,8 @@ class Plan:
                 block = series[k]
                 current: dict[str, Course] = {}
                 for course in block["theory"] + block["electives"]:
-                    assert course.stem is not None  # theory and electives have a subject
+                    if course.stem is None:  # only labs, seminars and theses lack a subject
+                        continue
                     earlier = by_stem.get(course.stem)
                     if earlier is not None:
                         course.prerequisites.append(earlier)
@@ -763,7 +766,8 @@ class Plan:
         admission_seq = 0
         weights_cat = (48, 27, 15, 7, 2, 1)
         cats = list(Category)
-        assert self.demo_cohort_index >= 0, "the demo cohort was planned"
+        if self.demo_cohort_index < 0:
+            raise RuntimeError("the demo student's cohort was not planned")
         demo_next = self.demo_cohort_index + 1
         for cohort_index, cohort in enumerate(self.cohorts):
             program = cohort.program
@@ -945,7 +949,7 @@ class Plan:
             for offering in offerings:
                 co_taught = offering.course.is_lab or rng.random() < 0.2
                 wanted = (2 if co_taught else 1) - len(offering.faculty)
-                for n in range(wanted):
+                for _ in range(wanted):
                     member = self._pick_teacher(offering, teaching)
                     if member is None:
                         if offering.faculty:  # no free co-teacher: taught alone
@@ -1122,7 +1126,8 @@ class Plan:
                 cursor += take
                 if cursor >= len(people):
                     break
-            assert cursor >= len(people), "hostel capacity planning left students without a bed"
+            if cursor < len(people):
+                raise RuntimeError("hostel capacity planning left students without a bed")
         for i, hostel in enumerate(self.hostels):
             hostel.warden = self.wardens[i % len(self.wardens)]
         self._build_last_year_stays()
@@ -1229,7 +1234,7 @@ class Plan:
         # integer sums, one lookup per course.
         hundredths = [int(self.grade_band(tenths).grade_point * 100) for tenths in range(top + 1)]
         # per student and semester: [sum of credits x points, credits attempted, credits earned]
-        sums: dict[tuple[int, int], list] = {}
+        sums: dict[tuple[int, int], list[Any]] = {}
         for offering in self.past_offerings:
             credits = offering.course.credits
             marks = offering.half_marks

@@ -38,6 +38,7 @@ from dashboard.demo.plan import (
     PAST_INTERNAL,
     Offering,
     Plan,
+    Room,
     Student,
     round_half_up,
 )
@@ -52,6 +53,7 @@ from models.enums import (
     FacultyStatus,
     HostelAllocationStatus,
     HostelRoomStatus,
+    HostelType,
     NotificationStatus,
     NotificationType,
     OfferingStatus,
@@ -65,7 +67,7 @@ from models.enums import (
     UserType,
 )
 
-Row = tuple
+Row = tuple[Any, ...]
 D = dt.timedelta
 
 PRESENT = AttendanceStatus.PRESENT.value
@@ -296,7 +298,7 @@ class Rows:
         for row in history:
             yield (self.ids.take("enrollments"), *row)
 
-    def _earlier_enrollment(self, student: Student, rng: random.Random) -> tuple | None:
+    def _earlier_enrollment(self, student: Student, rng: random.Random) -> tuple[Any, ...] | None:
         """A completed bachelors before a masters, a completed masters before a PhD, or a
         dropped diploma before a bachelors."""
         program = student.cohort.program
@@ -359,7 +361,7 @@ class Rows:
         last_move_in = dt.date(2025, 8, 11)
         last_move_out = dt.date(2026, 5, 22)
         # Beds free all term, which a student who later transferred out may have used first.
-        spare: dict = {}
+        spare: dict[HostelType, list[Room]] = {}
         for hostel in plan.hostels:
             spare.setdefault(hostel.hostel_type, []).extend(
                 r for r in hostel.rooms if not r.maintenance
@@ -468,7 +470,7 @@ class Rows:
 
     # ------------------------------------------------------------------ assessments
 
-    def _assessment_plan(self, offering: Offering, rng: random.Random) -> list[tuple]:
+    def _assessment_plan(self, offering: Offering, rng: random.Random) -> list[tuple[Any, ...]]:
         course = offering.course
         mid = offering.midterm[0] if offering.midterm else MIDTERM_WEEK[0]
         q, a, m, p, pr = (AssessmentType.QUIZ, AssessmentType.ASSIGNMENT, AssessmentType.MIDTERM,
@@ -504,7 +506,7 @@ class Rows:
             plan.append((self.ids.take("assessments"), name, kind.value, max_marks, weight, day))
         return plan
 
-    def _past_assessment_plan(self, offering: Offering) -> list[tuple]:
+    def _past_assessment_plan(self, offering: Offering) -> list[tuple[Any, ...]]:
         """Two assessments: internal (PAST_INTERNAL) and end-semester (PAST_END_SEMESTER)."""
         kind = offering.course.kind
         internal, final = {
@@ -986,44 +988,44 @@ class Rows:
                          scheduled, when, status),
                         recipients if status == sent else []))
 
-        A = TargetAudience
-        T = NotificationType
-        P = PriorityLevel
+        aud = TargetAudience
+        typ = NotificationType
+        pri = PriorityLevel
         students = by_type.get(UserType.STUDENT, [])
         faculty = by_type.get(UserType.FACULTY, [])
         staff_users = by_type.get(UserType.ADMIN, []) + by_type.get(UserType.STAFF, [])
         add("Welcome to the monsoon semester", "Classes for the monsoon semester begin on "
             f"{TERM_START:%d %B %Y}. Check your timetable on the dashboard.",
-            T.ANNOUNCEMENT, A.STUDENTS, P.MEDIUM, registrar, at(TERM_START - D(days=3), 9),
+            typ.ANNOUNCEMENT, aud.STUDENTS, pri.MEDIUM, registrar, at(TERM_START - D(days=3), 9),
             students)
         add("Last date for semester fee payment", f"Semester fees are due on {CURRENT_FEE_DUE:%d %B %Y}. "
-            "A late fee of Rs 50 per day applies after the due date.", T.WARNING, A.STUDENTS,
-            P.HIGH, staff, at(dt.date(2026, 8, 1), 10), students)
+            "A late fee of Rs 50 per day applies after the due date.", typ.WARNING, aud.STUDENTS,
+            pri.HIGH, staff, at(dt.date(2026, 8, 1), 10), students)
         add("Faculty development programme", "A two-day programme on outcome-based education "
-            "will be held in the Senate Hall.", T.INFO, A.FACULTY, P.LOW, registrar,
+            "will be held in the Senate Hall.", typ.INFO, aud.FACULTY, pri.LOW, registrar,
             at(dt.date(2026, 9, 10), 11), faculty)
         add("Mid-semester examinations", f"Mid-semester examinations run from "
             f"{MIDTERM_WEEK[0]:%d %B} to {MIDTERM_WEEK[1]:%d %B}. No classes that week.",
-            T.ANNOUNCEMENT, A.ALL, P.HIGH, registrar, at(dt.date(2026, 9, 25), 9), active)
+            typ.ANNOUNCEMENT, aud.ALL, pri.HIGH, registrar, at(dt.date(2026, 9, 25), 9), active)
         add("Submit mid-semester marks", "Please upload the mid-semester marks of all your "
-            "courses by 23 October.", T.URGENT, A.FACULTY, P.HIGH, registrar,
+            "courses by 23 October.", typ.URGENT, aud.FACULTY, pri.HIGH, registrar,
             at(dt.date(2026, 10, 12), 9), faculty)
         add("Campus network maintenance", "The campus network will be unavailable on Sunday "
-            "from 06:00 to 10:00 for maintenance.", T.WARNING, A.ALL, P.LOW, admin,
+            "from 06:00 to 10:00 for maintenance.", typ.WARNING, aud.ALL, pri.LOW, admin,
             at(dt.date(2026, 10, 15), 18), active)
         add("Annual stock verification", "Library and laboratory stock verification starts "
-            "on 16 November.", T.INFO, A.STAFF, P.MEDIUM, admin, at(dt.date(2026, 11, 2), 10),
+            "on 16 November.", typ.INFO, aud.STAFF, pri.MEDIUM, admin, at(dt.date(2026, 11, 2), 10),
             staff_users)
         add("Diwali holidays", "The university is closed on 9 and 10 November for Diwali.",
-            T.ANNOUNCEMENT, A.ALL, P.MEDIUM, registrar, at(dt.date(2026, 11, 5), 12), active)
+            typ.ANNOUNCEMENT, aud.ALL, pri.MEDIUM, registrar, at(dt.date(2026, 11, 5), 12), active)
         add("End-semester examination timetable published", "The end-semester examinations "
             f"begin on {FINAL_EXAMS[0]:%d %B %Y}. See the exam timetable for your papers.",
-            T.ANNOUNCEMENT, A.STUDENTS, P.HIGH, registrar, at(dt.date(2026, 11, 20), 9), students)
+            typ.ANNOUNCEMENT, aud.STUDENTS, pri.HIGH, registrar, at(dt.date(2026, 11, 20), 9), students)
         # Department notices to their own faculty and students.
         for dept in plan.departments:
             members = [f.person.user_id for f in dept.faculty if f.person.is_active]
             add(f"{dept.code} department meeting", f"The {dept.spec.name} department meets on "
-                "Friday at 15:00 in the seminar room.", T.INFO, A.SPECIFIC, P.MEDIUM,
+                "Friday at 15:00 in the seminar room.", typ.INFO, aud.SPECIFIC, pri.MEDIUM,
                 dept.hod.person.user_id if dept.hod else admin, at(dt.date(2026, 9, 1), 9), members)
         # Attendance shortage warnings, per department, sent last evening: to the students
         # whose attendance so far (present + late over every class marked, excused included)
@@ -1043,24 +1045,24 @@ class Rows:
             if short:
                 add(f"Attendance below 75% ({dept.code})", "Your attendance is below the 75% "
                     "required to sit the end-semester examinations. Meet your course "
-                    "coordinator.", T.URGENT, A.SPECIFIC, P.HIGH, registrar,
+                    "coordinator.", typ.URGENT, aud.SPECIFIC, pri.HIGH, registrar,
                     at(TODAY - D(days=1), 18), short)
         # Hostel notices to residents.
         for hostel in plan.hostels:
             residents = [plan.students[i].person.user_id for r in hostel.rooms for i in r.occupants]
             if residents:
                 add(f"{hostel.name}: mess menu updated", "The mess menu for November has been "
-                    "revised. Suggestions are welcome at the warden's office.", T.INFO,
-                    A.SPECIFIC, P.LOW, staff, at(dt.date(2026, 11, 1), 19), residents)
+                    "revised. Suggestions are welcome at the warden's office.", typ.INFO,
+                    aud.SPECIFIC, pri.LOW, staff, at(dt.date(2026, 11, 1), 19), residents)
         demo = plan.demo_student.person.user_id
         add("Library book due soon", "A book you borrowed is due for return on "
             f"{TODAY + D(days=LOAN_DAYS - DEMO_LOAN_AGE_DAYS):%d %B %Y}.",
-            T.INFO, A.SPECIFIC, P.LOW, staff, at(TODAY - D(days=2), 10), [demo])
+            typ.INFO, aud.SPECIFIC, pri.LOW, staff, at(TODAY - D(days=2), 10), [demo])
         add("Winter break schedule", "The winter break runs from 21 December to 3 January.",
-            T.ANNOUNCEMENT, A.ALL, P.LOW, registrar, None, [],
+            typ.ANNOUNCEMENT, aud.ALL, pri.LOW, registrar, None, [],
             status=NotificationStatus.SCHEDULED.value, scheduled=at(dt.date(2026, 12, 1), 9))
         add("Convocation 2027 (draft)", "Draft notice of the 2027 convocation ceremony.",
-            T.ANNOUNCEMENT, A.ALL, P.MEDIUM, admin, None, [],
+            typ.ANNOUNCEMENT, aud.ALL, pri.MEDIUM, admin, None, [],
             status=NotificationStatus.DRAFT.value)
         return out
 

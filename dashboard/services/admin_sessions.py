@@ -49,7 +49,8 @@ async def end_session(token: str) -> None:
     user_id = await redis.get(_session_key(token))
     await redis.delete(_session_key(token))
     if user_id is not None:
-        await redis.srem(_user_sessions_key(int(user_id)), token)
+        # redis-py types its set commands for the sync and async clients at once.
+        await redis.srem(_user_sessions_key(int(user_id)), token)  # type: ignore[misc]
 
 
 async def end_all_sessions(user_id: int) -> None:
@@ -59,7 +60,7 @@ async def end_all_sessions(user_id: int) -> None:
     redis = cache.redis()
     key = _user_sessions_key(user_id)
     try:
-        tokens = await redis.smembers(key)
+        tokens = await redis.smembers(key)  # type: ignore[misc]  # as srem above
         async with redis.pipeline(transaction=True) as pipe:
             for token in tokens:
                 pipe.delete(_session_key(token.decode() if isinstance(token, bytes) else token))

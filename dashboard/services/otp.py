@@ -25,7 +25,7 @@ UNAVAILABLE = "Service temporarily unavailable, please retry shortly"
 
 
 class OtpPurpose(StrEnum):
-    RESET_PASSWORD = "reset-password"
+    RESET_PASSWORD = "reset-password"  # noqa: S105 - a purpose, not a password
     VERIFY_EMAIL = "verify-email"
 
 

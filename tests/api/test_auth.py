@@ -377,10 +377,12 @@ async def test_logout_refuses_another_accounts_refresh_token_and_revokes_nothing
     mine, theirs = await factories.create_user(), await factories.create_user()
     my_tokens, their_tokens = await _login(client, mine.email), await _login(client, theirs.email)
     bearer = {"Authorization": f"Bearer {my_tokens['access_token']}"}
-    response = await client.post(f"{AUTH}/logout", headers=bearer, json={"refresh_token": their_tokens["refresh_token"]})
+    response = await client.post(f"{AUTH}/logout", headers=bearer,
+                                 json={"refresh_token": their_tokens["refresh_token"]})
     _assert_envelope(response, 400, "BAD_REQUEST")
     assert (await client.get(f"{AUTH}/me", headers=bearer)).status_code == 200
-    assert (await client.post(f"{AUTH}/refresh", json={"refresh_token": their_tokens["refresh_token"]})).status_code == 200
+    refreshed = await client.post(f"{AUTH}/refresh", json={"refresh_token": their_tokens["refresh_token"]})
+    assert refreshed.status_code == 200
 
 
 async def test_logout_needs_an_access_token(client):
@@ -397,7 +399,8 @@ async def test_refresh_rotates_and_a_reused_refresh_token_ends_the_session(clien
     assert rotated.status_code == 200
     second = rotated.json()
     assert second["refresh_token"] != first["refresh_token"] and second["access_token"] != first["access_token"]
-    assert (await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {second['access_token']}"})).status_code == 200
+    me = await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {second['access_token']}"})
+    assert me.status_code == 200
 
     reused = await client.post(f"{AUTH}/refresh", headers={"Authorization": f"Bearer {first['refresh_token']}"})
     assert _assert_envelope(reused, 401, "UNAUTHORIZED")["detail"] == "Token has been revoked"

@@ -83,7 +83,8 @@ async def test_forgot_password_email_arrives_by_smtp_and_its_code_resets_the_pas
     assert old_login.status_code == 401
 
     # Every session from before the reset is over; the new login's is not.
-    assert (await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {old['access_token']}"})).status_code == 401
+    me = await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {old['access_token']}"})
+    assert me.status_code == 401
     assert (await client.post(f"{AUTH}/refresh", json={"refresh_token": old["refresh_token"]})).status_code == 401
     fresh = new_login.json()["access_token"]
     assert (await client.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {fresh}"})).status_code == 200
@@ -101,7 +102,8 @@ async def test_a_reset_also_ends_admin_panel_sessions(app, client, run_jobs):
                                 base_url=ORIGIN, headers={"Origin": ORIGIN}) for _ in range(3)]
     try:
         for panel, person in zip(panels, (user, user, other), strict=True):
-            signed_in = await panel.post("/admin/login", data={"username": person.email, "password": factories.PASSWORD})
+            signed_in = await panel.post("/admin/login",
+                                         data={"username": person.email, "password": factories.PASSWORD})
             assert signed_in.status_code == 303
             assert (await panel.get("/admin/")).status_code == 200
 

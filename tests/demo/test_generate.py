@@ -415,7 +415,7 @@ ACADEMIC_YEAR_OF = ("to_char({d} - interval '6 months', 'YYYY') || '-' || "
                     "to_char({d} + interval '6 months', 'YY')")
 
 
-@pytest.mark.parametrize("table, label, day", [
+@pytest.mark.parametrize(("table", "label", "day"), [
     ("course_offerings", "academic_year", "start_date"),
     ("course_offerings", "academic_year", "end_date"),
     ("fee_structures", "academic_year", "due_date"),
@@ -460,8 +460,8 @@ async def test_every_earlier_semester_has_a_published_result(db: asyncpg.Connect
     assert seniors > STUDENTS / 3
 
 
-# SGPA per domain.md §3.9 and notes §3.2: per course, Σ marks / max × weightage; the letter
-# and grade point from grading_scales; SGPA = Σ credits × points / Σ credits, 2 decimals.
+# SGPA per domain.md §3.9 and notes §3.2: per course, the sum of marks / max x weightage; the
+# letter and grade point from grading_scales; SGPA = sum(credits x points) / sum(credits), 2 decimals.
 SGPA_FROM_GRADES = """
     WITH course_pct AS (
         SELECT e.student_id, o.semester, c.id AS course_id, c.credits,
