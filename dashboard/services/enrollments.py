@@ -95,7 +95,6 @@ async def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:
     return await scope_by_student(actor, Enrollment.all())
 
 
-
 async def audit_bulk(actor: Actor, action: str, *, entity_type: str, entity_id: int, name: str,
                      after: dict[str, Any]) -> None:
     """One audit row for a set-based write of many rows (one per row would cost as much
