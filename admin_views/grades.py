@@ -1,5 +1,5 @@
 """Panel screens for grades: the gradebook (per assessment, the roster with a marks
-field each, saved in one submit; per offering, students × assessments with the weighted
+field each, saved in one submit; per offering, students x assessments with the weighted
 percentage and letter) and the publish-results screen (a preview of every student's SGPA
 and failures before the member of staff confirms)."""
 

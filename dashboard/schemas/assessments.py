@@ -20,7 +20,14 @@ Description = Annotated[str, Field(max_length=5000)]
 
 
 class AssessmentCreate(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "name": "Quiz 1", "assessment_type": "quiz", "max_marks": 20, "weightage": 10, "date": "2025-09-12"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 88,
+        "name": "Quiz 1",
+        "assessment_type": "quiz",
+        "max_marks": 20,
+        "weightage": 10,
+        "date": "2025-09-12",
+    }]})
 
     course_offering_id: Annotated[int, ref_id("The course offering's id")]
     name: AssessmentName

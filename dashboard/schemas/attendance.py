@@ -23,7 +23,12 @@ Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
 class AttendanceCreate(InputModel):
     """`student_id` is derived from the enrollment; when sent it must match."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "course_offering_id": 88, "date": "2025-09-01", "status": "present"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 2210,
+        "course_offering_id": 88,
+        "date": "2025-09-01",
+        "status": "present",
+    }]})
 
     enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
     course_offering_id: Annotated[int, ref_id("The course offering's id")]
@@ -43,7 +48,12 @@ class AttendanceBulkItem(InputModel):
 class AttendanceBulk(InputModel):
     """One class of one offering: a mark per enrollment on its roster."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "date": "2025-09-01", "items": [{"enrollment_id": 2210, "status": "present"}, {"enrollment_id": 2211, "status": "late", "remarks": "Bus"}]}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 88,
+        "date": "2025-09-01",
+        "items": [{"enrollment_id": 2210, "status": "present"},
+                  {"enrollment_id": 2211, "status": "late", "remarks": "Bus"}],
+    }]})
 
     course_offering_id: Annotated[int, ref_id("The course offering's id")]
     date: ClassDate

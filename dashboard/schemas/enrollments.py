@@ -19,7 +19,12 @@ EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.
 
 
 class EnrollmentCreate(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"student_id": 1042, "program_id": 7, "enrollment_date": "2025-08-01", "remarks": "Lateral entry"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 1042,
+        "program_id": 7,
+        "enrollment_date": "2025-08-01",
+        "remarks": "Lateral entry",
+    }]})
 
     student_id: Annotated[int, ref_id("The student's id")]
     program_id: Annotated[int, ref_id("The program's id")]
@@ -29,7 +34,9 @@ class EnrollmentCreate(InputModel):
 
 
 class EnrollmentBulk(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollments": [{"student_id": 1042, "program_id": 7}, {"student_id": 1043, "program_id": 7}]}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollments": [{"student_id": 1042, "program_id": 7}, {"student_id": 1043, "program_id": 7}],
+    }]})
 
     enrollments: Annotated[list[EnrollmentCreate], Field(min_length=1, max_length=MAX_BULK_ENROLLMENTS)]
 
@@ -38,7 +45,12 @@ class EnrollmentUpdate(InputModel):
     """Every field optional. `status` moves only from enrolled to dropped, completed or
     failed."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "completed", "grade": "A", "grade_point": 8.4, "credits_earned": 160}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "completed",
+        "grade": "A",
+        "grade_point": 8.4,
+        "credits_earned": 160,
+    }]})
 
     status: EnrollmentStatus | None = None
     grade: Annotated[str, Field(min_length=1, max_length=5)] | None = None

@@ -26,7 +26,11 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 2210,
+        "assessment_id": 301,
+        "marks_obtained": 17.5,
+    }]})
 
     enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
     assessment_id: Annotated[int, ref_id("The assessment's id")]
@@ -39,7 +43,10 @@ class GradeCreate(InputModel):
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "marks_obtained": 18,
+        "reason": "Re-evaluation after appeal",
+    }]})
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -53,7 +60,10 @@ class GradeBulkItem(InputModel):
 
 
 class GradeBulk(InputModel):
-    model_config = ConfigDict(json_schema_extra={"examples": [{"assessment_id": 301, "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}]}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assessment_id": 301,
+        "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}],
+    }]})
 
     assessment_id: Annotated[int, ref_id("The assessment's id")]
     course_id: Annotated[int | None, ref_id("The course's id")] = None

@@ -3,7 +3,7 @@
 A mark belongs to one course offering and is accepted only for an enrollment registered
 in it; a faculty member marks only the offerings they teach (403). One formula
 everywhere: attended = present + late, and every mark (excused included) counts in the
-total; percentage = attended / total × 100, rounded to 2 decimals.
+total; percentage = attended / total x 100, rounded to 2 decimals.
 
 `attendance_summary` (per enrollment and calendar month) is kept exact in the same
 transaction as every write: the write first locks the affected summary rows (creating
@@ -412,7 +412,8 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     require_changes(values)
     refuse_nulls(Attendance, values)
     async with atomic():
-        async with audited_edit(actor, await visible_attendance(actor), attendance_id, label="Attendance record") as mark:
+        scope = await visible_attendance(actor)
+        async with audited_edit(actor, scope, attendance_id, label="Attendance record") as mark:
             await ensure_teaches(actor, mark.course_offering_id)  # type: ignore[attr-defined]
             mark.update_from_dict(values)
             mark.marked_by_id = actor.user_id  # type: ignore[attr-defined]

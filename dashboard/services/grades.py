@@ -3,10 +3,10 @@ domain.md §3.9 with its RECs and notes §3.1-§3.2.
 
 Marks belong to an assessment of one course offering and are accepted only for an
 enrollment registered in it; a faculty member writes only for offerings they teach.
-A course's percentage in a semester is Σ(marks ÷ max_marks × weightage) over its
+A course's percentage in a semester is Σ(marks ÷ max_marks x weightage) over its
 assessments (ungraded ones count 0), rounded to 2 decimals; its letter and grade point
 come from `grading_scales` (the highest threshold at or below the percentage).
-SGPA = Σ(credits × grade point) ÷ Σ credits; CGPA weights each published semester's GPA
+SGPA = Σ(credits x grade point) ÷ Σ credits; CGPA weights each published semester's GPA
 by its credits attempted.
 
 Publishing is one set-based statement per request (every student of the semester at
@@ -325,7 +325,8 @@ async def bulk_submit_grades(actor: Actor, *, data: GradeBulk) -> dict[str, Any]
             elif item.marks_obtained > assessment["max_marks"]:
                 result["message"] = f"Marks exceed max marks ({assessment['max_marks']})"
             elif row["student_id"] in published:
-                result["message"] = "Results for this semester are published: submit this grade on its own, with a reason"
+                result["message"] = ("Results for this semester are published: submit this grade on its own, "
+                                     "with a reason")
             elif item.enrollment_id in valid:
                 result["message"] = "Listed twice in this request"
             else:
@@ -453,7 +454,8 @@ async def publish_results(actor: Actor, *, data: PublishRequest) -> dict[str, An
                    for r in published]
         if requested is not None:
             done = {r["student_id"] for r in published}
-            known = set(await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True))
+            others = [i for i in requested if i not in done]
+            known = set(await Student.filter(id__in=others).values_list("id", flat=True))
             results += [{"student_id": i, "success": False, "message": "No grades for this semester", "gpa": None}
                         for i in requested if i in known]
             order = {sid: n for n, sid in enumerate(requested)}
@@ -544,7 +546,7 @@ ORDER BY s.student_code, e.id
 
 
 async def offering_gradebook(actor: Actor, *, offering_id: int) -> dict[str, Any]:
-    """Students × assessments of one offering, with each student's weighted percentage
+    """Students x assessments of one offering, with each student's weighted percentage
     and letter."""
     authorize(actor, Permission.GRADES_READ)
     await ensure_teaches(actor, offering_id)

@@ -22,5 +22,6 @@ async def test_transcript(staff_client, login_as):
     assert (await student.get(url)).status_code == 200
     assert (await student.get(f"/api/v1/students/{term.students[1].id}/transcript")).status_code == 404
     assert (await staff_client.get("/api/v1/students/999999/transcript")).status_code == 404
-    unpublished = (await staff_client.get(f"/api/v1/students/{(await factories.create_student()).id}/transcript")).json()
+    fresh = await factories.create_student()
+    unpublished = (await staff_client.get(f"/api/v1/students/{fresh.id}/transcript")).json()
     assert unpublished["semesters"] == [] and unpublished["cgpa"] is None
