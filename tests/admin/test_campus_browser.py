@@ -16,7 +16,8 @@ from tests.admin.conftest import artifact, browser_login, make_person
 
 pytestmark = pytest.mark.browser
 
-TODAY = dt.datetime.now(dt.UTC).date()
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 async def _styled(page) -> None:
@@ -29,7 +30,7 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     staff, _ = await make_person(UserType.STAFF)
     user = await factories.create_user(first_name="Aarav", last_name="Sharma")
     student = await factories.create_student(user=user, student_code="CS2024001")
-    structure = await factories.create_fee_structure(student=student, due_date=TODAY - dt.timedelta(days=6),
+    structure = await factories.create_fee_structure(student=student, due_date=_today() - dt.timedelta(days=6),
                                                      late_fee_per_day=Decimal(25))
     await browser_login(page, staff)
 
