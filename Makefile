@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 # The load generator of bench/ (its smoke test runs in the suite).
 WRK := /usr/bin/wrk
 
-.PHONY: run test install
+.PHONY: run test install lint
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ run: $(STAMP) $(NODE_STAMP)
 
 test: $(STAMP) $(NODE_STAMP) $(CHROMIUM) $(WRK)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The static checks, configured in pyproject.toml; CI runs them before the tests.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy

@@ -16,12 +16,12 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     the class, so a second app in one process would show every menu entry twice."""
     from starlette.routing import Route
 
-    from admin_views.assets import default_store, serve_static
+    from admin_views.assets import default_store, serve_favicon, serve_static
     from admin_views.csrf import OriginCheckMiddleware
     from admin_views.errors import install_error_pages
     from admin_views.guard import authorize_admin_request, visible_resources
     from admin_views.home import router as home_router
-    from admin_views.resources import RESOURCES
+    from admin_views.registry import resources, screen_routers
     from admin_views.routes import router as resource_router
 
     admin = FastAPIAdmin(title="University Dashboard admin", openapi_url=None, docs_url=None, redoc_url=None)
@@ -36,15 +36,14 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin.dependency_overrides[get_current_admin] = authorize_admin_request
     admin.dependency_overrides[get_resources] = visible_resources
     admin.router.routes.append(Route("/static/npm/{path:path}", serve_static, methods=["GET", "HEAD"]))
+    admin.router.routes.append(Route("/favicon.svg", serve_favicon, methods=["GET", "HEAD"]))
     admin.include_router(home_router)
     # Task screens before the resource routes, whose /{resource}/list would otherwise take
-    # their /<screen>/list.
-    from admin_views import assessments, attendance, enrollments, fees, grades, hostels, library
-
-    for screens in (enrollments, attendance, assessments, grades, fees, library, hostels):
-        admin.include_router(screens.router)
+    # their /<screen>/list (admin_views.registry).
+    for router in screen_routers():
+        admin.include_router(router)
     admin.include_router(resource_router)
-    admin.register_resources(*RESOURCES)
+    admin.register_resources(*resources())
     install_error_pages(admin)
     return admin
 
@@ -61,6 +60,9 @@ async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
         return
     install_translations()
     install_template_globals(templates.env, admin.asset_store)  # type: ignore[attr-defined]
+    from admin_views.formatting import money, number
+
+    templates.env.globals.update(number=number, money=money)
     from dashboard.core import cache
 
     await admin.configure(

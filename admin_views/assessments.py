@@ -21,6 +21,8 @@ from dashboard.services import assessments as service
 from dashboard.services.enrollments import offerings_for_teaching
 from models.enums import AssessmentType
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 230
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from jinja2 import pass_context
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import FileResponse, Response
 
 from dashboard.web import assets as shared
 from dashboard.web.assets import NODE_MODULES, STATIC_PREFIX, Asset
@@ -67,3 +67,11 @@ def install_template_globals(templates_env: object, store: AssetStore) -> None:
 async def serve_static(request: Request) -> Response:
     """Public: the login page needs its stylesheet before anyone signs in."""
     return request.app.asset_store.response(request.path_params["path"])
+
+
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
+
+
+async def serve_favicon(request: Request) -> Response:
+    """Public, like the stylesheets: the login tab shows it too."""
+    return FileResponse(FAVICON, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

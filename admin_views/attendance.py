@@ -12,7 +12,15 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import Response, StreamingResponse
 
-from admin_views.enrollments import actor_of, date_arg, error_status, int_arg, menu_item, render, see_other
+from admin_views.enrollments import (
+    actor_of,
+    date_arg,
+    error_status,
+    int_arg,
+    menu_item,
+    render,
+    see_other,
+)
 from admin_views.guard import require_admin_session
 from dashboard.core import exports
 from dashboard.core.actor import Actor
@@ -23,6 +31,8 @@ from dashboard.services import attendance as service
 from dashboard.services.enrollments import offerings_for_teaching
 from models.enums import AttendanceStatus
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 220
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 STATUSES = [s.value for s in AttendanceStatus]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import RedirectResponse, Response
-from starlette.status import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED
+from starlette.status import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.i18n import _
@@ -21,21 +20,20 @@ from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError, NotAuthenticated, RateLimited
 from dashboard.core.roles import Permission
 from dashboard.core.security import verify_password
-from dashboard.services.admin_sessions import (
-    SESSION_SECONDS,
-    end_all_sessions,
-    end_session,
-    open_session,
-    session_user,
-)
+from dashboard.services.admin_sessions import SESSION_SECONDS, end_session, open_session, session_user
 from dashboard.services.auth import load_actor
-from dashboard.services.users import authenticate_credentials, change_password
+from dashboard.services.users import authenticate_credentials, change_password, record_panel_sign_in
 from dashboard.settings import get_settings
 from dashboard.web.context import client_ip
-from models import User
+from models.enums import UserType
 
 SESSION_COOKIE = "admin_session"
 LOGIN_TITLE = "University Dashboard"
+# Told only to a student or parent who typed their correct password: a guesser learns
+# nothing, and the owner learns where to go instead of retrying.
+NOT_FOR_YOU = ("The admin panel is for university staff. Students and parents sign in to the "
+               "University Dashboard app with the same email and password.")
+_NOT_STAFF = frozenset({UserType.STUDENT, UserType.PARENT})
 
 @dataclass(frozen=True, slots=True)
 class AdminIdentity:
@@ -103,18 +101,20 @@ class AppLoginProvider(Provider):
             user = None
         else:
             user = await authenticate_credentials(login, password) if login and password else None
-        # The same answer for an unknown user, a wrong password, a deactivated account and
-        # a role without access, so the form reveals nothing about who exists.
+        # The same answer for an unknown user, a wrong password and a deactivated account,
+        # so the form reveals nothing about who exists.
         actor = None
         if user is not None and user.is_active:
             try:
                 actor = await load_actor(user.id)
             except NotAuthenticated:
                 actor = None
+        if actor is not None and not actor.can(Permission.ADMIN_PANEL) and actor.role in _NOT_STAFF:
+            return self._login_page(request, NOT_FOR_YOU, HTTP_403_FORBIDDEN)
         if actor is None or not actor.can(Permission.ADMIN_PANEL):
             return self._login_page(request, _("login_failed"), HTTP_401_UNAUTHORIZED)
-        await User.filter(id=user.id).update(last_login=dt.datetime.now(dt.UTC))  # type: ignore[union-attr]
-        token = await open_session(user.id)  # type: ignore[union-attr]
+        await record_panel_sign_in(actor.user_id)  # type: ignore[arg-type]
+        token = await open_session(actor.user_id)  # type: ignore[arg-type]
         response = RedirectResponse(url=request.app.admin_path + "/", status_code=HTTP_303_SEE_OTHER)
         response.set_cookie(
             SESSION_COOKIE,
@@ -193,7 +193,7 @@ class AppLoginProvider(Provider):
             await change_password(admin.actor, old_password=old, new_password=new, repeated=repeated)
         except DomainError as exc:
             return self._password_page(request, error=exc.message, status_code=exc.status_code)
-        await end_all_sessions(admin.actor.user_id)  # type: ignore[arg-type]
+        # The service has ended every session of the account, this one included.
         response = RedirectResponse(url=request.app.admin_path + self.login_path, status_code=HTTP_303_SEE_OTHER)
         response.delete_cookie(SESSION_COOKIE, path=request.app.admin_path)
         return response

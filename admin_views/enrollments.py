@@ -22,10 +22,13 @@ from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError
 from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
-from dashboard.schemas.enrollments import MAX_INT, EnrollmentCreate
+from dashboard.schemas.enrollments import EnrollmentCreate
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import enrollments as service
 from models.enums import EnrollmentStatus
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 210
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 PAGE_SIZE = 20

@@ -39,6 +39,8 @@ DEFAULTERS_PAGE_SIZE = 50
 DEFAULTER_COLUMNS = ("Student ID", "Student code", "Student", "Fee structure", "Academic year", "Semester",
                      "Total fee", "Paid", "Balance", "Due date", "Days overdue")
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 400
 router = APIRouter(include_in_schema=False)
 
 

@@ -21,6 +21,8 @@ from dashboard.schemas.grades import PublishRequest
 from dashboard.services import grades as service
 from dashboard.services.enrollments import offerings_for_teaching
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 240
 router = APIRouter(dependencies=[Depends(require_admin_session)])
 
 

@@ -33,6 +33,7 @@ ROUTE_ACTIONS = {
     "update": Action.UPDATE,
     "delete": Action.DELETE,
     "bulk_delete": Action.DELETE,
+    "row_action": Action.ROW_ACTION,
 }
 
 
@@ -72,13 +73,6 @@ def visible_resources(request: Request) -> list[dict]:
     admin = getattr(request.state, "admin", None)
     if admin is None:
         return []
-    items = []
-    for resource in request.app.resources:
-        if issubclass(resource, AdminResource) and resource.allows(admin.actor, Action.LIST):
-            items.append({"type": "model", "model": resource.name(), "label": resource.label, "icon": resource.icon})
-    from admin_views import assessments, attendance, enrollments, grades  # the teaching screens
-    from admin_views.screens import menu_items
+    from admin_views.registry import menu_items
 
-    for screens in (enrollments, attendance, assessments, grades):
-        items.extend(screens.menu(admin.actor))
-    return items + menu_items(admin.actor)
+    return menu_items(admin.actor)

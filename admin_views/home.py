@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from fastapi_admin.template import templates
 
 from admin_views import charts
+from admin_views.formatting import money, number
 from admin_views.guard import require_admin_session, visible_resources
 from dashboard.core.roles import Permission
 from dashboard.services import analytics
@@ -43,14 +44,14 @@ async def home(request: Request, admin: object = Depends(require_admin_session))
         context.update(
             summary=summary,
             kpis=[
-                ("students", "Students", f"{summary.total_students:,}", "ti ti-users"),
-                ("faculty", "Faculty", f"{summary.total_faculty:,}", "ti ti-user-star"),
-                ("departments", "Departments", f"{summary.total_departments:,}", "ti ti-building"),
-                ("programs", "Programs", f"{summary.total_programs:,}", "ti ti-school"),
-                ("enrollments", "Active enrollments", f"{summary.active_enrollments:,}", "ti ti-clipboard-check"),
-                ("fees", "Fees collected", f"{summary.fee_collected_total:,.2f}", "ti ti-cash"),
-                ("books", "Library books", f"{summary.library_books_total:,}", "ti ti-books"),
-                ("hostels", "Hostel occupancy", f"{summary.hostel_occupancy_pct:.2f}%", "ti ti-bed"),
+                ("students", "Students", number(summary.total_students), "ti ti-users"),
+                ("faculty", "Faculty", number(summary.total_faculty), "ti ti-user-star"),
+                ("departments", "Departments", number(summary.total_departments), "ti ti-building"),
+                ("programs", "Programs", number(summary.total_programs), "ti ti-school"),
+                ("enrollments", "Active enrollments", number(summary.active_enrollments), "ti ti-clipboard-check"),
+                ("fees", "Fees collected", money(summary.fee_collected_total), "ti ti-cash"),
+                ("books", "Library books", number(summary.library_books_total), "ti ti-books"),
+                ("hostels", "Hostel occupancy", number(summary.hostel_occupancy_pct, decimals=1) + "%", "ti ti-bed"),
             ],
             department_chart=charts.horizontal_bars(shown, title="Students per department"),
             enrollment_chart=charts.columns([(_month_label(p["period"]), p["count"]) for p in trend],

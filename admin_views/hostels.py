@@ -18,6 +18,8 @@ WARDEN = Screen("warden", "Warden", "ti ti-bed", Permission.HOSTELS_WRITE)
 SCREENS = (WARDEN,)
 MAX_HOSTELS = 100
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 600
 router = APIRouter(include_in_schema=False)
 
 

@@ -39,6 +39,8 @@ OVERDUE_PAGE_SIZE = 50
 OVERDUE_COLUMNS = ("Loan", "Book ID", "Title", "Borrower ID", "Borrower", "Issued", "Due", "Days overdue",
                    "Fine owed", "Fine accrued")
 
+# Its place in the menu (admin_views.registry).
+MENU_ORDER = 500
 router = APIRouter(include_in_schema=False)
 
 

@@ -81,18 +81,35 @@ def _context(request: Request, resource: type[AdminResource], **extra: Any) -> d
         "resources": visible_resources(request),
         "resource": resource.name(),
         "resource_label": resource.label,
+        "singular": resource.singular or resource.label.lower(),
         "model_resource": resource,
         "page_title": resource.page_title or resource.label,
         "page_pre_title": resource.page_pre_title,
         "can_create": resource.allows(actor, Action.CREATE),
         "can_update": resource.allows(actor, Action.UPDATE),
         "can_delete": resource.allows(actor, Action.DELETE),
+        "can_act": resource.allows(actor, Action.ROW_ACTION),
         **extra,
     }
 
+
+def page_numbers(page_num: int, total_pages: int, *, around: int = 2) -> list[int | None]:
+    """The pagination's links: the first and last page, `around` pages either side of the
+    current one, and None where pages are left out (shown as an ellipsis)."""
+    shown = sorted({1, total_pages, *range(max(1, page_num - around), min(total_pages, page_num + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        previous = numbers[-1] if numbers else None
+        if previous is not None and number - previous == 2:
+            numbers.append(previous + 1)  # an ellipsis would hide no more than the page itself
+        elif previous is not None and number - previous > 2:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
 async def _list_query(request: Request, resource: type[AdminResource]) -> tuple[dict, Any, str | None]:
     try:
-        params, qs = await resource.resolve_query_params(request, dict(request.query_params), resource.model.all())
+        params, qs = await resource.resolve_query_params(request, dict(request.query_params), None)  # type: ignore[arg-type]
     except FieldError as exc:
         return {}, None, str(exc)
     return params, qs, None
@@ -102,9 +119,7 @@ def _ordering(request: Request, resource: type[AdminResource]) -> tuple[str, str
     sort = request.query_params.get("sort", "")
     order = "desc" if request.query_params.get("order") == "desc" else "asc"
     if sort not in sortable:
-        default = resource.default_order
-        sort, order = "", ""
-        return sort, order, [default]
+        sort, order = resource.default_sort
     field = sortable[sort]
     prefix = "-" if order == "desc" else ""
     # The id breaks ties, so that pages never repeat or skip rows.
@@ -120,6 +135,7 @@ async def list_view(request: Request) -> Response:
     sort, order, ordering = _ordering(request, resource)
     rows: list[list[Any]] = []
     ids: list[int] = []
+    offered: dict[int, list[Any]] = {}
     total = 0
     if qs is not None:
         total = await qs.count()
@@ -131,9 +147,11 @@ async def list_view(request: Request) -> Response:
                 ids.append(value["id"])
                 rows.append([await column.display.render(request, column.compute(value) if column.compute else value.get(column.name))
                              for column in resource.columns])
+                offered[value["id"]] = [a for a in resource.row_actions if a.offered(value)]
     filters = [await f.render_filter(request, request.query_params.get(f.context["name"])) for f in resource.list_filters]
     total_pages = math.ceil(total / page_size) if total else 0
     query = {k: v for k, v in request.query_params.items() if k not in ("page_num",)}
+    search_note = getattr(request.state, "search_note", None)
 
     def page_url(number: int) -> str:
         return f"{request.app.admin_path}/{resource.name()}/list?" + urlencode({**query, "page_num": number})
@@ -149,6 +167,9 @@ async def list_view(request: Request) -> Response:
         columns=resource.columns, sortable=resource.sort_fields(), sort=sort, order=order,
         rows=rows, ids=ids, filters=filters, filter_error=error, total=total, page_num=page_num,
         page_size=page_size, total_pages=total_pages, page_url=page_url, sort_url=sort_url,
+        pages=page_numbers(page_num, total_pages) if total_pages else [], jump_query=query,
+        offered_actions=offered, sort_text=resource.sort_text(sort, order),
+        is_default_sort=(sort, order) == tuple(resource.default_sort), search_note=search_note,
         first=(page_num - 1) * page_size + 1 if rows else 0, last=(page_num - 1) * page_size + len(rows),
         export_url=f"{request.app.admin_path}/{resource.name()}/export?" + urlencode(export_query),
         params=params,
@@ -178,8 +199,11 @@ async def _render_form(request: Request, resource: type[AdminResource], action: 
             disabled=action is Action.UPDATE and not form_field.on_update,
         ))
     target = "create" if action is Action.CREATE else f"update/{pk}"
+    singular = resource.singular or resource.label.lower()
+    title = f"New {singular}" if action is Action.CREATE else f"Edit {singular} #{pk}"
     context = _context(request, resource, inputs=controls, error=error, pk=pk, action=action.value,
                        form_action=f"{request.app.admin_path}/{resource.name()}/{target}")
+    context.update(page_title=title, page_pre_title=resource.label)
     return templates.TemplateResponse(request, "form.html", context, status_code=status_code)
 
 def _validation_errors(exc: ValidationError, result: FormResult, resource: type[AdminResource]) -> None:
@@ -223,7 +247,7 @@ async def create(request: Request) -> Response:
                                   error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
-        await resource.service_create(request.state.admin.actor, resource.to_service(validated.model_dump()))  # type: ignore[misc]
+        await resource.create(request.state.admin.actor, validated)
     except DomainError as exc:
         return await _render_form(request, resource, Action.CREATE, values=result.data, result=result,
                                   error=exc.message, status_code=exc.status_code)
@@ -243,7 +267,7 @@ async def update_view(request: Request) -> Response:
     resource = _resource(request)
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
-    return await _render_form(request, resource, Action.UPDATE, values=await resource.initial_values(obj), pk=pk)
+    return await _render_form(request, resource, Action.UPDATE, values=await resource.initial_values(request, obj), pk=pk)
 
 @router.post("/{resource}/update/{pk}", name="update")
 async def update(request: Request) -> Response:
@@ -251,15 +275,13 @@ async def update(request: Request) -> Response:
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
     result, validated = await _validated(request, resource, Action.UPDATE)
-    shown = {**await resource.initial_values(obj), **result.data}
+    shown = {**await resource.initial_values(request, obj), **result.data}
     if validated is None:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
                                   error=result.errors.get("__all__", "Please correct the errors below."),
                                   status_code=HTTP_422_UNPROCESSABLE_CONTENT)
     try:
-        await resource.service_update(  # type: ignore[misc]
-            request.state.admin.actor, pk, resource.to_service(validated.model_dump(exclude_unset=True))
-        )
+        await resource.update(request.state.admin.actor, pk, validated)
     except DomainError as exc:
         return await _render_form(request, resource, Action.UPDATE, values=shown, result=result, pk=pk,
                                   error=exc.message, status_code=exc.status_code)
@@ -274,7 +296,7 @@ async def delete(request: Request) -> Response:
     pk = _pk(request)
     await _visible_row(request, resource, pk)
     try:
-        await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
+        await resource.delete(request.state.admin.actor, pk)
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     except IntegrityError as exc:
@@ -299,9 +321,26 @@ async def bulk_delete(request: Request) -> Response:
     try:
         async with atomic():
             for pk in ids:
-                await resource.service_delete(request.state.admin.actor, pk)  # type: ignore[misc]
+                await resource.delete(request.state.admin.actor, pk)
     except DomainError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
     except IntegrityError as exc:
         return JSONResponse({"detail": conflict_message(exc)}, status_code=HTTP_409_CONFLICT)
     return JSONResponse({"deleted": ids})
+
+
+@router.post("/{resource}/act/{pk}/{action_name}", name="row_action")
+async def row_action(request: Request) -> Response:
+    """One of the resource's row actions, through its service as the signed-in actor;
+    answers JSON for the list's script (the message to show, or the refusal)."""
+    resource = _resource(request)
+    pk = _pk(request)
+    action = resource.row_action(request.path_params["action_name"])
+    if action is None:
+        raise HTTPException(status_code=HTTP_404_NOT_FOUND)
+    await _visible_row(request, resource, pk)
+    try:
+        await action.run(request.state.admin.actor, pk)
+    except DomainError as exc:
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+    return JSONResponse({"detail": action.done})

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterable, Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -22,6 +21,7 @@ from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+from admin_views import formatting
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters
 from dashboard.core import exports
@@ -72,7 +72,8 @@ def redirect(request: Request, path: str, **query: Any) -> RedirectResponse:
 
 
 def money(value: Any) -> str:
-    return "" if value is None else f"{Decimal(value):,.2f}"
+    """Amounts in the settings' currency and locale, as everywhere in the panel."""
+    return formatting.money(value)
 
 
 def form_error(exc: ValidationError) -> str:

@@ -26,6 +26,7 @@ from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from fastapi_admin.widgets import displays, filters, inputs
+from admin_views.formatting import money
 from admin_views.labels import enum_choices, enum_label
 
 # A queryset of the rows the signed-in actor may pick.
@@ -39,6 +40,8 @@ class FieldError(ValueError):
 # into a form or a filter.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 CONTROL_CHARACTERS_ERROR = "Remove the control characters (such as NUL) from this value"
+# The empty choice of an optional dropdown, worded so that it reads as a decision.
+NO_CHOICE = "— None —"
 
 def has_control_characters(value: str) -> bool:
     return _CONTROL_CHARACTERS.search(value) is not None
@@ -89,8 +92,10 @@ class DateTime(displays.Display):
         return escape(format_datetime(value, date_only=self.date_only))
 
 class Money(displays.Display):
+    """An amount in the settings' currency and locale (₹19,48,60,900.00 for INR in en_IN)."""
+
     async def render(self, request: Request, value: Any) -> Markup:
-        return escape("" if value is None else f"{Decimal(value):.2f}")
+        return escape(money(value))
 
 def format_datetime(value: Any, *, date_only: bool = False) -> str:
     if value is None or value == "":
@@ -224,7 +229,7 @@ class EnumSelect(FormInput):
         options = [(label_, v) for label_, v in enum_choices(self.enum)
                    if self.only is None or self.enum(v) in self.only]
         if self.context.get("null"):
-            options = [("", ""), *options]
+            options = [(NO_CHOICE, ""), *options]
         current = value.value if isinstance(value, Enum) else ("" if value is None else str(value))
         return _render(self, name=name, label=label, value=current, options=options, error=error,
                        disabled=disabled)
@@ -249,13 +254,13 @@ class ForeignKey(inputs.ForeignKey):
     async def get_queryset(self, request: Request | None = None) -> QuerySet:  # type: ignore[override]
         if self.scope is not None and request is not None:
             return await self.scope(request)
-        return self.model.all()
+        return self.model.none()  # no scope, no choice: a dropdown never lists a whole table by default
 
     async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:  # type: ignore[override]
         rows = await (await self.get_queryset(request)).order_by("id").limit(self.limit)
         options = [(self.label(row), row.pk) for row in rows]
         if self.context.get("null"):
-            options = [("", ""), *options]
+            options = [(NO_CHOICE, ""), *options]
         return options
 
     async def parse_value(self, request: Request, value: Any) -> int | None:
@@ -274,7 +279,7 @@ class ForeignKey(inputs.ForeignKey):
         current = "" if value is None else value
         if current != "" and all(pk != current for _, pk in options):
             # Keep the stored value visible even when it is past the option limit.
-            row = await self.model.get_or_none(pk=current)
+            row = await (await self.get_queryset(request)).get_or_none(pk=current)
             if row is not None:
                 options.append((self.label(row), row.pk))
         return _render(self, name=name, label=label, value=current, options=options, error=error,
@@ -328,8 +333,18 @@ class ListFilter(filters.Filter):
     async def render_filter(self, request: Request, value: str | None) -> Markup:
         return _render(self, value="" if value is None else value)
 
+MAX_SEARCH_WORDS = 5
+
+
+def search_words(value: str) -> list[str]:
+    """What a person types, as the words each row must match ("Asha Rao", "CS 101")."""
+    return value.split()[:MAX_SEARCH_WORDS]
+
+
 class SearchFilter(ListFilter):
-    """`search`: a case-insensitive substring of any of `fields` (as the API's `search`)."""
+    """`search`: every typed word is a case-insensitive substring of one of `fields`, so a
+    full name matches across first and last name, and a code and a word of the name
+    narrow together."""
 
     def __init__(self, fields: tuple[str, ...], *, label: str = "Search", placeholder: str = "",
                  name: str = "search") -> None:
@@ -343,12 +358,12 @@ class SearchFilter(ListFilter):
         return value
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
-        if not value:
-            return qs
-        condition = Q()
-        for field in self.fields:
-            condition |= Q(**{f"{field}__icontains": value})
-        return qs.filter(condition)
+        for word in search_words(value):
+            condition = Q()
+            for field in self.fields:
+                condition |= Q(**{f"{field}__icontains": word})
+            qs = qs.filter(condition)
+        return qs
 
 class SelectFilter(ListFilter):
     template = "widgets/filters/select.html"
@@ -460,11 +475,14 @@ class ChoiceFilter(SelectFilter):
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
         return qs.filter(**{self.field: value})
 
+STUDENTS_URL_NAME = "students"
+
+
 class RosterLink(displays.Display):
     """The students registered in an offering: the students list filtered by it."""
 
     async def render(self, request: Request, value: Any) -> Markup:
-        url = f"{request.app.admin_path}/student/list?offering={int(value)}"
+        url = f"{request.app.admin_path}/{STUDENTS_URL_NAME}/list?offering={int(value)}"
         return Markup('<a href="{}">Students</a>').format(url)
 
 class Changes(displays.Display):

@@ -12,7 +12,7 @@ from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.assessments import AssessmentCreate, AssessmentOut, AssessmentUpdate
 from dashboard.schemas.base import PageOut
-from dashboard.schemas.enrollments import MAX_INT
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import assessments as service
 from models.enums import AssessmentType
 

@@ -23,7 +23,7 @@ from dashboard.schemas.attendance import (
     DefaultersOut,
 )
 from dashboard.schemas.base import PageOut
-from dashboard.schemas.enrollments import MAX_INT
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import attendance as service
 from models.enums import AttendanceStatus
 

@@ -43,8 +43,12 @@ _refresh_bearer = HTTPBearer(auto_error=False, scheme_name="RefreshToken",
     responses=error_responses(401, 403, 409), openapi_extra=requires(None),
 )
 async def register(actor: OptionalActor, body: RegisterIn) -> UserInfo:
-    """Anyone may open a student or parent account (unless ALLOW_SELF_REGISTRATION is
-    off); with an admin or staff token, any type."""
+    """Open an account
+
+    Anyone may open a student or parent account (unless `ALLOW_SELF_REGISTRATION` is off); with an
+    admin or staff token, any type. Creates an active, unverified user. A duplicate email or user
+    name is one generic 409 that does not say which exists. Limited per caller
+    (`RATE_LIMIT_AUTH`)."""
     user = await users.register_user(actor, **body.model_dump(exclude_none=True))
     return UserInfo.model_validate(user)
 
@@ -52,6 +56,11 @@ async def register(actor: OptionalActor, body: RegisterIn) -> UserInfo:
 @router.post("/login", response_model=TokenOut, responses=error_responses(401, 403),
              openapi_extra=requires(None))
 async def login(body: LoginIn) -> TokenOut:
+    """Sign in
+
+    Checks the email and password and answers an access token and a refresh token. A wrong email
+    or password is the same 401; a deactivated account is told so (403) only after its password
+    matched. Records the sign-in time. Limited per caller (`RATE_LIMIT_LOGIN`)."""
     pair = await service.login(email=body.email, password=body.password)
     return TokenOut.model_validate(pair)
 
@@ -60,6 +69,10 @@ async def login(body: LoginIn) -> TokenOut:
              openapi_extra=requires(Permission.AUTH_SESSION))
 async def logout(actor: CurrentActor, claims: CurrentClaims,
                  body: Annotated[LogoutIn | None, Body()] = None) -> Message:
+    """Sign out
+
+    Ends the session of this access token: the token, its refresh token (sent or not) and every
+    token rotated from them are revoked until they would have expired."""
     await service.logout(actor, claims, refresh_token=body.refresh_token if body else None)
     return Message(message="Successfully logged out")
 
@@ -70,8 +83,11 @@ async def refresh(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_refresh_bearer)],
     body: Annotated[RefreshIn | None, Body()] = None,
 ) -> TokenOut:
-    """The refresh token goes in the Authorization header (or as `refresh_token` in the
-    body). It is spent: use the new one returned."""
+    """Exchange a refresh token for a new pair
+
+    The refresh token goes in the Authorization header (or as `refresh_token` in the body). It is
+    spent: use the new one returned. Presenting a spent refresh token again revokes the whole
+    session, since it means the token was copied. Limited per caller (`RATE_LIMIT_REFRESH`)."""
     if credentials is not None and credentials.scheme.lower() == "bearer":
         token = credentials.credentials
     elif body is not None:
@@ -84,7 +100,11 @@ async def refresh(
 
 @router.post("/forgot-password", response_model=Message, openapi_extra=requires(None))
 async def forgot_password(body: EmailIn) -> Message:
-    """The same answer whether or not the email belongs to an account."""
+    """Email a password-reset code
+
+    Sends a 6-digit one-time code to the account's email, replacing any earlier code. The answer
+    is the same whether or not the email belongs to an account. Limited per caller
+    (`RATE_LIMIT_AUTH`)."""
     await service.request_password_reset(email=body.email)
     return Message(message=FORGOT_ANSWER)
 
@@ -92,14 +112,21 @@ async def forgot_password(body: EmailIn) -> Message:
 @router.post("/reset-password", response_model=Message, responses=error_responses(400),
              openapi_extra=requires(None))
 async def reset_password(body: ResetPasswordIn) -> Message:
-    """After 5 wrong codes the email is locked out (429) until a new code is requested.
-    Success signs the user out everywhere."""
+    """Reset a password with an emailed code
+
+    Sets the new password when the code matches. After 5 wrong codes the email is locked out (429)
+    until a new code is requested. Success signs the user out everywhere: every API token and
+    admin-panel session is revoked. Limited per caller (`RATE_LIMIT_AUTH`)."""
     await service.reset_password(email=body.email, code=body.otp, new_password=body.new_password)
     return Message(message="Password has been reset successfully")
 
 
 @router.post("/send-verification", response_model=Message, openapi_extra=requires(None))
 async def send_verification(body: EmailIn) -> Message:
+    """Email an address-verification code
+
+    Sends a 6-digit code to an account that is not yet verified. The answer is the same whether or
+    not such an account exists. Limited per caller (`RATE_LIMIT_AUTH`)."""
     await service.send_verification(email=body.email)
     return Message(message=VERIFICATION_ANSWER)
 
@@ -107,6 +134,10 @@ async def send_verification(body: EmailIn) -> Message:
 @router.post("/verify-email", response_model=Message, responses=error_responses(400),
              openapi_extra=requires(None))
 async def verify_email(body: VerifyEmailIn) -> Message:
+    """Verify an email address with its code
+
+    Marks the account verified when the code matches; a wrong or expired code is a 400. Limited
+    per caller (`RATE_LIMIT_AUTH`)."""
     await service.verify_email(email=body.email, code=body.otp)
     return Message(message="Email verified successfully")
 
@@ -114,7 +145,9 @@ async def verify_email(body: VerifyEmailIn) -> Message:
 @router.get("/me", response_model=CurrentUser, responses=error_responses(401),
             openapi_extra=requires(Permission.AUTH_SESSION))
 async def me(actor: CurrentActor) -> CurrentUser:
-    """Any signed-in user: their account, and who they are in the university (their
-    student, faculty or staff record, or a parent's linked students), so that a client
-    needs no second lookup to show "my grades". Changes nothing."""
+    """The signed-in user
+
+    Their account, and who they are in the university (their student, faculty or staff id, or a
+    parent's linked students), so that a client needs no second lookup to show "my grades".
+    Reads only."""
     return CurrentUser.of(await service.get_me(actor))

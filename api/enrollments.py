@@ -12,7 +12,6 @@ from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
 from dashboard.schemas.enrollments import (
-    MAX_INT,
     EligibilityOut,
     EnrollmentBulk,
     EnrollmentBulkOut,
@@ -20,6 +19,7 @@ from dashboard.schemas.enrollments import (
     EnrollmentOut,
     EnrollmentUpdate,
 )
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import enrollments as service
 from models.enums import EnrollmentStatus
 

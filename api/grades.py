@@ -12,7 +12,7 @@ from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
-from dashboard.schemas.enrollments import MAX_INT
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.grades import (
     CgpaOut,
     GradeBulk,

@@ -13,7 +13,13 @@ from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
 from dashboard.schemas.fields import MAX_INT
-from dashboard.schemas.programs import CurriculumAdd, CurriculumOut, ProgramCreate, ProgramOut, ProgramUpdate
+from dashboard.schemas.programs import (
+    CurriculumAdd,
+    CurriculumOut,
+    ProgramCreate,
+    ProgramOut,
+    ProgramUpdate,
+)
 from dashboard.services import programs as service
 from models.enums import DegreeType
 

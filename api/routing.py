@@ -61,8 +61,9 @@ def who_may_call(marker: str | None) -> str:
     if marker == PUBLIC:
         return f"{WHO_MAY_CALL} anyone; no access token is needed."
     if marker == REFRESH_TOKEN:
-        return (f"{WHO_MAY_CALL} the holder of a refresh token from `POST /api/v1/auth/login`, sent as "
-                "`Authorization: Bearer <refresh token>` (or in the body); an access token is refused (401).")
+        return (f"{WHO_MAY_CALL} the holder of a refresh token from `POST /api/v1/auth/login`, "
+                "sent as `Authorization: Bearer <refresh token>` (or in the body); an access token "
+                "is refused (401).")
     permission = _permission(marker)
     if permission is None:
         return ""

@@ -10,7 +10,7 @@ from api.deps import CurrentActor, requires
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
-from dashboard.schemas.enrollments import MAX_INT
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.grades import TranscriptOut
 from dashboard.services import grades as service
 

@@ -25,6 +25,7 @@ import asyncpg
 import httpx
 
 from bench.scenarios_campus import campus_parameters, campus_scenarios
+from bench import scenarios_teaching
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -169,6 +170,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "search_term": (last_name or "a")[:4].lower(),
         "students": students,
         **campus,
+        **await scenarios_teaching.parameters(db_url),
     }
 
 
@@ -187,6 +189,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         Scenario("login_mix", "/api/v1/auth/login", role=None, method="POST", bodies=logins),
         Scenario("admin_home", "/admin/", admin_session=True),
         *campus_scenarios(params),
+        *scenarios_teaching.scenarios(params),
     ]
 
 
@@ -450,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_wrk(wrk, base, scenario, "app", token, args.duration, args.concurrency, cookie)
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
+            results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)

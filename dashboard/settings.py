@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 10.0
 
     media_dir: Path | None = None
+    # How money is shown (the admin panel's amounts): an ISO 4217 code and the locale whose
+    # digit grouping and symbol placement apply (en_IN: ₹19,48,60,900.00).
+    currency: str = Field("INR", pattern=r"^[A-Z]{3}$")
+    locale: str = "en_IN"
+
     demo_students: int = Field(2000, ge=0)
     demo_seed: int = 42
 
@@ -77,6 +82,17 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("locale")
+    @classmethod
+    def _a_known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (ValueError, UnknownLocaleError) as exc:
+            raise ValueError(f"LOCALE {value!r} is not a locale babel knows (such as en_IN or en_US)") from exc
+        return value
 
     @field_validator("rate_limit_default", "rate_limit_auth", "rate_limit_login", "rate_limit_refresh")
     @classmethod

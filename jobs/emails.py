@@ -75,7 +75,7 @@ It expires in {{ minutes }} minutes and works once.
     ),
 }
 
-_text_env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
+_text_env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)  # noqa: S701 - the plain-text part
 _html_env = Environment(undefined=StrictUndefined, autoescape=True, keep_trailing_newline=True)
 
 

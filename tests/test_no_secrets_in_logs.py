@@ -54,8 +54,9 @@ class _Capture(logging.Handler):
 
 @pytest.fixture
 def captured_logs() -> Iterator[_Capture]:
-    """The product's logging configuration (dashboard.logs), then every logger that exists or that a flow creates later (they propagate to the root),
-    at DEBUG, none disabled (our logging configuration silences uvicorn's access log)."""
+    """The product's logging configuration (dashboard.logs), then every logger that exists
+    or that a flow creates later (they propagate to the root) at DEBUG, none disabled (our
+    logging configuration silences uvicorn's access log)."""
     capture = _Capture()
     root = logging.getLogger()
     saved_handlers = list(root.handlers)
@@ -154,13 +155,15 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         assert response.status_code == 200, response.text
         pair = response.json()
         secrets["access token"], secrets["refresh token"] = pair["access_token"], pair["refresh_token"]
-        assert (await http.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {pair['access_token']}"})).status_code == 200
+        me = await http.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
+        assert me.status_code == 200
 
         # refresh: by header, then by body, then the spent token again (refused, session revoked)
         response = await http.post(f"{AUTH}/refresh", headers={"Authorization": f"Bearer {pair['refresh_token']}"})
         assert response.status_code == 200, response.text
         rotated = response.json()
-        secrets["rotated access token"], secrets["rotated refresh token"] = rotated["access_token"], rotated["refresh_token"]
+        secrets["rotated access token"] = rotated["access_token"]
+        secrets["rotated refresh token"] = rotated["refresh_token"]
         response = await http.post(f"{AUTH}/refresh", json={"refresh_token": pair["refresh_token"]})
         assert response.status_code == 401
 
@@ -168,13 +171,15 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         response = await http.post(f"{AUTH}/login", json={"email": "ada.lovelace@example.edu",
                                                           "password": secrets["registration password"]})
         second = response.json()
-        secrets["second access token"], secrets["second refresh token"] = second["access_token"], second["refresh_token"]
+        secrets["second access token"] = second["access_token"]
+        secrets["second refresh token"] = second["refresh_token"]
         response = await http.post(f"{AUTH}/logout", json={"refresh_token": second["refresh_token"]},
                                    headers={"Authorization": f"Bearer {second['access_token']}"})
         assert response.status_code == 200, response.text
 
         # send-verification and verify-email, the code delivered by the worker
-        assert (await http.post(f"{AUTH}/send-verification", json={"email": "ada.lovelace@example.edu"})).status_code == 200
+        response = await http.post(f"{AUTH}/send-verification", json={"email": "ada.lovelace@example.edu"})
+        assert response.status_code == 200
         await run_queued_jobs()
         [secrets["verification code"]] = _outbox_codes()
         response = await http.post(f"{AUTH}/verify-email", json={"email": "ada.lovelace@example.edu",
@@ -182,7 +187,8 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         assert response.status_code == 200, response.text
 
         # forgot-password and reset-password: a wrong code, a refused body, then the right code
-        assert (await http.post(f"{AUTH}/forgot-password", json={"email": "ada.lovelace@example.edu"})).status_code == 200
+        response = await http.post(f"{AUTH}/forgot-password", json={"email": "ada.lovelace@example.edu"})
+        assert response.status_code == 200
         await run_queued_jobs()
         [secrets["reset code"]] = _outbox_codes()
         secrets["wrong code"] = f"{(int(secrets['reset code']) + 1) % 1_000_000:06d}"
@@ -220,7 +226,7 @@ async def test_no_auth_flow_logs_a_secret(served, captured_logs, run_jobs):
         assert (await panel.post("/admin/logout")).status_code in (302, 303)
 
     # The logs kept in the database: the audit trail and the system log.
-    stored = [repr(row) for row in await AuditLog.all().values()] + [repr(row) for row in await SystemLog.all().values()]
+    stored = [repr(row) for model in (AuditLog, SystemLog) for row in await model.all().values()]
     assert any("password_reset" in row for row in stored) and any("password_change" in row for row in stored)
     hashes = {f"password hash of {user.email}": user.hashed_password for user in await User.all()}
     in_stored = [(name, row) for name, value in {**secrets, **hashes}.items() for row in stored if value in row]

@@ -9,6 +9,7 @@ from typing import Generic, TypeVar
 from tortoise.queryset import QuerySet
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 MAX_PAGE_SIZE = 100
 
@@ -33,6 +34,10 @@ class Page(Generic[T]):
     @property
     def total_pages(self) -> int:
         return math.ceil(self.total / self.page_size) if self.total else 0
+
+    def with_items(self, items: list[U]) -> Page[U]:
+        """The same page holding `items` (the rows typed by the caller)."""
+        return Page(items=items, total=self.total, page=self.page, page_size=self.page_size)
 
 
 async def paginate(queryset: QuerySet[T], request: PageRequest) -> Page[T]:  # type: ignore[type-var]

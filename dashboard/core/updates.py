@@ -100,6 +100,24 @@ def refuse_nulls(model: type[Model], changes: Mapping[str, Any]) -> None:
             raise InvalidState(f"{name} cannot be null")
 
 
+def check_fields(changes: Mapping[str, Any], *, writable: Iterable[str], not_null: Iterable[str] = ()) -> None:
+    """Only writable fields, and no null for a column that cannot hold one. The existing
+    sections need neither list (their Update schema is the list of writable fields, and
+    `refuse_nulls` reads the model's columns); kept for the sections that still call it."""
+    unknown = set(changes) - set(writable)
+    if unknown:
+        raise InvalidState(f"Unknown or read-only fields: {', '.join(sorted(unknown))}")
+    for name in not_null:
+        if name in changes and changes[name] is None:
+            raise InvalidState(f"{name} cannot be null")
+
+
+def check_changes(changes: Mapping[str, Any], *, writable: Iterable[str], not_null: Iterable[str] = ()) -> None:
+    """A partial update: something to change, and only fields that may change."""
+    require_changes(changes)
+    check_fields(changes, writable=writable, not_null=not_null)
+
+
 async def ensure_unique(model: type[Model], label: str, *, exclude_id: int | None = None, **values: Any) -> None:
     """Each given column is unique, compared case-insensitively (names and codes typed by
     people); the 409 names the column. None values are not checked."""

@@ -9,6 +9,7 @@ summary) record what they need on the plan as they go; `TABLES` lists them in th
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import random
 from collections.abc import Callable, Iterable, Iterator
@@ -732,6 +733,7 @@ class Rows:
         accountants = [s.id for s in plan.accountants]
         modes = [m.value for m in PaymentMode]
         mode_weights = (5, 10, 35, 20, 5, 25)  # cash card upi bank_transfer cheque online
+        mode_cumulative = list(itertools.accumulate(mode_weights))  # what choices() would sum
         prefix = {"cash": "CASH", "card": "CRD", "upi": "UPI", "bank_transfer": "NEFT",
                   "cheque": "CHQ", "online": "PG"}
         receipt = self.receipt_start
@@ -797,7 +799,7 @@ class Rows:
                     if n:
                         day = day + D(days=rng.randrange(20, 75))
                     day = min(day, TODAY - D(days=1))
-                    mode = rng.choices(modes, mode_weights)[0]
+                    mode = rng.choices(modes, cum_weights=mode_cumulative)[0]
                     late = max(0, (day - due).days) * 50
                     if rng.random() < 0.02:  # a failed attempt first, retried the next day
                         fail_day = max(day - D(days=1), created_day)

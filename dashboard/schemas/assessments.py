@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId
+from dashboard.schemas.fields import Number, RefId
 from models.enums import AssessmentType
 
 Marks = Annotated[Decimal, Field(gt=0, le=10000, max_digits=6, decimal_places=2)]
@@ -20,6 +20,8 @@ Description = Annotated[str, Field(max_length=5000)]
 
 
 class AssessmentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "name": "Quiz 1", "assessment_type": "quiz", "max_marks": 20, "weightage": 10, "date": "2025-09-12"}]})
+
     course_offering_id: RefId
     name: AssessmentName
     assessment_type: AssessmentType
@@ -31,6 +33,8 @@ class AssessmentCreate(InputModel):
 
 class AssessmentUpdate(InputModel):
     """Type and offering are fixed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"weightage": 15, "date": "2025-09-19"}]})
 
     name: AssessmentName | None = None
     description: Description | None = None

@@ -6,10 +6,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import ConfigDict, Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import RefId
 from models.enums import AttendanceStatus
 
 MAX_BULK_ATTENDANCE = 1000
@@ -21,6 +22,8 @@ Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
 
 class AttendanceCreate(InputModel):
     """`student_id` is derived from the enrollment; when sent it must match."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "course_offering_id": 88, "date": "2025-09-01", "status": "present"}]})
 
     enrollment_id: RefId
     course_offering_id: RefId
@@ -40,12 +43,16 @@ class AttendanceBulkItem(InputModel):
 class AttendanceBulk(InputModel):
     """One class of one offering: a mark per enrollment on its roster."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"course_offering_id": 88, "date": "2025-09-01", "items": [{"enrollment_id": 2210, "status": "present"}, {"enrollment_id": 2211, "status": "late", "remarks": "Bus"}]}]})
+
     course_offering_id: RefId
     date: ClassDate
     items: Annotated[list[AttendanceBulkItem], Field(min_length=1, max_length=MAX_BULK_ATTENDANCE)]
 
 
 class AttendanceUpdate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "excused", "remarks": "Medical certificate"}]})
+
     status: AttendanceStatus | None = None
     remarks: Remarks | None = None
 

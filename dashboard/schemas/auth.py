@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import Email, Name, NewPassword, Phone
@@ -22,6 +22,13 @@ UserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[A-Za-z0
 
 
 class RegisterIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user_type": "student", "email": "asha.rao@example.edu", "user_name": "asha.rao",
+        "password": "correct-horse-battery", "first_name": "Asha", "last_name": "Rao",
+        "date_of_birth": "2005-04-12", "gender": "female", "phone": "+91 98450 12345",
+        "city": "Bengaluru", "country": "India",
+    }]})
+
     user_type: UserType
     email: Email
     user_name: UserName
@@ -40,29 +47,53 @@ class RegisterIn(InputModel):
 
 
 class LoginIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "asha.rao@example.edu", "password": "correct-horse-battery",
+    }]})
+
     email: Email
     password: LoginPassword
 
 
 class RefreshIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "refresh_token": "eyJhbGciOiJIUzI1NiIs...the refresh token from /auth/login",
+    }]})
+
     refresh_token: str = Field(min_length=1, max_length=4096)
 
 
 class LogoutIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "refresh_token": "eyJhbGciOiJIUzI1NiIs...the refresh token from /auth/login",
+    }]})
+
     refresh_token: str | None = Field(None, max_length=4096)
 
 
 class EmailIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "asha.rao@example.edu",
+    }]})
+
     email: Email
 
 
 class ResetPasswordIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "asha.rao@example.edu", "otp": "482913", "new_password": "a-new-long-passphrase",
+    }]})
+
     email: Email
     otp: Otp
     new_password: NewPassword
 
 
 class VerifyEmailIn(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "asha.rao@example.edu", "otp": "482913",
+    }]})
+
     email: Email
     otp: Otp
 
@@ -81,7 +112,7 @@ class UserInfo(OutputModel):
 class TokenOut(OutputModel):
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
 
 
 class LinkedStudent(OutputModel):

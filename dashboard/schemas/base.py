@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from collections.abc import Iterable
+from typing import Any, Generic, Self, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -41,7 +42,15 @@ class InputModel(BaseModel):
 
 
 class OutputModel(BaseModel):
+    """A response body. A service whose read is not a plain model (hand-written SQL, or a
+    joined `values()` shape) returns its rows as one of these, so that each read has one
+    typed result and a route returns it as it is under `response_model`."""
+
     model_config = ConfigDict(from_attributes=True)
+
+    @classmethod
+    def rows(cls, rows: Iterable[Any]) -> list[Self]:
+        return [cls.model_validate(row) for row in rows]
 
 
 class PageOut(BaseModel, Generic[T]):

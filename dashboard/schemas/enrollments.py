@@ -6,21 +6,21 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, PlainSerializer
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.fields import Number, RefId
 from models.enums import EnrollmentStatus
 
-MAX_INT = 2**31 - 1
-RefId = Annotated[int, Field(ge=1, le=MAX_INT)]
 Remarks = Annotated[str, Field(max_length=2000)]
-Number = Annotated[Decimal, PlainSerializer(float, return_type=float)]
 MAX_BULK_ENROLLMENTS = 500
 # A timestamp PostgreSQL and people both read sensibly.
 EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.datetime(2100, 1, 1))]
 
 
 class EnrollmentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"student_id": 1042, "program_id": 7, "enrollment_date": "2025-08-01", "remarks": "Lateral entry"}]})
+
     student_id: RefId
     program_id: RefId
     # Naive values are taken as UTC; absent means now.
@@ -29,12 +29,16 @@ class EnrollmentCreate(InputModel):
 
 
 class EnrollmentBulk(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollments": [{"student_id": 1042, "program_id": 7}, {"student_id": 1043, "program_id": 7}]}]})
+
     enrollments: Annotated[list[EnrollmentCreate], Field(min_length=1, max_length=MAX_BULK_ENROLLMENTS)]
 
 
 class EnrollmentUpdate(InputModel):
     """Every field optional. `status` moves only from enrolled to dropped, completed or
     failed."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"status": "completed", "grade": "A", "grade_point": 8.4, "credits_earned": 160}]})
 
     status: EnrollmentStatus | None = None
     grade: Annotated[str, Field(min_length=1, max_length=5)] | None = None

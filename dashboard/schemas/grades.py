@@ -7,10 +7,11 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.enrollments import Number, RefId, Remarks
+from dashboard.schemas.enrollments import Remarks
+from dashboard.schemas.fields import Number, RefId
 from models.enums import ResultStatus
 
 MAX_BULK_GRADES = 1000
@@ -25,6 +26,8 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]})
+
     enrollment_id: RefId
     assessment_id: RefId
     course_id: RefId | None = None
@@ -35,6 +38,8 @@ class GradeCreate(InputModel):
 
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]})
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -48,6 +53,8 @@ class GradeBulkItem(InputModel):
 
 
 class GradeBulk(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"assessment_id": 301, "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}]}]})
+
     assessment_id: RefId
     course_id: RefId | None = None
     items: Annotated[list[GradeBulkItem], Field(min_length=1, max_length=MAX_BULK_GRADES)]
@@ -114,6 +121,8 @@ class CgpaOut(OutputModel):
 
 
 class PublishRequest(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"semester": 3, "academic_year": "2025-26"}]})
+
     semester: Semester
     academic_year: AcademicYear
     student_ids: Annotated[list[RefId], Field(min_length=1, max_length=MAX_PUBLISH_STUDENTS)] | None = None

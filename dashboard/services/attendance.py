@@ -43,6 +43,7 @@ from dashboard.services.enrollments import (
     scope_by_student,
     student_scope_sql,
 )
+from dashboard.services.students import student_scope
 from models import Attendance, AttendanceSummary, CourseOffering, CourseRegistration, Enrollment
 from models.enums import AttendanceStatus, RegistrationStatus
 
@@ -58,8 +59,8 @@ _NOT_REGISTERED = "Student is not registered in this course offering"
 _AHEAD_OF_UTC = dt.timedelta(hours=14)
 
 
-def visible_attendance(actor: Actor) -> Any:
-    return scope_by_student(actor, Attendance.all())
+async def visible_attendance(actor: Actor) -> Any:
+    return await scope_by_student(actor, Attendance.all())
 
 
 def percentage(attended: int, total: int) -> Decimal:
@@ -153,7 +154,7 @@ async def list_attendance(
     authorize(actor, Permission.ATTENDANCE_READ)
     filters = {"enrollment_id": enrollment_id, "student_id": student_id, "course_offering_id": course_offering_id,
                "status": status, "date__gte": _day(date_from), "date__lte": _day(date_to)}
-    query = visible_attendance(actor).filter(**{k: v for k, v in filters.items() if v is not None})
+    query = (await visible_attendance(actor)).filter(**{k: v for k, v in filters.items() if v is not None})
     return await paginate_values(query.order_by("-date", "-id"), page, *ATTENDANCE_FIELDS, marked_by="marked_by_id")
 
 
@@ -170,7 +171,7 @@ async def attendance_reports(
     authorize(actor, Permission.ATTENDANCE_READ)
     filters = {"enrollment_id": enrollment_id, "student_id": student_id, "course_offering_id": course_offering_id,
                "date__gte": _day(date_from), "date__lte": _day(date_to)}
-    query = visible_attendance(actor).filter(**{k: v for k, v in filters.items() if v is not None})
+    query = (await visible_attendance(actor)).filter(**{k: v for k, v in filters.items() if v is not None})
     counted = {status.value: Count("id", _filter=Q(status=status)) for status in AttendanceStatus}
     rows = await query.annotate(total_classes=Count("id"), **counted).group_by(
         "enrollment_id", "student_id").order_by("student_id", "enrollment_id").values(
@@ -220,7 +221,7 @@ async def attendance_defaulters(
     if program_id is not None:
         params.append(program_id)
         outer.append(f"e.program_id = ${len(params)}")
-    scope = student_scope_sql(actor, "e.student_id", params)
+    scope = await student_scope_sql(actor, "e.student_id", params)
     if scope:
         outer.append(scope)
     params.append(threshold)
@@ -249,9 +250,11 @@ async def attendance_summary(actor: Actor, *, enrollment_id: int | None = None, 
     """Monthly summaries, newest month first. A caller who sees every record names an
     enrollment or a student (the whole table is no answer)."""
     authorize(actor, Permission.ATTENDANCE_READ)
-    if enrollment_id is None and student_id is None and actor.sees_all_records:
+    scope = await student_scope(actor)
+    if enrollment_id is None and student_id is None and scope.everyone:
         raise InvalidState("Give enrollment_id or student_id")
-    query = scope_by_student(actor, AttendanceSummary.all(), "enrollment__student_id")
+    query = AttendanceSummary.all() if scope.everyone else AttendanceSummary.filter(
+        enrollment__student_id__in=list(scope.ids))
     if enrollment_id is not None:
         query = query.filter(enrollment_id=enrollment_id)
     if student_id is not None:
@@ -403,7 +406,7 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     require_changes(values)
     refuse_nulls(Attendance, values)
     async with atomic():
-        async with audited_edit(actor, visible_attendance(actor), attendance_id, label="Attendance record") as mark:
+        async with audited_edit(actor, await visible_attendance(actor), attendance_id, label="Attendance record") as mark:
             await ensure_teaches(actor, mark.course_offering_id)  # type: ignore[attr-defined]
             mark.update_from_dict(values)
             mark.marked_by_id = actor.user_id  # type: ignore[attr-defined]

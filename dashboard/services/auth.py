@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 
 from tortoise import connections
-from tortoise.expressions import Q
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
@@ -30,9 +29,10 @@ from dashboard.core.security import (
     revoke_session,
 )
 from dashboard.services import admin_sessions, otp
+from dashboard.services.students import visible_students
 from dashboard.services.users import authenticate_credentials, check_password_rules
 from dashboard.settings import get_settings
-from models import Student, User
+from models import User
 from models.enums import UserType
 
 log = logging.getLogger("dashboard.auth")
@@ -91,7 +91,7 @@ async def actor_from_access_token(
 class TokenPair:
     access_token: str
     refresh_token: str
-    token_type: str = "bearer"
+    token_type: str = "bearer"  # noqa: S105 - the OAuth 2 token type, not a secret
 
 
 def _issue_pair(user_id: int, session_id: str | None = None) -> TokenPair:
@@ -179,9 +179,9 @@ async def get_me(actor: Actor) -> Me:
         raise NotFound("User not found")
     linked: tuple[LinkedStudent, ...] = ()
     if actor.parent_id is not None:
-        # A parent's children as _ACTOR_SQL links them: parent or guardian.
-        children = Student.filter(Q(parent_id=actor.parent_id) | Q(guardian_id=actor.parent_id))
-        rows = await children.order_by("id").values_list("id", "student_code", "user__first_name", "user__last_name")
+        # The students a parent may see are their children (as parent or guardian).
+        rows = await visible_students(actor).order_by("id").values_list(
+            "id", "student_code", "user__first_name", "user__last_name")
         linked = tuple(LinkedStudent(*row) for row in rows)
     return Me(user=user, student_id=actor.student_id, faculty_id=actor.faculty_id,
               staff_id=actor.admin_staff_id, parent_id=actor.parent_id, linked_students=linked)
@@ -267,7 +267,7 @@ async def reset_password(*, email: str, code: str, new_password: str) -> None:
     async with atomic():
         user.hashed_password = hashed
         user.updated_at = dt.datetime.now(dt.UTC)
-        user.updated_by_id = user.id  # type: ignore[attr-defined]
+        user.updated_by_id = user.id
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_reset", user, before={}, after={})
 

@@ -30,7 +30,15 @@ from dashboard.core.updates import (
     require_changes,
     touch,
 )
-from dashboard.schemas.course_offerings import MAX_ROSTER_ITEMS, OfferingCreate, OfferingUpdate
+from dashboard.schemas.course_offerings import (
+    MAX_ROSTER_ITEMS,
+    ClassScheduleEntry,
+    OfferingCreate,
+    OfferingOut,
+    OfferingUpdate,
+    RosterAddOut,
+    RosterEntry,
+)
 from models import (
     Assessment,
     Attendance,
@@ -97,53 +105,50 @@ _CLASS_FIELDS = {
 }
 
 
-async def class_schedule_entries(query: QuerySet[ClassSchedule]) -> list[dict[str, Any]]:
+async def class_schedule_entries(query: QuerySet[ClassSchedule]) -> list[ClassScheduleEntry]:
     """The active classes among `query`, by day, start time and id."""
-    return await (
+    return ClassScheduleEntry.rows(await (
         query.filter(is_active=True).order_by("slot__day_of_week", "slot__start_time", "id")
         .values("id", "course_offering_id", "slot_id", "room_no", **_CLASS_FIELDS)
-    )
+    ))
 
 
 def _with_faculty(query: Any) -> Any:
     return query.annotate(faculty_ids=_FACULTY_IDS)
 
 
-async def _with_schedules(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each offering row gets its weekly classes, for the whole page in one query."""
-    by_offering: dict[int, list[dict[str, Any]]] = {row["id"]: [] for row in rows}
+async def _offering_rows(rows: list[dict[str, Any]]) -> list[OfferingOut]:
+    """The offerings with their weekly classes, fetched for the whole page in one query."""
+    by_offering: dict[int, list[ClassScheduleEntry]] = {row["id"]: [] for row in rows}
     if by_offering:
         entries = await class_schedule_entries(ClassSchedule.filter(course_offering_id__in=list(by_offering)))
         for entry in entries:
-            by_offering[entry["course_offering_id"]].append(entry)
-    for row in rows:
-        row["schedule"] = by_offering[row["id"]]
-    return rows
+            by_offering[entry.course_offering_id].append(entry)
+    return OfferingOut.rows({**row, "schedule": by_offering[row["id"]]} for row in rows)
 
 
-async def _record(offering_id: int) -> dict[str, Any]:
+async def _record(offering_id: int) -> OfferingOut:
     rows = await _with_faculty(CourseOffering.filter(id=offering_id)).values(
         *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS
     )
     if not rows:
         raise NotFound("Course offering not found")
-    return (await _with_schedules(rows))[0]
+    return (await _offering_rows(rows))[0]
 
 
 async def list_offerings(
     actor: Actor, *, page: PageRequest, program_id: int | None = None, course_id: int | None = None,
     semester: int | None = None, academic_year: str | None = None, status: OfferingStatus | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[OfferingOut]:
     authorize(actor, Permission.OFFERINGS_READ)
     filters = {"program_id": program_id, "course_id": course_id, "semester": semester,
                "academic_year": academic_year, "status": status}
     query = visible_offerings(actor).filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
     result = await paginate_values(_with_faculty(query), page, *OFFERING_FIELDS, "faculty_ids", **_COURSE_FIELDS)
-    await _with_schedules(result.items)
-    return result
+    return result.with_items(await _offering_rows(result.items))
 
 
-async def get_offering(actor: Actor, *, offering_id: int) -> dict[str, Any]:
+async def get_offering(actor: Actor, *, offering_id: int) -> OfferingOut:
     authorize(actor, Permission.OFFERINGS_READ)
     return await _record(offering_id)
 
@@ -195,7 +200,7 @@ async def _set_faculty(offering: CourseOffering, ids: list[int]) -> tuple[list[i
     return sorted(current), sorted(wanted)
 
 
-async def create_offering(actor: Actor, *, data: OfferingCreate) -> dict[str, Any]:
+async def create_offering(actor: Actor, *, data: OfferingCreate) -> OfferingOut:
     """A new offering with its teaching team; it starts with no students registered."""
     authorize(actor, Permission.OFFERINGS_WRITE)
     values = data.model_dump(exclude={"faculty_ids"})
@@ -214,7 +219,7 @@ async def create_offering(actor: Actor, *, data: OfferingCreate) -> dict[str, An
     return await _record(offering.id)
 
 
-async def update_offering(actor: Actor, *, offering_id: int, changes: OfferingUpdate) -> dict[str, Any]:
+async def update_offering(actor: Actor, *, offering_id: int, changes: OfferingUpdate) -> OfferingOut:
     """A partial update. Program, course and academic year are fixed; `faculty_ids`
     replaces the teaching team; capacity cannot drop below the students registered."""
     authorize(actor, Permission.OFFERINGS_WRITE)
@@ -289,7 +294,7 @@ def roster_sql(*, status: str | None, only_student_ids: Sequence[int] | None = N
 
 
 async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
-                      status: RegistrationStatus | None = RegistrationStatus.REGISTERED) -> Page[dict[str, Any]]:
+                      status: RegistrationStatus | None = RegistrationStatus.REGISTERED) -> Page[RosterEntry]:
     """The offering's registrations (by default the registered ones), by student id. A
     student or parent sees only their own rows in it."""
     # Imported here: the students service builds its scope on `offerings_taught_by` above.
@@ -302,10 +307,10 @@ async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
                                              only_student_ids=scope.only_ids)
     connection = connections.get("default")
     total = (await connection.execute_query_dict(count_sql, [offering_id, *params]))[0]["total"]
-    items: list[dict[str, Any]] = []
+    items: list[RosterEntry] = []
     if total and page.offset < total:
-        rows = await connection.execute_query_dict(page_sql, [offering_id, *params, page.page_size, page.offset])
-        items = [dict(row) for row in rows]
+        items = RosterEntry.rows(
+            await connection.execute_query_dict(page_sql, [offering_id, *params, page.page_size, page.offset]))
     # Only an empty roster needs telling apart from a missing offering.
     if total == 0 and not await visible_offerings(actor).filter(id=offering_id).exists():
         raise NotFound("Course offering not found")
@@ -320,7 +325,7 @@ RETURNING id, enrollment_id
 
 
 async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: Iterable[int] | None = None,
-                            all_from_program: bool = False) -> dict[str, Any]:
+                            all_from_program: bool = False) -> RosterAddOut:
     """Put enrollments on the offering's roster: the listed ones, or every active
     enrollment of the offering's program whose (active) student is in the offering's
     semester. One result per enrollment, in the order given (by id for
@@ -408,6 +413,6 @@ async def register_students(actor: Actor, *, offering_id: int, enrollment_ids: I
 
     ordered = [results[i] for i in listed]
     successful = sum(1 for r in ordered if r["success"])
-    return {"total": len(ordered), "successful": successful, "failed": len(ordered) - successful,
-            "enrolled_students": offering.enrolled_students, "max_capacity": offering.max_capacity,
-            "results": ordered}
+    return RosterAddOut(total=len(ordered), successful=successful, failed=len(ordered) - successful,
+                        enrolled_students=offering.enrolled_students, max_capacity=offering.max_capacity,
+                        results=ordered)

@@ -31,7 +31,7 @@ from dashboard.core.updates import (
     refuse_nulls,
     require_changes,
 )
-from dashboard.schemas.courses import CourseCreate, CourseUpdate
+from dashboard.schemas.courses import CourseCreate, CourseOut, CourseUpdate
 from models import (
     Course,
     CourseOffering,
@@ -80,37 +80,36 @@ def _with_prerequisites(query: Any) -> Any:
     return query.annotate(prerequisites=_PREREQUISITE_IDS)
 
 
-async def _record(course_id: int) -> dict[str, Any]:
+async def _record(course_id: int) -> CourseOut:
     rows = await _with_prerequisites(Course.filter(id=course_id)).values(*COURSE_FIELDS, "prerequisites")
     if not rows:
         raise NotFound("Course not found")
-    return rows[0]
+    return CourseOut.model_validate(rows[0])
 
 
 async def list_courses(
     actor: Actor, *, page: PageRequest, department_id: int | None = None, course_type: CourseType | None = None,
     level: Level | None = None, is_active: bool | None = None, search: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[CourseOut]:
     authorize(actor, Permission.COURSES_READ)
     filters = {"department_id": department_id, "course_type": course_type, "level": level, "is_active": is_active}
     query = Course.filter(**{k: v for k, v in filters.items() if v is not None})
     if search:
         query = query.filter(Q(name__icontains=search) | Q(code__icontains=search))
-    return await paginate_values(_with_prerequisites(query.order_by("id")), page, *COURSE_FIELDS, "prerequisites")
+    result = await paginate_values(_with_prerequisites(query.order_by("id")), page, *COURSE_FIELDS, "prerequisites")
+    return result.with_items(CourseOut.rows(result.items))
 
 
-async def get_course(actor: Actor, *, course_id: int) -> dict[str, Any]:
+async def get_course(actor: Actor, *, course_id: int) -> CourseOut:
     authorize(actor, Permission.COURSES_READ)
     return await _record(course_id)
 
 
-async def course_prerequisites(actor: Actor, *, course_id: int) -> list[dict[str, Any]]:
-    """[{id, name, code, credits}] by id; [] when there are none."""
+async def course_prerequisites(actor: Actor, *, course_id: int) -> list[Course]:
+    """The courses required first, by id; [] when there are none."""
     authorize(actor, Permission.COURSES_READ)
     await get_or_404(Course, course_id, label=LABEL)
-    return await Course.filter(dependent_links__course_id=course_id).order_by("id").values(
-        "id", "name", "code", "credits"
-    )
+    return await Course.filter(dependent_links__course_id=course_id).order_by("id")
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -162,7 +161,7 @@ async def _set_prerequisites(course: Course, ids: list[int]) -> tuple[list[int],
     return sorted(current), sorted(wanted)
 
 
-async def create_course(actor: Actor, *, data: CourseCreate) -> dict[str, Any]:
+async def create_course(actor: Actor, *, data: CourseCreate) -> CourseOut:
     """A new course, with its prerequisites (course ids) linked in the same transaction."""
     authorize(actor, Permission.COURSES_WRITE)
     async with atomic():
@@ -177,7 +176,7 @@ async def create_course(actor: Actor, *, data: CourseCreate) -> dict[str, Any]:
     return await _record(course.id)
 
 
-async def update_course(actor: Actor, *, course_id: int, changes: CourseUpdate) -> dict[str, Any]:
+async def update_course(actor: Actor, *, course_id: int, changes: CourseUpdate) -> CourseOut:
     """A partial update; the code is immutable. `prerequisites`, when sent, replaces the
     whole set and is checked for existence, self-reference and cycles."""
     authorize(actor, Permission.COURSES_WRITE)

@@ -17,8 +17,6 @@ deadlocking with each other or with edits that lock a single department or membe
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.expressions import Q
 
 from dashboard.core import audit
@@ -35,7 +33,12 @@ from dashboard.core.updates import (
     refuse_nulls,
     require_changes,
 )
-from dashboard.schemas.departments import DepartmentCreate, DepartmentUpdate
+from dashboard.schemas.departments import (
+    DepartmentCreate,
+    DepartmentFacultyOut,
+    DepartmentStudentOut,
+    DepartmentUpdate,
+)
 from dashboard.services import students
 from models import Course, Department, Faculty, Program, Student
 from models.academics import University
@@ -146,34 +149,30 @@ async def delete_department(actor: Actor, *, department_id: int) -> None:
                                    dependants=_DEPENDANTS, column="department_id")
 
 
-async def department_faculty(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+async def department_faculty(actor: Actor, *, department_id: int) -> list[DepartmentFacultyOut]:
     authorize(actor, Permission.DEPARTMENTS_READ)
     await get_or_404(Department, department_id, label=LABEL)
-    return await (
+    return DepartmentFacultyOut.rows(await (
         Faculty.filter(department_id=department_id)
         .order_by("id")
         .values("id", "employee_id", "user_id", "designation", "is_hod", "status",
                 first_name="user__first_name", last_name="user__last_name")
-    )
+    ))
 
 
-async def department_students(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+async def department_students(actor: Actor, *, department_id: int) -> list[DepartmentStudentOut]:
     """The department's students this actor may see (`students.visible_students`)."""
     authorize(actor, Permission.DEPARTMENTS_READ)
     authorize(actor, Permission.STUDENTS_READ)
     await get_or_404(Department, department_id, label=LABEL)
     query = students.visible_students(actor).filter(department_id=department_id).order_by("id")
-    return await query.values(
+    return DepartmentStudentOut.rows(await query.values(
         "user_id", "student_code", "program_id", "semester", "batch_year", "status",
         student_id="id", first_name="user__first_name", last_name="user__last_name",
-    )
+    ))
 
 
-async def department_courses(actor: Actor, *, department_id: int) -> list[dict[str, Any]]:
+async def department_courses(actor: Actor, *, department_id: int) -> list[Course]:
     authorize(actor, Permission.DEPARTMENTS_READ)
     await get_or_404(Department, department_id, label=LABEL)
-    return await (
-        Course.filter(department_id=department_id)
-        .order_by("id")
-        .values("id", "name", "code", "credits", "course_type", "level", "is_active")
-    )
+    return await Course.filter(department_id=department_id).order_by("id")

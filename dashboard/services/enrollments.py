@@ -1,11 +1,12 @@
 """Enrollments (student ↔ program): domain.md §3.6 with its RECs, and the scopes the
 teaching records share.
 
-Scopes. Admin and staff see every enrollment; a student or parent only their own
-students' (`actor.own_student_ids`); a faculty member (notes §3.11) only those of the
-students registered in offerings they teach. Writes to attendance, assessments and
-grades by a faculty member are allowed only for the offerings they teach
-(`ensure_teaches`, a 403).
+Scopes. Every teaching record is scoped by its student through the students service's
+one scope (notes §3.11): staff see every student's, a faculty member those of the
+students they teach, a student or parent their own students'. Writes to attendance,
+assessments and grades by a faculty member are allowed only for the offerings they
+teach (`ensure_teaches`, a 403; "teaches" is the course offerings service's
+`offerings_taught_by`).
 
 Dropping an enrollment drops, in the same transaction, its open registrations in that
 program's offerings and gives their seats back (`course_offerings.enrolled_students`
@@ -30,16 +31,10 @@ from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, refuse_nulls, require_changes
 from dashboard.schemas.enrollments import EnrollmentBulk, EnrollmentCreate, EnrollmentUpdate
-from models import (
-    AuditLog,
-    CourseOffering,
-    CourseRegistration,
-    Enrollment,
-    OfferingFaculty,
-    Program,
-    Student,
-)
-from models.enums import EnrollmentStatus, PersonStatus, RegistrationStatus
+from dashboard.services.course_offerings import offerings_taught_by
+from dashboard.services.students import sees_student, student_scope
+from models import AuditLog, CourseOffering, CourseRegistration, Enrollment, Program, Student
+from models.enums import EnrollmentStatus, OfferingStatus, PersonStatus, RegistrationStatus
 
 ENROLLMENT_FIELDS = (
     "id", "student_id", "program_id", "enrollment_date", "status", "grade", "grade_point", "credits_earned",
@@ -55,54 +50,50 @@ _ALREADY = "Student is already enrolled in this program"
 
 
 # --- scopes shared by the teaching records -------------------------------------------------
+# Who sees which student is decided by the students service (notes §3.11) and which
+# offerings a member teaches by the course offerings service; these only apply them.
 
 
-def teaching_scoped(actor: Actor) -> bool:
-    """A faculty member acting as such: their reads and writes of person-bound teaching
-    records are limited to the offerings they teach. Staff who also teach keep their
-    staff reach."""
-    return actor.faculty_id is not None and not actor.can(Permission.ENROLLMENTS_WRITE)
+async def scope_by_student(actor: Actor, query: QuerySet[Any], column: str = "student_id") -> QuerySet[Any]:
+    """`query` narrowed to the rows of the students this actor may see."""
+    scope = await student_scope(actor)
+    return query if scope.everyone else query.filter(**{f"{column}__in": list(scope.ids)})
 
 
-def taught_offering_ids(actor: Actor) -> QuerySet[Any]:
-    """The ids of the offerings this actor teaches, as a subquery."""
-    return OfferingFaculty.filter(faculty_id=actor.faculty_id).values("offering_id")  # type: ignore[return-value]
+async def student_scope_sql(actor: Actor, column: str, params: list[Any]) -> str | None:
+    """The same scope as a SQL condition on `column`, for the hand-written aggregates
+    (appends its parameter to `params`); None when the actor sees every student."""
+    scope = await student_scope(actor)
+    if scope.everyone:
+        return None
+    params.append(list(scope.ids))
+    return f"{column} = ANY(${len(params)}::int[])"
 
 
-def taught_student_ids(actor: Actor) -> QuerySet[Any]:
-    """The students registered (now or before) in offerings this actor teaches."""
-    return Enrollment.filter(  # type: ignore[return-value]
-        course_registrations__course_offering_id__in=Subquery(taught_offering_ids(actor))
-    ).values("student_id")
+async def teaches_only_their_offerings(actor: Actor) -> bool:
+    """A faculty member's writes (and the offering pickers) are limited to the offerings
+    they teach; staff, who see every student, are not."""
+    return actor.faculty_id is not None and not (await student_scope(actor)).everyone
 
 
-def scope_by_student(actor: Actor, query: QuerySet[Any], column: str = "student_id") -> QuerySet[Any]:
-    """`query` narrowed to the students this actor may read (notes §3.10, §3.11)."""
-    if teaching_scoped(actor):
-        return query.filter(**{f"{column}__in": Subquery(taught_student_ids(actor))})
-    if actor.sees_all_records:
-        return query
-    return query.filter(**{f"{column}__in": list(actor.own_student_ids)})
-
-
-async def may_read_student(actor: Actor, student_id: int) -> bool:
-    if teaching_scoped(actor):
-        return await Enrollment.filter(
-            student_id=student_id,
-            course_registrations__course_offering_id__in=Subquery(taught_offering_ids(actor)),
-        ).exists()
-    return actor.may_see_student(student_id)
+async def taught_offering_ids(actor: Actor) -> QuerySet[Any] | None:
+    """The offerings this actor is limited to, as an id subquery; None when unlimited."""
+    if not await teaches_only_their_offerings(actor):
+        return None
+    return offerings_taught_by(actor.faculty_id).values("id")  # type: ignore[arg-type, return-value]
 
 
 async def ensure_teaches(actor: Actor, offering_id: int) -> None:
     """A faculty member writes only for offerings they teach (403 otherwise)."""
-    if teaching_scoped(actor) and not await OfferingFaculty.exists(faculty_id=actor.faculty_id,
-                                                                   offering_id=offering_id):
+    if not await teaches_only_their_offerings(actor):
+        return
+    if not await offerings_taught_by(actor.faculty_id).filter(id=offering_id).exists():  # type: ignore[arg-type]
         raise Forbidden("You do not teach this course offering")
 
 
-def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:
-    return scope_by_student(actor, Enrollment.all())
+async def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:
+    return await scope_by_student(actor, Enrollment.all())
+
 
 
 async def audit_bulk(actor: Actor, action: str, *, entity_type: str, entity_id: int, name: str,
@@ -131,7 +122,7 @@ async def verify_eligibility(actor: Actor, *, student_id: int, program_id: int) 
 
 async def _ineligibility(actor: Actor, student_id: int, program_id: int) -> list[tuple[str, type[Exception]]]:
     """Each reason with the error a create raises for it, in the order they are checked."""
-    student = await Student.get_or_none(id=student_id) if await may_read_student(actor, student_id) else None
+    student = await Student.get_or_none(id=student_id) if await sees_student(actor, student_id) else None
     if student is None:
         return [("Student not found", NotFound)]
     program = await Program.get_or_none(id=program_id)
@@ -153,13 +144,13 @@ async def list_enrollments(
 ) -> Page[dict[str, Any]]:
     authorize(actor, Permission.ENROLLMENTS_READ)
     filters = {"student_id": student_id, "program_id": program_id, "status": status}
-    query = visible_enrollments(actor).filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
+    query = (await visible_enrollments(actor)).filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
     return await paginate_values(query, page, *ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
 
 
 async def get_enrollment(actor: Actor, *, enrollment_id: int) -> dict[str, Any]:
     authorize(actor, Permission.ENROLLMENTS_READ)
-    rows = await visible_enrollments(actor).filter(id=enrollment_id).values(*ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
+    rows = await (await visible_enrollments(actor)).filter(id=enrollment_id).values(*ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
     if not rows:
         raise NotFound("Enrollment not found")
     return rows[0]
@@ -211,7 +202,7 @@ async def bulk_create_enrollments(actor: Actor, *, data: EnrollmentBulk) -> dict
     items = data.enrollments
     student_ids = {i.student_id for i in items}
     program_ids = {i.program_id for i in items}
-    visible = await scope_by_student(actor, Student.filter(id__in=student_ids), "id").values("id", "status")
+    visible = await (await scope_by_student(actor, Student.filter(id__in=student_ids), "id")).values("id", "status")
     students = {row["id"]: row["status"] for row in visible}
     programs = {row["id"]: row["is_active"] for row in await Program.filter(id__in=program_ids).values("id", "is_active")}
     enrolled = {
@@ -271,7 +262,7 @@ async def update_enrollment(actor: Actor, *, enrollment_id: int, changes: Enroll
     async with atomic():
         if values.get("status") is EnrollmentStatus.DROPPED:
             await _lock_open_offerings(enrollment_id)
-        async with audited_edit(actor, visible_enrollments(actor), enrollment_id, label="Enrollment") as enrollment:
+        async with audited_edit(actor, await visible_enrollments(actor), enrollment_id, label="Enrollment") as enrollment:
             await _apply_update(actor, enrollment, values)
     return await get_enrollment(actor, enrollment_id=enrollment_id)
 
@@ -293,7 +284,7 @@ async def drop_enrollment(actor: Actor, *, enrollment_id: int) -> None:
     authorize(actor, Permission.ENROLLMENTS_WRITE)
     async with atomic():
         await _lock_open_offerings(enrollment_id)
-        async with audited_edit(actor, visible_enrollments(actor), enrollment_id, label="Enrollment") as enrollment:
+        async with audited_edit(actor, await visible_enrollments(actor), enrollment_id, label="Enrollment") as enrollment:
             if enrollment.status is EnrollmentStatus.DROPPED:
                 return
             if EnrollmentStatus.DROPPED not in _TRANSITIONS.get(enrollment.status, set()):
@@ -343,38 +334,15 @@ async def _drop_registrations(actor: Actor, enrollment: Enrollment) -> None:
                      after={"dropped_from_offering_ids": sorted(set(offering_ids))})
 
 
-def student_scope_sql(actor: Actor, column: str, params: list[Any]) -> str | None:
-    """The same scope as `scope_by_student`, as a SQL condition on `column` for the
-    hand-written aggregates (appends its parameter to `params`); None when unscoped."""
-    if teaching_scoped(actor):
-        params.append(actor.faculty_id)
-        return (f"{column} IN (SELECT e.student_id FROM enrollments e JOIN course_registrations r "
-                f"ON r.enrollment_id = e.id JOIN offering_faculty f ON f.offering_id = r.course_offering_id "
-                f"WHERE f.faculty_id = ${len(params)})")
-    if actor.sees_all_records:
-        return None
-    params.append(list(actor.own_student_ids))
-    return f"{column} = ANY(${len(params)}::int[])"
-
-
-_TEACHABLE = """
-SELECT o.id, c.code AS course_code, c.name AS course_name, o.semester, o.academic_year, o.section, o.status
-FROM course_offerings o JOIN courses c ON c.id = o.course_id
-WHERE {where}
-ORDER BY o.academic_year DESC, c.code, o.section NULLS FIRST, o.id
-LIMIT $1
-"""
-
-
 async def offerings_for_teaching(actor: Actor, *, limit: int = 500) -> list[dict[str, Any]]:
     """The offerings this actor keeps records for, for the panel's pickers: a faculty
     member's own, or (staff) the draft, open and ongoing ones, newest year first."""
     authorize(actor, Permission.OFFERINGS_READ)
-    connection = connections.get("default")
-    if teaching_scoped(actor):
-        rows = await connection.execute_query_dict(_TEACHABLE.format(
-            where="o.id IN (SELECT offering_id FROM offering_faculty WHERE faculty_id = $2)"), [limit, actor.faculty_id])
+    taught = await taught_offering_ids(actor)
+    if taught is not None:
+        query = CourseOffering.filter(id__in=Subquery(taught))
     else:
-        rows = await connection.execute_query_dict(_TEACHABLE.format(
-            where="o.status IN ('draft', 'open', 'ongoing')"), [limit])
-    return [dict(r) for r in rows]
+        query = CourseOffering.filter(status__in=(OfferingStatus.DRAFT, OfferingStatus.OPEN, OfferingStatus.ONGOING))
+    return await query.order_by("-academic_year", "course__code", "section", "id").limit(limit).values(
+        "id", "semester", "academic_year", "section", "status", course_code="course__code",
+        course_name="course__name")

@@ -8,8 +8,6 @@ before faculty rows (departments.py's docstring says why).
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
@@ -21,7 +19,15 @@ from dashboard.core.files import UploadSource
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_change, get_or_404, refuse_nulls, require_changes
-from dashboard.schemas.faculty import FacultyCreate, FacultyUpdate
+from dashboard.schemas.course_offerings import ClassScheduleEntry
+from dashboard.schemas.faculty import (
+    FacultyCourseOut,
+    FacultyCreate,
+    FacultyOut,
+    FacultyPhotoOut,
+    FacultyStudentOut,
+    FacultyUpdate,
+)
 from dashboard.schemas.people import split_account
 from dashboard.services import course_offerings, people, students
 from dashboard.services.departments import lock_headships
@@ -60,27 +66,28 @@ async def _get(faculty_id: int) -> Faculty:
     return await get_or_404(Faculty, faculty_id, label=LABEL)
 
 
-async def _record(faculty_id: int) -> dict[str, Any]:
+async def _record(faculty_id: int) -> FacultyOut:
     rows = await Faculty.filter(id=faculty_id).values(*FACULTY_FIELDS, **FACULTY_USER_FIELDS)
     if not rows:
         raise NotFound("Faculty member not found")
-    return rows[0]
+    return FacultyOut.model_validate(rows[0])
 
 
 async def list_faculty(
     actor: Actor, *, page: PageRequest, status: FacultyStatus | None = None, department_id: int | None = None,
     employment_type: EmploymentType | None = None, is_hod: bool | None = None, search: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[FacultyOut]:
     authorize(actor, Permission.FACULTY_READ)
     filters = {"status": status, "department_id": department_id, "employment_type": employment_type,
                "is_hod": is_hod}
     query = Faculty.filter(**{k: v for k, v in filters.items() if v is not None})
     if search:
         query = query.filter(Q(employee_id__icontains=search) | Q(designation__icontains=search))
-    return await paginate_values(query.order_by("id"), page, *FACULTY_FIELDS, **FACULTY_USER_FIELDS)
+    result = await paginate_values(query.order_by("id"), page, *FACULTY_FIELDS, **FACULTY_USER_FIELDS)
+    return result.with_items(FacultyOut.rows(result.items))
 
 
-async def get_faculty(actor: Actor, *, faculty_id: int) -> dict[str, Any]:
+async def get_faculty(actor: Actor, *, faculty_id: int) -> FacultyOut:
     authorize(actor, Permission.FACULTY_READ)
     return await _record(faculty_id)
 
@@ -126,7 +133,7 @@ async def _stop_heading(actor: Actor, faculty_id: int) -> None:
             department.hod_id = None
 
 
-async def create_faculty(actor: Actor, *, data: FacultyCreate) -> dict[str, Any]:
+async def create_faculty(actor: Actor, *, data: FacultyCreate) -> FacultyOut:
     """The user account (type faculty) and the faculty row in one transaction. The
     department is named by code. With is_hod the member becomes their department's head.
     Checks: email, user name, employee id (409), department (404)."""
@@ -152,7 +159,7 @@ async def create_faculty(actor: Actor, *, data: FacultyCreate) -> dict[str, Any]
     return await _record(faculty.id)
 
 
-async def update_faculty(actor: Actor, *, faculty_id: int, changes: FacultyUpdate) -> dict[str, Any]:
+async def update_faculty(actor: Actor, *, faculty_id: int, changes: FacultyUpdate) -> FacultyOut:
     """A partial update. Moving to another department ends a headship; `is_hod` true
     makes the member head of their (new) department, false ends it."""
     authorize(actor, Permission.FACULTY_WRITE)
@@ -210,18 +217,18 @@ async def deactivate_faculty(actor: Actor, *, faculty_id: int) -> None:
 # --- teaching -----------------------------------------------------------------------------
 
 
-async def faculty_courses(actor: Actor, *, faculty_id: int) -> list[dict[str, Any]]:
+async def faculty_courses(actor: Actor, *, faculty_id: int) -> list[FacultyCourseOut]:
     """The offerings this member teaches, with their course, ordered by offering id."""
     authorize(actor, Permission.FACULTY_READ)
     authorize(actor, Permission.OFFERINGS_READ)
     await get_or_404(visible_faculty(actor), faculty_id, label=LABEL)
-    return await course_offerings.offerings_taught_by(faculty_id).order_by("id").values(
+    return FacultyCourseOut.rows(await course_offerings.offerings_taught_by(faculty_id).order_by("id").values(
         "course_id", "program_id", "semester", "academic_year", "section", "status",
         offering_id="id", course_name="course__name", course_code="course__code", credits="course__credits",
-    )
+    ))
 
 
-async def faculty_schedule(actor: Actor, *, faculty_id: int) -> list[dict[str, Any]]:
+async def faculty_schedule(actor: Actor, *, faculty_id: int) -> list[ClassScheduleEntry]:
     """Active weekly classes of the offerings this member teaches, by day and time."""
     authorize(actor, Permission.FACULTY_READ)
     authorize(actor, Permission.TIMETABLE_READ)
@@ -231,31 +238,32 @@ async def faculty_schedule(actor: Actor, *, faculty_id: int) -> list[dict[str, A
         ClassSchedule.filter(course_offering_id__in=Subquery(taught)))
 
 
-async def faculty_students(actor: Actor, *, faculty_id: int) -> list[dict[str, Any]]:
-    """The students this member teaches (`students.students_taught_by`), each once, by id,
+async def faculty_students(actor: Actor, *, faculty_id: int) -> list[FacultyStudentOut]:
+    """The students this member teaches now (`students.students_taught_by(now=True)`:
+    registered in an open or ongoing offering), each once, by id,
     of those this actor may see: a faculty member reading a colleague's list sees only
     the students both teach; a student or parent only their own."""
     authorize(actor, Permission.FACULTY_READ)
     authorize(actor, Permission.STUDENTS_READ)
     await get_or_404(visible_faculty(actor), faculty_id, label=LABEL)
-    taught = students.students_taught_by(faculty_id).values("id")
+    taught = students.students_taught_by(faculty_id, now=True).values("id")
     query = students.visible_students(actor).filter(id__in=Subquery(taught))
-    return await query.order_by("id").values(
+    return FacultyStudentOut.rows(await query.order_by("id").values(
         "user_id", "student_code", "program_id", "department_id", "semester", "batch_year", "status",
         student_id="id", first_name="user__first_name", last_name="user__last_name", email="user__email",
-    )
+    ))
 
 
 # --- photo --------------------------------------------------------------------------------
 
 
-async def upload_faculty_photo(actor: Actor, *, faculty_id: int, upload: UploadSource) -> dict[str, Any]:
+async def upload_faculty_photo(actor: Actor, *, faculty_id: int, upload: UploadSource) -> FacultyPhotoOut:
     """The member themselves, or staff."""
     authorize(actor, Permission.FACULTY_PHOTO)
     faculty = await get_or_404(photo_editable_faculty(actor), faculty_id, label=LABEL)
     await people.replace_photo(actor, user_id=faculty.user_id, upload=upload)  # type: ignore[attr-defined]
-    return {"faculty_id": faculty.id, "user_id": faculty.user_id,  # type: ignore[attr-defined]
-            "message": "Photo uploaded successfully"}
+    return FacultyPhotoOut(faculty_id=faculty.id, user_id=faculty.user_id,  # type: ignore[attr-defined]
+                           message="Photo uploaded successfully")
 
 
 async def faculty_photo(actor: Actor, *, faculty_id: int) -> people.Photo:

@@ -40,7 +40,7 @@ from dashboard.schemas.fees import (
     RefundCreate,
 )
 from dashboard.services import students
-from dashboard.services.students import may_see_student
+from dashboard.services.students import sees_student
 from dashboard.settings import get_settings
 from models import FeePayment, FeeStructure, Student
 from models.academics import University
@@ -78,7 +78,7 @@ async def _scoped(actor: Actor, query: QuerySet[Any]) -> QuerySet[Any]:
 
 
 async def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if not await may_see_student(actor, student_id):
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
 
 

@@ -39,11 +39,10 @@ from dashboard.services.assessments import lock_for_marks
 from dashboard.services.enrollments import (
     audit_bulk,
     ensure_teaches,
-    may_read_student,
     scope_by_student,
     taught_offering_ids,
-    teaching_scoped,
 )
+from dashboard.services.students import sees_student
 from models import CourseRegistration, Enrollment, Grade, Student
 from models.enums import RegistrationStatus
 
@@ -59,8 +58,8 @@ _DUPLICATE = "Grade already exists for this assessment"
 _PUBLISH_LOCK = 7_311_000_009
 
 
-def visible_grades(actor: Actor) -> Any:
-    return scope_by_student(actor, Grade.all(), "enrollment__student_id")
+async def visible_grades(actor: Actor) -> Any:
+    return await scope_by_student(actor, Grade.all(), "enrollment__student_id")
 
 
 def _over_max(max_marks: Decimal) -> str:
@@ -105,7 +104,7 @@ def _course(row: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _visible_student(actor: Actor, student_id: int) -> Student:
-    student = await Student.get_or_none(id=student_id) if await may_read_student(actor, student_id) else None
+    student = await Student.get_or_none(id=student_id) if await sees_student(actor, student_id) else None
     if student is None:
         raise NotFound("Student not found")
     return student
@@ -162,13 +161,13 @@ async def list_grades(
     authorize(actor, Permission.GRADES_READ)
     filters = {"enrollment_id": enrollment_id, "course_id": course_id, "assessment_id": assessment_id,
                "enrollment__student_id": student_id, "course_offering_id": course_offering_id}
-    query = visible_grades(actor).filter(**{k: v for k, v in filters.items() if v is not None})
+    query = (await visible_grades(actor)).filter(**{k: v for k, v in filters.items() if v is not None})
     return await paginate_values(query.order_by("-id"), page, *GRADE_FIELDS, **_GRADE_EXTRA)
 
 
 async def get_grade(actor: Actor, *, grade_id: int) -> dict[str, Any]:
     authorize(actor, Permission.GRADES_READ)
-    rows = await visible_grades(actor).filter(id=grade_id).values(*GRADE_FIELDS, **_GRADE_EXTRA)
+    rows = await (await visible_grades(actor)).filter(id=grade_id).values(*GRADE_FIELDS, **_GRADE_EXTRA)
     if not rows:
         raise NotFound("Grade not found")
     return rows[0]
@@ -256,7 +255,7 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
     require_changes(values)
     refuse_nulls(Grade, values)
     async with atomic():
-        current = await get_or_404(visible_grades(actor), grade_id, label="Grade")
+        current = await get_or_404(await visible_grades(actor), grade_id, label="Grade")
         assessment = await _assessment_for_marks(actor, current.assessment_id, None)  # type: ignore[attr-defined]
         grade = await get_or_404(Grade, grade_id, label="Grade", for_update=True)
         marks = values.get("marks_obtained", grade.marks_obtained)
@@ -357,9 +356,10 @@ async def grade_history(actor: Actor, *, grade_id: int) -> dict[str, Any]:
     """The changes made after publication, oldest first: faculty see those of the
     offerings they teach, a student or parent their own."""
     authorize(actor, Permission.GRADES_READ)
-    query = visible_grades(actor)
-    if teaching_scoped(actor):
-        query = query.filter(course_offering_id__in=Subquery(taught_offering_ids(actor)))
+    query = await visible_grades(actor)
+    taught = await taught_offering_ids(actor)
+    if taught is not None:
+        query = query.filter(course_offering_id__in=Subquery(taught))
     rows = await query.filter(id=grade_id).values("id", "enrollment_id", "assessment_id", "marks_obtained")
     if not rows:
         raise NotFound("Grade not found")

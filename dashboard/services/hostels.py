@@ -42,7 +42,7 @@ from dashboard.schemas.hostels import (
     RoomUpdate,
 )
 from dashboard.services import students
-from dashboard.services.students import may_see_student
+from dashboard.services.students import sees_student
 from models import AdminStaff, Hostel, HostelAllocation, HostelRoom, Student
 from models.enums import (
     Gender,
@@ -80,7 +80,7 @@ def visible_allocations(actor: Actor) -> QuerySet[HostelAllocation]:
 
 
 async def _check_student_visible(actor: Actor, student_id: int) -> None:
-    if not (actor.can(Permission.HOSTELS_WRITE) or await may_see_student(actor, student_id)):
+    if not (actor.can(Permission.HOSTELS_WRITE) or await sees_student(actor, student_id)):
         raise NotFound("Student not found")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tortoise.expressions import Q
 from tortoise.functions import Max
 
@@ -21,7 +19,7 @@ from dashboard.core.updates import (
     refuse_nulls,
     require_changes,
 )
-from dashboard.schemas.programs import CurriculumAdd, ProgramCreate, ProgramUpdate
+from dashboard.schemas.programs import CurriculumAdd, CurriculumOut, ProgramCreate, ProgramUpdate
 from models import (
     Course,
     CourseOffering,
@@ -128,18 +126,18 @@ _CURRICULUM_COURSE_FIELDS = {
 }
 
 
-async def program_courses(actor: Actor, *, program_id: int) -> list[dict[str, Any]]:
+async def program_courses(actor: Actor, *, program_id: int) -> list[CurriculumOut]:
     """The curriculum, by semester then course name."""
     authorize(actor, Permission.PROGRAMS_READ)
     authorize(actor, Permission.COURSES_READ)
     await _get(program_id)
-    return await (
+    return CurriculumOut.rows(await (
         ProgramCourse.filter(program_id=program_id).order_by("semester", "course__name", "id")
         .values(*_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
-    )
+    ))
 
 
-async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumAdd) -> dict[str, Any]:
+async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumAdd) -> CurriculumOut:
     """Put a course into the program's semester."""
     authorize(actor, Permission.PROGRAMS_WRITE)
     course_id, semester = data.course_id, data.semester
@@ -156,7 +154,7 @@ async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumA
                                            is_mandatory=data.is_mandatory)
         await audit.record(actor, "create", entry)
     rows = await ProgramCourse.filter(id=entry.id).values(*_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
-    return rows[0]
+    return CurriculumOut.model_validate(rows[0])
 
 
 async def remove_program_course(actor: Actor, *, program_id: int, course_id: int, semester: int | None = None) -> int:

@@ -27,7 +27,19 @@ from dashboard.core.pagination import Page, PageRequest
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_change, get_or_404, refuse_nulls, require_changes
 from dashboard.schemas.people import split_account
-from dashboard.schemas.students import StudentCreate, StudentUpdate
+from dashboard.schemas.students import (
+    PhotoUploadOut,
+    StudentAttendanceOut,
+    StudentCreate,
+    StudentDocumentsOut,
+    StudentEnrollmentsOut,
+    StudentFeesOut,
+    StudentGradesOut,
+    StudentOut,
+    StudentProfileOut,
+    StudentSearchResult,
+    StudentUpdate,
+)
 from dashboard.services import people
 from dashboard.services.course_offerings import offerings_taught_by
 from models import (
@@ -92,19 +104,42 @@ LABEL = "Student"
 
 # --- who sees which students -------------------------------------------------------------
 
-# The offerings whose registered students a faculty member teaches now (notes §3.11).
+# The offerings whose registered students a faculty member is teaching now.
 TEACHING_NOW = (OfferingStatus.OPEN, OfferingStatus.ONGOING)
 
 
-def students_taught_by(faculty_id: int) -> QuerySet[Student]:
-    """The students a faculty member teaches: registered (not dropped or completed) in an
-    open or ongoing offering the member is listed on. The one definition, used by the
-    privacy scope below, /faculty/{id}/students, the admin panel and jobs."""
-    current = offerings_taught_by(faculty_id).filter(status__in=TEACHING_NOW)
-    registered = CourseRegistration.filter(
-        status=RegistrationStatus.REGISTERED, course_offering_id__in=Subquery(current.values("id")),
-    ).values("enrollment__student_id")
+def students_taught_by(faculty_id: int, *, now: bool = False) -> QuerySet[Student]:
+    """The students a faculty member teaches: those with a registration in an offering the
+    member is listed on (`course_offerings.offerings_taught_by`), whatever became of it, so
+    that a lecturer keeps reading the attendance and marks they recorded. `now`: only those
+    registered in an open or ongoing offering (the REC of /faculty/{id}/students).
+    The one definition, used by the privacy scope below, the teaching records'
+    scopes, the admin panel and jobs."""
+    offerings = offerings_taught_by(faculty_id)
+    registrations = CourseRegistration.all()
+    if now:
+        offerings = offerings.filter(status__in=TEACHING_NOW)
+        registrations = registrations.filter(status=RegistrationStatus.REGISTERED)
+    registered = registrations.filter(
+        course_offering_id__in=Subquery(offerings.values("id"))).values("enrollment__student_id")
     return Student.filter(id__in=Subquery(registered))
+
+
+def teaching_scoped(actor: Actor) -> bool:
+    """A faculty member acting as such: the students they see are those they teach.
+    Staff who also teach keep their staff reach."""
+    return actor.faculty_id is not None and not actor.can(Permission.STUDENTS_WRITE)
+
+
+def sees_every_student(actor: Actor) -> bool:
+    """No narrowing at all: staff and the system."""
+    return actor.sees_all_records and not teaching_scoped(actor)
+
+
+def own_students(actor: Actor) -> tuple[int, ...]:
+    """The students whose records are the actor's own: the student themselves, a parent's
+    children (empty for staff and faculty)."""
+    return actor.own_student_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,30 +160,31 @@ def visible_students(actor: Actor) -> QuerySet[Student]:
     """The students this actor may see: staff and the system every one, a faculty member
     those they teach, a student themselves, a parent their children. Any other student is
     "not found" (404), never "forbidden", so nobody learns which ids exist."""
+    if teaching_scoped(actor):
+        return students_taught_by(actor.faculty_id)  # type: ignore[arg-type]
     if actor.sees_all_records:
         return Student.all()
-    if actor.faculty_id is not None:
-        return students_taught_by(actor.faculty_id)
     return Student.filter(id__in=actor.own_student_ids)
 
 
 async def student_scope(actor: Actor) -> StudentScope:
     """`visible_students` as ids, for the hand-written SQL of the hot paths."""
+    if teaching_scoped(actor):
+        ids = await students_taught_by(actor.faculty_id).order_by("id").values_list(  # type: ignore[arg-type]
+            "id", flat=True)
+        return StudentScope(everyone=False, ids=tuple(ids))
     if actor.sees_all_records:
         return StudentScope(everyone=True)
-    if actor.faculty_id is not None:
-        ids = await students_taught_by(actor.faculty_id).order_by("id").values_list("id", flat=True)
-        return StudentScope(everyone=False, ids=tuple(ids))
     return StudentScope(everyone=False, ids=actor.own_student_ids)
 
 
-async def may_see_student(actor: Actor, student_id: int) -> bool:
+async def sees_student(actor: Actor, student_id: int) -> bool:
     """Whether `student_id` is in `visible_students(actor)`, without a query where the
     actor's scope is known already."""
+    if teaching_scoped(actor):
+        return await students_taught_by(actor.faculty_id).filter(id=student_id).exists()  # type: ignore[arg-type]
     if actor.sees_all_records:
         return True
-    if actor.faculty_id is not None:
-        return await students_taught_by(actor.faculty_id).filter(id=student_id).exists()
     return student_id in actor.own_student_ids
 
 
@@ -215,7 +251,7 @@ async def list_students(
     actor: Actor, *, page: PageRequest, status: PersonStatus | None = None, department_id: int | None = None,
     program_id: int | None = None, batch_year: int | None = None, semester: int | None = None,
     category: Category | None = None, search: str | None = None,
-) -> Page[dict[str, Any]]:
+) -> Page[StudentOut]:
     authorize(actor, Permission.STUDENTS_READ)
     filters = {
         "status": status, "department_id": department_id, "program_id": program_id,
@@ -225,29 +261,28 @@ async def list_students(
     count_sql, page_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
     connection = connections.get("default")
     total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
-    items: list[dict[str, Any]] = []
+    items: list[StudentOut] = []
     if total and page.offset < total:
-        rows = await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset])
-        items = [dict(row) for row in rows]
+        items = StudentOut.rows(await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset]))
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
 
 
-async def get_student(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def get_student(actor: Actor, *, student_id: int) -> StudentOut:
     """One joined query; another student's id is "not found" before any is made."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not await may_see_student(actor, student_id):
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
-    return await _record(student_id)
+    return StudentOut.model_validate(await _record(student_id))
 
 
-async def get_student_profile(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def get_student_profile(actor: Actor, *, student_id: int) -> StudentProfileOut:
     """The student with their whole account (contact details) and program/department names."""
     authorize(actor, Permission.STUDENTS_READ)
-    if not await may_see_student(actor, student_id):
+    if not await sees_student(actor, student_id):
         raise NotFound("Student not found")
     record = await _record(student_id, PROFILE_EXTRA_FIELDS)
     record["has_photo"] = record.pop("profile_picture") is not None
-    return record
+    return StudentProfileOut.model_validate(record)
 
 
 # The trigram indexes are on UPPER(CAST(col AS VARCHAR)) (Tortoise's icontains expression),
@@ -281,7 +316,7 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[dict[str, Any]]:
+async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[StudentSearchResult]:
     """Name, email, student code or admission number, case-insensitive, `%` and `_`
     literal; ordered by id."""
     authorize(actor, Permission.STUDENTS_READ)
@@ -298,25 +333,22 @@ async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[dict
         if scope.only_ids is not None:
             clause = "AND s.id = ANY($3::int[])"
             params.append(list(scope.only_ids))
-        rows = await connections.get("default").execute_query_dict(
+        return StudentSearchResult.rows(await connections.get("default").execute_query_dict(
             SEARCH_BY_INDEX_SQL.format(scope=clause), params
-        )
-        for row in rows:
-            row["status"] = PersonStatus(row["status"])
-        return rows
+        ))
     query = visible_students(actor).filter(
         Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(user__email__icontains=q)
         | Q(student_code__icontains=q) | Q(admission_number__icontains=q)
     )
-    return await query.order_by("id").limit(limit).values(
+    return StudentSearchResult.rows(await query.order_by("id").limit(limit).values(
         *_SEARCH_FIELDS, first_name="user__first_name", last_name="user__last_name", email="user__email"
-    )
+    ))
 
 
 # --- sub-resources ------------------------------------------------------------------------
 
 
-async def student_enrollments(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def student_enrollments(actor: Actor, *, student_id: int) -> StudentEnrollmentsOut:
     authorize(actor, Permission.STUDENTS_READ)
     authorize(actor, Permission.ENROLLMENTS_READ)
     student = await _visible(actor, student_id)
@@ -325,10 +357,11 @@ async def student_enrollments(actor: Actor, *, student_id: int) -> dict[str, Any
         "credits_earned", "remarks", "created_at", "updated_at",
         program_name="program__name", program_code="program__code",
     )
-    return {"student_id": student.id, "user_id": student.user_id, "enrollments": rows}  # type: ignore[attr-defined]
+    return StudentEnrollmentsOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+                                 enrollments=rows)
 
 
-async def student_attendance(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def student_attendance(actor: Actor, *, student_id: int) -> StudentAttendanceOut:
     """Newest first."""
     authorize(actor, Permission.STUDENTS_READ)
     authorize(actor, Permission.ATTENDANCE_READ)
@@ -338,10 +371,11 @@ async def student_attendance(actor: Actor, *, student_id: int) -> dict[str, Any]
         "updated_at", marked_by="marked_by_id", course_id="course_offering__course_id",
         course_code="course_offering__course__code", course_name="course_offering__course__name",
     )
-    return {"student_id": student.id, "user_id": student.user_id, "attendance": rows}  # type: ignore[attr-defined]
+    return StudentAttendanceOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+                                attendance=rows)
 
 
-async def student_grades(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def student_grades(actor: Actor, *, student_id: int) -> StudentGradesOut:
     """Marks in every assessment, found through the student's enrollments."""
     authorize(actor, Permission.STUDENTS_READ)
     authorize(actor, Permission.GRADES_READ)
@@ -353,10 +387,10 @@ async def student_grades(actor: Actor, *, student_id: int) -> dict[str, Any]:
         max_marks="assessment__max_marks", weightage="assessment__weightage",
         course_code="course__code", course_name="course__name",
     )
-    return {"student_id": student.id, "user_id": student.user_id, "grades": rows}  # type: ignore[attr-defined]
+    return StudentGradesOut(student_id=student.id, user_id=student.user_id, grades=rows)  # type: ignore[attr-defined]
 
 
-async def student_fees(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def student_fees(actor: Actor, *, student_id: int) -> StudentFeesOut:
     """The student's fee payments, newest first. Faculty do not read fees."""
     authorize(actor, Permission.STUDENTS_READ)
     authorize(actor, Permission.FEES_READ)
@@ -366,10 +400,10 @@ async def student_fees(actor: Actor, *, student_id: int) -> dict[str, Any]:
         "receipt_number", "late_fee", "discount", "payment_status", "remarks", "created_at", "updated_at",
         processed_by="processed_by_id",
     )
-    return {"student_id": student.id, "user_id": student.user_id, "fees": rows}  # type: ignore[attr-defined]
+    return StudentFeesOut(student_id=student.id, user_id=student.user_id, fees=rows)  # type: ignore[attr-defined]
 
 
-async def student_documents(actor: Actor, *, student_id: int) -> dict[str, Any]:
+async def student_documents(actor: Actor, *, student_id: int) -> StudentDocumentsOut:
     """Documents owned by the student's account, newest first. Staff, the student and
     their parents see all of them; faculty only public and internal ones."""
     authorize(actor, Permission.STUDENTS_READ)
@@ -382,7 +416,8 @@ async def student_documents(actor: Actor, *, student_id: int) -> dict[str, Any]:
         "id", "title", "description", "document_type", "file_name", "file_size", "mime_type", "is_public",
         "access_level", "tags", "uploaded_at", uploaded_by="uploaded_by_id", owner_user_id="user_id",
     )
-    return {"student_id": student.id, "user_id": student.user_id, "documents": rows}  # type: ignore[attr-defined]
+    return StudentDocumentsOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+                               documents=rows)
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -432,7 +467,7 @@ async def _check_parents(values: dict[str, Any]) -> None:
         raise NotFound("Parent not found")
 
 
-async def create_student(actor: Actor, *, data: StudentCreate) -> dict[str, Any]:
+async def create_student(actor: Actor, *, data: StudentCreate) -> StudentOut:
     """The user account and the student row in one transaction: either both exist
     afterwards or neither does. The program and department are named by code. Checks
     run in the order of domain.md §3.3."""
@@ -452,10 +487,10 @@ async def create_student(actor: Actor, *, data: StudentCreate) -> dict[str, Any]
                                            password_hash=password_hash)
         student = await Student.create(user=user, program=program, department=department, **rest)
         await audit.record(actor, "create", student)
-    return await _record(student.id)
+    return StudentOut.model_validate(await _record(student.id))
 
 
-async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdate) -> dict[str, Any]:
+async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdate) -> StudentOut:
     """A partial update of the student and their account. Codes stay unique; a new
     program brings its department along unless one is given, and the two must agree."""
     authorize(actor, Permission.STUDENTS_WRITE)
@@ -488,7 +523,7 @@ async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdat
         # "inactive" is what DELETE sets; the account follows the student both ways.
         if rest.get("status") in (PersonStatus.ACTIVE, PersonStatus.INACTIVE):
             await people.set_account_active(actor, user.id, rest["status"] == PersonStatus.ACTIVE)
-    return await _record(student_id)
+    return StudentOut.model_validate(await _record(student_id))
 
 
 async def deactivate_student(actor: Actor, *, student_id: int) -> None:
@@ -513,13 +548,13 @@ def photo_editable_students(actor: Actor) -> QuerySet[Student]:
     return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.none()
 
 
-async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> dict[str, Any]:
+async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> PhotoUploadOut:
     """Staff for anyone; a student for themselves (anyone else's id is "not found")."""
     authorize(actor, Permission.STUDENTS_PHOTO)
     student = await get_or_404(photo_editable_students(actor), student_id, label=LABEL)
     await people.replace_photo(actor, user_id=student.user_id, upload=upload)  # type: ignore[attr-defined]
-    return {"student_id": student.id, "user_id": student.user_id,  # type: ignore[attr-defined]
-            "message": "Photo uploaded successfully"}
+    return PhotoUploadOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+                          message="Photo uploaded successfully")
 
 
 async def student_photo(actor: Actor, *, student_id: int) -> people.Photo:

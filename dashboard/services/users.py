@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from tortoise.expressions import Q
+from tortoise.fields import CharField
 from tortoise.functions import Lower
 
 from dashboard.core import audit
@@ -13,6 +14,8 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
+from dashboard.core.updates import audited_edit, get_or_404
+from dashboard.services import admin_sessions
 from dashboard.core.security import (
     hash_password,
     password_fits_bcrypt,
@@ -42,7 +45,10 @@ def check_password_rules(password: str) -> None:
 
 
 def _column_length(column: str) -> int:
-    return User._meta.fields_map[column].max_length  # type: ignore[attr-defined]  # CharField has it, Field does not
+    field = User._meta.fields_map[column]
+    if not isinstance(field, CharField):
+        raise TypeError(f"users.{column} is not a text column")
+    return field.max_length
 
 
 async def authenticate_credentials(login: str, password: str) -> User | None:
@@ -128,7 +134,8 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
 
 async def change_password(actor: Actor, *, old_password: str, new_password: str, repeated: str) -> None:
     """The signed-in user's own password: the old one must match, the new one follows the
-    API's rules. Every API token of the user is revoked too (a change often follows a leak)."""
+    API's rules. Every API token and admin-panel session of the user ends too (a change
+    often follows a leak), whichever surface made the change."""
     user = await User.get_or_none(id=actor.user_id)
     if user is None or not await verify_password(old_password, user.hashed_password):
         raise InvalidState("The current password is incorrect")
@@ -139,9 +146,54 @@ async def change_password(actor: Actor, *, old_password: str, new_password: str,
     # Before the write: if Redis fails the password is unchanged, rather than changed with
     # the old tokens still valid.
     await revoke_all_sessions(user.id)
+    await admin_sessions.end_all_sessions(user.id)
     async with atomic():
         user.hashed_password = hashed
         touch(user)
         user.updated_by_id = user.id  # type: ignore[attr-defined]
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_change", user, before={}, after={})
+
+
+async def record_panel_sign_in(user_id: int) -> None:
+    """The admin panel's sign-in time of the account (the API's login records none)."""
+    await User.filter(id=user_id).update(last_login=dt.datetime.now(dt.UTC))
+
+
+async def end_user_sessions(actor: Actor, *, user_id: int) -> None:
+    """Every API token and admin-panel session of the account stops working."""
+    authorize(actor, Permission.STAFF_MANAGE)
+    user = await get_or_404(User, user_id, label="User")
+    await revoke_all_sessions(user.id)
+    await admin_sessions.end_all_sessions(user.id)
+    await audit.record(actor, "sessions_end", user, before={}, after={})
+
+
+async def set_user_active(actor: Actor, *, user_id: int, active: bool) -> User:
+    """Deactivate (every session ends, sign-in refused) or reactivate an account. An admin
+    cannot deactivate their own account, so the last one cannot lock everyone out."""
+    authorize(actor, Permission.STAFF_MANAGE)
+    if not active and user_id == actor.user_id:
+        raise InvalidState("You cannot deactivate your own account")
+    async with audited_edit(actor, User, user_id, label="User") as user:
+        if user.is_active == active:
+            raise InvalidState("The account is already " + ("active" if active else "deactivated"))
+        user.is_active = active
+        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+    if not active:
+        await revoke_all_sessions(user.id)
+        await admin_sessions.end_all_sessions(user.id)
+    return user
+
+
+async def send_password_reset_code(actor: Actor, *, user_id: int) -> None:
+    """Email the account the one-time code of the forgot-password flow, as if its owner
+    had asked; the code itself never passes through the caller."""
+    from dashboard.services.auth import request_password_reset
+
+    authorize(actor, Permission.STAFF_MANAGE)
+    user = await get_or_404(User, user_id, label="User")
+    if not user.is_active:
+        raise InvalidState("The account is deactivated: reactivate it before sending a reset code")
+    await request_password_reset(email=user.email)
+    await audit.record(actor, "password_reset_sent", user, before={}, after={})

@@ -63,6 +63,12 @@ async def domain_error(_: Request, exc: Exception) -> JSONResponse:
 
 async def http_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+        # FastAPI reports a JSON body that is not UTF-8 as a bare 400 ("error parsing the
+        # body"); to the client it is malformed JSON like any other, a 422.
+        return envelope(422, "Request validation failed", details=[{
+            "field": "body", "message": "JSON decode error: the body is not UTF-8", "type": "json_invalid",
+        }])
     messages = {404: "Not found", 405: "Method not allowed"}
     message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "Error")
     headers = dict(exc.headers or {}) | (_auth_headers(exc.status_code) or {})

@@ -82,6 +82,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+SCREEN = {"width": 1440, "height": 900}
 
 
 def _free_port() -> int:
@@ -148,7 +149,8 @@ async def page(browser: Any, live_server: str, app: Any) -> AsyncIterator[Any]:
     else (a CDN) is aborted and recorded in `page.outside_requests`, so a test sees that
     the panel renders with no internet. `app` is requested so that the test's rows are
     cleaned up like any other test's."""
-    context = await browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000})
+    # The screen of issue 10: a 1440 × 900 laptop, the smallest a member of staff works on.
+    context = await browser.new_context(base_url=live_server, viewport=SCREEN)
     outside: list[str] = []
 
     async def route(request_route: Any) -> None:

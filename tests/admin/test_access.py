@@ -26,20 +26,20 @@ from tests import factories
 from tests.admin.conftest import make_person
 
 # What each role may open, written out here rather than read from the code under test.
-ALL = {"department", "program", "course", "courseoffering", "student", "faculty", "parent", "adminstaff",
-       "user", "auditlog"}
+ALL = {"departments", "programs", "courses", "course_offerings", "students", "faculty", "parents", "staff",
+       "users", "audit_logs"}
 VISIBLE = {
     "admin": ALL,
-    "staff": ALL - {"user", "auditlog"},
-    "faculty": {"courseoffering", "student"},
+    "staff": ALL - {"users", "audit_logs"},
+    "faculty": {"course_offerings", "students"},
 }
 # Resources the panel writes (through their services), and who may write them.
-WRITABLE = {"department", "program", "course", "courseoffering", "student", "faculty", "adminstaff"}
+WRITABLE = {"departments", "programs", "courses", "course_offerings", "students", "faculty", "staff"}
 # Staff records are the admin's to write (STAFF_MANAGE, as in /api/v1/staff).
-WRITERS = {"admin": WRITABLE, "staff": WRITABLE - {"adminstaff"}, "faculty": set()}
-MODELS = {"department": Department, "program": Program, "course": Course, "courseoffering": CourseOffering,
-          "student": Student, "faculty": Faculty, "parent": Parent, "adminstaff": AdminStaff, "user": User,
-          "auditlog": AuditLog}
+WRITERS = {"admin": WRITABLE, "staff": WRITABLE - {"staff"}, "faculty": set()}
+MODELS = {"departments": Department, "programs": Program, "courses": Course, "course_offerings": CourseOffering,
+          "students": Student, "faculty": Faculty, "parents": Parent, "staff": AdminStaff, "users": User,
+          "audit_logs": AuditLog}
 
 
 async def _one_of_each() -> dict[str, int]:
@@ -54,9 +54,9 @@ async def _one_of_each() -> dict[str, int]:
     audited = await department_service.create_department(
         Actor.system(), data=DepartmentCreate(name="Audited", code="AUD"))
     audit_row = await AuditLog.get(entity_type="departments", entity_id=audited.id)
-    return {"department": department.id, "program": program.id, "course": offering.course_id,  # type: ignore[attr-defined]
-            "courseoffering": offering.id, "student": student.id, "faculty": teacher.id, "parent": parent.id,
-            "adminstaff": staff.id, "user": staff_user.id, "auditlog": audit_row.id}
+    return {"departments": department.id, "programs": program.id, "courses": offering.course_id,  # type: ignore[attr-defined]
+            "course_offerings": offering.id, "students": student.id, "faculty": teacher.id, "parents": parent.id,
+            "staff": staff.id, "users": staff_user.id, "audit_logs": audit_row.id}
 
 
 async def _snapshot() -> dict[str, list]:
@@ -121,7 +121,9 @@ async def test_the_menu_lists_exactly_what_the_role_may_open(admin_login, role):
         assert (f'href="/admin/{name}/list"' in page) == (name in VISIBLE[role]), name
 
 
-@pytest.mark.parametrize("resource", ["university", "grade", "feepayment", "hostel", "nosuchthing", "aerich"])
+# The model-named URLs of before (/admin/student/list) are gone with the rest.
+@pytest.mark.parametrize("resource", ["university", "grade", "feepayment", "hostel", "nosuchthing", "aerich",
+                                      "student", "department", "courseoffering"])
 async def test_unregistered_resources_are_404_and_never_written(admin_login, resource):
     university = await University.create(name="Test University", code="TU")
     client = await admin_login("admin")
@@ -152,7 +154,7 @@ async def test_faculty_writes_are_refused_on_every_resource(admin_login):
 
 async def test_staff_cannot_reach_users_or_the_audit_log_by_url(admin_login):
     staff = await admin_login("staff")
-    for url in ("/admin/user/list", "/admin/auditlog/list", "/admin/user/export", "/admin/auditlog/export"):
+    for url in ("/admin/users/list", "/admin/audit_logs/list", "/admin/users/export", "/admin/audit_logs/export"):
         assert (await staff.get(url)).status_code == 403, url
 
 
@@ -165,7 +167,7 @@ async def test_staff_cannot_reach_users_or_the_audit_log_by_url(admin_login):
     {"Origin": "http://test:8080"},
     {"Origin": "null"},
     {"Origin": "", "Referer": ""},
-    {"Origin": "", "Referer": "https://evil.example/admin/department/list"},
+    {"Origin": "", "Referer": "https://evil.example/admin/departments/list"},
 ])
 async def test_cross_origin_unsafe_requests_are_403(admin_login, headers):
     admin = await admin_login("admin")
@@ -175,25 +177,25 @@ async def test_cross_origin_unsafe_requests_are_403(admin_login, headers):
     if not headers.get("Origin"):
         admin.headers.pop("Origin", None)
         request_headers.pop("Origin")
-    create = await admin.post("/admin/department/create", data={"name": "Evil", "code": "EVIL"}, headers=request_headers)
+    create = await admin.post("/admin/departments/create", data={"name": "Evil", "code": "EVIL"}, headers=request_headers)
     assert create.status_code == 403
-    update = await admin.post(f"/admin/department/update/{department.id}", data={"name": "Pwned"}, headers=request_headers)
+    update = await admin.post(f"/admin/departments/update/{department.id}", data={"name": "Pwned"}, headers=request_headers)
     assert update.status_code == 403
-    delete = await admin.delete(f"/admin/department/delete/{department.id}", headers=request_headers)
+    delete = await admin.delete(f"/admin/departments/delete/{department.id}", headers=request_headers)
     assert delete.status_code == 403
     logout = await admin.post("/admin/logout", headers=request_headers)
     assert logout.status_code == 403
     assert await Department.filter(code="EVIL").count() == 0
     assert (await Department.get(id=department.id)).name == "Keep me"
     admin.headers["Origin"] = "http://test"
-    assert (await admin.get("/admin/department/list")).status_code == 200  # still signed in
+    assert (await admin.get("/admin/departments/list")).status_code == 200  # still signed in
 
 
 async def test_a_same_origin_referer_is_enough_without_origin(admin_login):
     admin = await admin_login("admin")
     admin.headers.pop("Origin")
-    response = await admin.post("/admin/department/create", data={"name": "Optics", "code": "OPT"},
-                                headers={"Referer": "http://test/admin/department/create"})
+    response = await admin.post("/admin/departments/create", data={"name": "Optics", "code": "OPT"},
+                                headers={"Referer": "http://test/admin/departments/create"})
     assert response.status_code == 303
     assert await Department.filter(code="OPT").exists()
 

@@ -98,7 +98,7 @@ async def test_librarian_issues_a_book_and_takes_it_back_with_the_fine(page):
     await page.wait_for_selector("#screen-notice")
     row = page.locator(f"#loans tr[data-id='{loan.id}']")
     assert await row.get_attribute("data-status") == "returned"
-    assert await row.locator(".fine").inner_text() == "25.00"
+    assert await row.locator(".fine").inner_text() == "₹25.00"
     assert (await LibraryBook.get(id=book.id)).copies_available == 1
     await page.screenshot(path=artifact("library_borrower.png"), full_page=True)
     await row.locator(".fine-button").click()

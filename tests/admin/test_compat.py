@@ -69,7 +69,7 @@ async def test_every_template_we_use_renders(app, name):
         "page_title": "Title", "status_code": 404, "message": "Not here", "login_title": "University Dashboard",
         "columns": [], "sortable": {}, "rows": [], "ids": [], "filters": [], "total": 0, "page_num": 1,
         "page_size": 20, "total_pages": 0, "page_url": str, "sort_url": str, "first": 0, "last": 0,
-        "export_url": "/admin/department/export", "inputs": [], "form_action": "/admin/department/create",
+        "export_url": "/admin/departments/export", "inputs": [], "form_action": "/admin/departments/create",
         "action": "create", "resource": "department", "resource_label": "Departments",
         "name": "field", "label": "Field", "value": "", "options": [("A", "a")], "selected": set(),
         "input_type": "text", "null": True, "kpis": [], "summary": None,

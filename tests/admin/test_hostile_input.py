@@ -43,14 +43,14 @@ def _login_error(response: httpx.Response) -> str:
 @pytest.mark.parametrize("text", ["Geo\x00logy", "Geo\x07logy", "\x1bGeology"])
 async def test_control_characters_in_a_form_are_a_field_error(admin_login, text):
     admin = await admin_login("admin")
-    created = await admin.post("/admin/department/create",
+    created = await admin.post("/admin/departments/create",
                                data={**DEPARTMENT_FORM, "name": text, "code": "GEO", "building": f"B{text}"})
     assert created.status_code == 422
     assert _field_errors(created.text) == {"name": CONTROL_ERROR, "building": CONTROL_ERROR}
     assert await Department.all().count() == 0
 
     department = await factories.create_department(name="Geology", code="GEO")
-    updated = await admin.post(f"/admin/department/update/{department.id}",
+    updated = await admin.post(f"/admin/departments/update/{department.id}",
                                data={**DEPARTMENT_FORM, "name": text, "is_active": "on"})
     assert updated.status_code == 422
     assert _field_errors(updated.text) == {"name": CONTROL_ERROR}
@@ -59,7 +59,7 @@ async def test_control_characters_in_a_form_are_a_field_error(admin_login, text)
 
 async def test_tabs_and_line_breaks_are_ordinary_text(admin_login):
     admin = await admin_login("admin")
-    response = await admin.post("/admin/department/create", data={
+    response = await admin.post("/admin/departments/create", data={
         **DEPARTMENT_FORM, "name": "Geology", "code": "GEO", "description": "Rocks\r\n\tand minerals"})
     assert response.status_code == 303
     assert (await Department.get(code="GEO")).description == "Rocks\r\n\tand minerals"
@@ -80,13 +80,13 @@ async def test_a_control_character_in_a_password_field_is_refused(admin_login):
 # A NUL in a query string is refused before any route (dashboard.web.middleware); the
 # other control characters reach the filters.
 @pytest.mark.parametrize("url", [
-    "/admin/department/list?search=geo%01",
-    "/admin/program/list?search=%1b",
-    "/admin/courseoffering/list?academic_year=2025%07",
-    "/admin/courseoffering/list?acedemic_year=2025%08",
-    "/admin/student/list?search=%1fx",
-    "/admin/department/list?is_active=true%0b",
-    "/admin/auditlog/list?action=create%0c",
+    "/admin/departments/list?search=geo%01",
+    "/admin/programs/list?search=%1b",
+    "/admin/course_offerings/list?academic_year=2025%07",
+    "/admin/course_offerings/list?acedemic_year=2025%08",
+    "/admin/students/list?search=%1fx",
+    "/admin/departments/list?is_active=true%0b",
+    "/admin/audit_logs/list?action=create%0c",
 ])
 async def test_control_characters_in_a_filter_are_a_400_filter_error(admin_login, url):
     admin = await admin_login("admin")
@@ -99,7 +99,7 @@ async def test_control_characters_in_a_filter_are_a_400_filter_error(admin_login
 
 async def test_a_control_character_in_the_search_box_names_the_problem(admin_login):
     admin = await admin_login("staff")
-    response = await admin.get("/admin/department/list", params={"search": "geo\x01"})
+    response = await admin.get("/admin/departments/list", params={"search": "geo\x01"})
     assert response.status_code == 400
     assert _filter_error(response.text) == f"Search: {CONTROL_ERROR}"
 
@@ -141,12 +141,12 @@ async def test_a_password_change_to_a_control_character_is_refused(admin_login):
 async def test_a_foreign_key_filter_out_of_range_is_a_400(admin_login, value):
     admin = await admin_login("admin")
     await factories.create_program()
-    for url in (f"/admin/program/list?department_id={value}", f"/admin/course/list?department_id={value}",
-                f"/admin/student/list?offering={value}", f"/admin/courseoffering/list?program_id={value}"):
+    for url in (f"/admin/programs/list?department_id={value}", f"/admin/courses/list?department_id={value}",
+                f"/admin/students/list?offering={value}", f"/admin/course_offerings/list?program_id={value}"):
         response = await admin.get(url)
         assert response.status_code == 400, url
         assert _filter_error(response.text).startswith("Unknown"), url
-    assert (await admin.get(f"/admin/program/export?department_id={value}")).status_code == 400
+    assert (await admin.get(f"/admin/programs/export?department_id={value}")).status_code == 400
 
 
 @pytest.mark.parametrize("value", [str(2**40), str(2**31), "0"])
@@ -154,18 +154,18 @@ async def test_a_foreign_key_field_out_of_range_is_a_field_error(admin_login, va
     admin = await admin_login("admin")
     department = await factories.create_department()
     await factories.create_faculty(department=department)
-    program = await admin.post("/admin/program/create", data={**PROGRAM_FORM, "department_id": value})
+    program = await admin.post("/admin/programs/create", data={**PROGRAM_FORM, "department_id": value})
     assert program.status_code == 422
     assert _field_errors(program.text) == {"department_id": "Select a valid choice"}
     assert await Program.all().count() == 0
 
-    head = await admin.post(f"/admin/department/update/{department.id}",
+    head = await admin.post(f"/admin/departments/update/{department.id}",
                             data={**DEPARTMENT_FORM, "name": department.name, "hod_id": value})
     assert head.status_code == 422
     assert _field_errors(head.text) == {"hod_id": "Select a valid choice"}
     assert (await Department.get(id=department.id)).hod_id is None
 
-    course = await admin.post("/admin/course/create", data={**COURSE_FORM, "department_id": str(department.id),
+    course = await admin.post("/admin/courses/create", data={**COURSE_FORM, "department_id": str(department.id),
                                                              "prerequisites": [value]})
     assert course.status_code == 422
     assert _field_errors(course.text) == {"prerequisites": "Select valid choices"}
@@ -175,8 +175,8 @@ async def test_a_foreign_key_field_out_of_range_is_a_field_error(admin_login, va
 async def test_the_largest_int4_id_is_merely_unknown(admin_login):
     admin = await admin_login("admin")
     await factories.create_department()
-    assert (await admin.get(f"/admin/program/list?department_id={2**31 - 1}")).status_code == 400
-    program = await admin.post("/admin/program/create", data={**PROGRAM_FORM, "department_id": str(2**31 - 1)})
+    assert (await admin.get(f"/admin/programs/list?department_id={2**31 - 1}")).status_code == 400
+    program = await admin.post("/admin/programs/create", data={**PROGRAM_FORM, "department_id": str(2**31 - 1)})
     assert _field_errors(program.text) == {"department_id": "Select a valid choice"}
 
 
@@ -227,7 +227,7 @@ _RIVAL_GEOLOGY = ("INSERT INTO departments (name, code, is_active, created_at) "
 async def test_a_create_that_loses_a_race_is_a_409_on_the_form(admin_login, services):
     admin = await admin_login("admin")
     response = await _lose_a_race(services, _RIVAL_GEOLOGY, lambda: admin.post(
-        "/admin/department/create", data={**DEPARTMENT_FORM, "name": "Geology", "code": "GEO", "floor": "2"}))
+        "/admin/departments/create", data={**DEPARTMENT_FORM, "name": "Geology", "code": "GEO", "floor": "2"}))
     assert response.status_code == 409
     assert _form_error(response.text).startswith("Another record with the same values was saved at the same moment")
     assert 'value="Geology"' in response.text  # what was typed is kept
@@ -241,7 +241,7 @@ async def test_an_update_that_loses_a_race_is_a_409_on_the_form(admin_login, ser
     response = await _lose_a_race(
         services,
         "INSERT INTO departments (name, code, is_active, created_at) VALUES ('Geology', 'GEO', true, now())",
-        lambda: admin.post(f"/admin/department/update/{department.id}",
+        lambda: admin.post(f"/admin/departments/update/{department.id}",
                            data={**DEPARTMENT_FORM, "name": "Geology", "is_active": "on"}),
     )
     assert response.status_code == 409
@@ -270,10 +270,10 @@ async def test_a_delete_refused_by_the_database_is_a_409(admin_login, unknown_de
     held = await factories.create_department()
     await unknown_dependant.execute("INSERT INTO hostile_input.annexes VALUES ($1)", held.id)
 
-    one = await admin.delete(f"/admin/department/delete/{held.id}")
+    one = await admin.delete(f"/admin/departments/delete/{held.id}")
     assert one.status_code == 409
     assert one.json()["detail"].startswith("The change refers to a record that is missing or still in use")
-    bulk = await admin.delete(f"/admin/department/delete?ids={free.id},{held.id}")
+    bulk = await admin.delete(f"/admin/departments/delete?ids={free.id},{held.id}")
     assert bulk.status_code == 409
     assert await Department.filter(id__in=[free.id, held.id]).count() == 2
     assert not await AuditLog.filter(entity_type="departments", action="delete").exists()

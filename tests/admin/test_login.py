@@ -36,19 +36,17 @@ async def test_admin_staff_and_faculty_sign_in_by_email_or_user_name(anonymous, 
     assert (await User.get(id=user.id)).last_login is not None
 
 
-async def test_students_parents_and_wrong_passwords_get_the_same_refusal(anonymous):
+async def test_wrong_passwords_unknown_and_deactivated_accounts_get_the_same_refusal(anonymous):
     admin, _ = await make_person(UserType.ADMIN)
     student, _ = await make_person(UserType.STUDENT)
-    parent, _ = await make_person(UserType.PARENT)
     inactive, _ = await make_person(UserType.STAFF)
     await User.filter(id=inactive.id).update(is_active=False)
     wrong = await _login(anonymous, admin.email, WRONG)
     assert wrong.status_code == 401
     message = _error(wrong)
     assert message and message != "login_failed"  # a translated message, not the raw msgid
-    for login, password in [(student.email, factories.PASSWORD), (parent.email, factories.PASSWORD),
-                            (inactive.email, factories.PASSWORD), ("nobody@example.edu", factories.PASSWORD),
-                            (admin.email, "x" * 100)]:
+    for login, password in [(inactive.email, factories.PASSWORD), ("nobody@example.edu", factories.PASSWORD),
+                            (admin.email, "x" * 100), (student.email, WRONG)]:
         response = await _login(anonymous, login, password)
         assert response.status_code == 401, login
         assert _error(response) == message
@@ -56,13 +54,26 @@ async def test_students_parents_and_wrong_passwords_get_the_same_refusal(anonymo
         assert (await anonymous.get("/admin/")).status_code == 303
 
 
+@pytest.mark.parametrize("role", [UserType.STUDENT, UserType.PARENT])
+async def test_a_student_or_parent_with_the_right_password_is_told_the_panel_is_for_staff(anonymous, role):
+    user, _ = await make_person(role)
+    guessed = await _login(anonymous, user.email, WRONG)
+    assert guessed.status_code == 401 and "for university staff" not in guessed.text
+    response = await _login(anonymous, user.email, factories.PASSWORD)
+    assert response.status_code == 403
+    assert "The admin panel is for university staff" in _error(response)
+    assert "admin_session" not in response.headers.get("set-cookie", "")
+    assert (await anonymous.get("/admin/")).status_code == 303
+    assert (await User.get(id=user.id)).last_login is None
+
+
 async def test_a_demoted_or_deactivated_user_loses_the_session_at_once(admin_login):
     client = await admin_login("staff")
-    assert (await client.get("/admin/department/list")).status_code == 200
+    assert (await client.get("/admin/departments/list")).status_code == 200
     await User.filter(id=client.user.id).update(user_type=UserType.STUDENT)
-    assert (await client.get("/admin/department/list")).status_code == 303
+    assert (await client.get("/admin/departments/list")).status_code == 303
     await User.filter(id=client.user.id).update(user_type=UserType.STAFF, is_active=False)
-    assert (await client.get("/admin/department/list")).status_code == 303
+    assert (await client.get("/admin/departments/list")).status_code == 303
 
 
 async def test_session_cookie_flags(anonymous):
@@ -156,6 +167,19 @@ async def test_logins_are_rate_limited_like_the_api(anonymous):
     assert blocked.status_code == 429
     assert int(blocked.headers["retry-after"]) >= 1
     assert "admin_session" not in blocked.headers.get("set-cookie", "")
+
+
+async def test_a_password_changed_anywhere_ends_the_panel_sessions(admin_login):
+    """The service ends them, so any caller of it (not only the panel's form) does."""
+    from dashboard.services.auth import load_actor
+    from dashboard.services.users import change_password
+
+    client = await admin_login("staff")
+    assert (await client.get("/admin/")).status_code == 200
+    actor = await load_actor(client.user.id)
+    await change_password(actor, old_password=factories.PASSWORD, new_password="Another-pass-77",
+                          repeated="Another-pass-77")
+    assert (await client.get("/admin/")).status_code == 303
 
 
 async def test_a_long_email_signs_in_and_no_length_is_a_500(anonymous):

@@ -117,4 +117,10 @@ async def test_staff_previews_then_publishes_results(page):
     assert "Published 3 results" in await page.locator("#page-notice").inner_text()
     assert await SemesterResult.filter(published_by_id=staff.id).count() == 3
     await page.screenshot(path=artifact("publish-done.png"), full_page=True)
+
+    await page.goto(f"/admin/transcripts/list?student_id={regs[0].student.id}")
+    transcript = await page.locator("#transcript").inner_text()
+    assert regs[0].student.student_code in transcript and "SGPA 10.00" in transcript and "CGPA 10.00" in transcript
+    await page.emulate_media(media="print")
+    await page.screenshot(path=artifact("transcript-print.png"), full_page=True)
     assert page.outside_requests == []

@@ -181,6 +181,14 @@ async def test_invalid_json_is_422(staff_client):
     assert not await Department.exists()
 
 
+@pytest.mark.parametrize("body", [b"\xc3\x28", b'{"name": "Z\xe9", "code": "OK1"}', b"\x89PNG\r\n\x1a\n"])
+async def test_a_body_that_is_not_utf8_is_422(staff_client, body):
+    response = await staff_client.post(URL, content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["details"][0]["type"] == "json_invalid"
+    assert not await Department.exists()
+
+
 async def test_ten_megabyte_body_is_413(staff_client):
     body = json.dumps({"name": "Big", "code": "BIG", "description": "x" * (10 * 1024 * 1024)})
     response = await staff_client.post(URL, content=body, headers={"Content-Type": "application/json"})

@@ -185,6 +185,7 @@ async def test_list_filters_and_scopes(login_as, staff_client):
     assert (await me.get(f"{URL}/{other.id}")).status_code == 404
     assert (await me.get(f"{URL}/{mine.id}")).status_code == 200
     assert (await staff_client.get(URL, params={"enrollment_status": "nope"})).status_code == 422
+    assert (await staff_client.get(URL, params={"student": 1})).status_code == 422
 
 
 async def test_faculty_see_enrollments_of_students_they_teach(login_as):

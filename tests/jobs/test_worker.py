@@ -106,3 +106,16 @@ def test_no_job_is_queued_by_a_string_name():
             if re.search(r"\benqueue_job\s*\(", path.read_text()):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_standalone_worker_runs_the_same_functions():
+    """`dashboard worker` builds its worker from WorkerSettings; it must know every job the
+    embedded one does."""
+    from arq.worker import create_worker
+
+    from dashboard.core.cache import redis_settings
+    from jobs.worker import WorkerSettings
+
+    worker = create_worker(WorkerSettings, redis_settings=redis_settings("redis://127.0.0.1:6379/0"))
+    assert set(worker.functions) == {function.name for function in FUNCTIONS}
+    assert worker.functions["send_one_time_code"].keep_result_s == 0

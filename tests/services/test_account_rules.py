@@ -8,7 +8,13 @@ import pytest
 
 from dashboard.core.actor import Actor
 from dashboard.core.errors import InvalidState, NotAuthenticated
-from dashboard.core.security import TokenType, create_token, decode_token, ensure_not_revoked, verify_password
+from dashboard.core.security import (
+    TokenType,
+    create_token,
+    decode_token,
+    ensure_not_revoked,
+    verify_password,
+)
 from dashboard.schemas.staff import StaffUpdate
 from dashboard.services import staff, users
 from dashboard.services.auth import load_actor

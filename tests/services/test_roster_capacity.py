@@ -49,10 +49,10 @@ async def test_seats_go_in_order_until_the_offering_is_full():
 
     result = await course_offerings.register_students(actor, offering_id=offering.id, enrollment_ids=ids)
 
-    assert [(r["enrollment_id"], r["success"]) for r in result["results"]] == [
+    assert [(r.enrollment_id, r.success) for r in result.results] == [
         (ids[0], True), (ids[1], True), (ids[2], False)]
-    assert result["results"][2]["message"] == "Offering is full"
-    assert (result["successful"], result["failed"], result["enrolled_students"]) == (2, 1, 2)
+    assert result.results[2].message == "Offering is full"
+    assert (result.successful, result.failed, result.enrolled_students) == (2, 1, 2)
     assert await _registered(offering) == (2, 2)
 
 
@@ -63,8 +63,8 @@ async def test_registering_again_takes_no_second_seat():
     for _ in range(2):
         result = await course_offerings.register_students(actor, offering_id=offering.id,
                                                           enrollment_ids=[enrollment_id])
-        assert result["successful"] == 1
-    assert result["results"][0]["message"] == "Already registered"
+        assert result.successful == 1
+    assert result.results[0].message == "Already registered"
     assert await _registered(offering) == (1, 1)
 
 
@@ -80,8 +80,8 @@ async def test_racing_callers_never_overfill_the_offering():
         for enrollment_id in ids
     ))
 
-    assert sorted(r["successful"] for r in results) == [0] * 5 + [1] * 3
-    assert all(r["results"][0]["message"] == "Offering is full" for r in results if not r["successful"])
+    assert sorted(r.successful for r in results) == [0] * 5 + [1] * 3
+    assert all(r.results[0].message == "Offering is full" for r in results if not r.successful)
     assert await _registered(offering) == (3, 3)
 
 
