@@ -71,7 +71,7 @@ async def _student_page(request: Request, actor: Actor, student_id: int, *, erro
     return render(request, "fees/student.html", CASHIER, status_code=status_code, student=student,
                   balances=balances, payments=payments.items, modes=list(PaymentMode), error=error, notice=notice,
                   idempotency_key=uuid.uuid4().hex,
-                  page_title=f"Cashier: {student['first_name']} {student['last_name']} ({student['student_code']})")
+                  page_title=f"Cashier: {student.first_name} {student.last_name} ({student.student_code})")
 
 
 @router.get("/cashier/students/{student_id:int}")

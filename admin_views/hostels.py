@@ -121,4 +121,4 @@ async def history(request: Request, student_id: int) -> Response:
     except NotFound:
         return render(request, "hostels/warden.html", WARDEN, hostels=[], error="Student not found", status_code=404)
     return render(request, "hostels/history.html", WARDEN, history=data, student=student,
-                  page_title=f"Hostel history: {student['first_name']} {student['last_name']}")
+                  page_title=f"Hostel history: {student.first_name} {student.last_name}")

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from admin_views.formatting import money
 from models import BookIssue, FeePayment, HostelAllocation, HostelRoom, LibraryBook
 from models.enums import UserType
 from tests import factories
@@ -59,13 +60,13 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     await page.screenshot(path=artifact("cashier_receipt.png"), full_page=True)
 
     await page.goto(f"/admin/cashier/students/{student.id}")
-    assert await page.locator("#balances .balance").first.inner_text() == "28,000.00"
+    assert await page.locator("#balances .balance").first.inner_text() == money(Decimal("28000"))
     page.once("dialog", lambda dialog: dialog.accept())
     await page.fill("#payments .refund-form input[name=reason]", "Cheque bounced")
     await page.click("#payments .refund-button")
     await page.wait_for_selector("#screen-notice")
     assert (await FeePayment.get(id=payment.id)).payment_status == "refunded"
-    assert await page.locator("#balances .balance").first.inner_text() == "58,000.00"
+    assert await page.locator("#balances .balance").first.inner_text() == money(Decimal("58000"))
 
 
 async def test_librarian_issues_a_book_and_takes_it_back_with_the_fine(page):
