@@ -88,7 +88,7 @@ _PAYMENT_FIELDS = ("student_id", "fee_structure_id", "amount_paid", "payment_dat
 async def record_payment(request: Request) -> Response:
     actor = actor_for(request, CASHIER.permission)
     form = await request.form()
-    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None
+    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None  # type: ignore[arg-type]
     if student_id is None:
         return redirect(request, "cashier/list")
     key = str(form.get("idempotency_key", "")).strip()[:fees.IDEMPOTENCY_KEY_MAX] or None
@@ -122,7 +122,7 @@ async def receipt(request: Request, payment_id: int) -> Response:
 async def refund(request: Request) -> Response:
     actor = actor_for(request, CASHIER.permission)
     form = await request.form()
-    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None
+    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None  # type: ignore[arg-type]
     if student_id is None:
         return redirect(request, "cashier/list")
     data, error = await parse_form(request, RefundCreate, fields=("payment_id", "reason"))

@@ -1,8 +1,8 @@
 """Task screens of the campus services (the cashier's, librarian's and warden's desks and
 the defaulters and overdue lists): pages built around a job rather than one table, so they
-are plain routes instead of `AdminResource`s. What they share lives here: the menu entries
-(`SCREENS`, listed in the menu by admin_views.registry beside the resources), the permission
-check every route makes first, page rendering, form parsing against the API's schemas,
+are plain routes instead of `AdminResource`s (admin_views.registry collects their
+`SCREENS` for the menu and their `router`s). What they share lives here: the screen entry,
+the permission check every route makes first, page rendering, form parsing against the API's schemas,
 and CSV downloads through the API's formula-safe writer.
 
 Every write calls a service as the signed-in user's Actor; nothing here writes the ORM.
@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
+from fastapi_admin.template import templates
 from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
-from fastapi_admin.template import templates
-
 from admin_views import formatting
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters

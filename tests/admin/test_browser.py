@@ -73,7 +73,7 @@ async def test_admin_creates_finds_edits_a_department_and_sees_the_audit_row(pag
 
 async def test_faculty_sees_only_their_offerings_and_no_users_list(page):
     teacher, profile = await make_person(UserType.FACULTY)
-    other, other_profile = await make_person(UserType.FACULTY)
+    _other, other_profile = await make_person(UserType.FACULTY)
     mine = await factories.create_offering(faculty=[profile], academic_year="2025-26")
     theirs = await factories.create_offering(faculty=[other_profile], academic_year="2024-25")
     await browser_login(page, teacher)
