@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import admin_views.compat  # noqa: F401  (must precede every fastapi_admin import)
+
+# isort: split
 from fastapi_admin.app import FastAPIAdmin
 from fastapi_admin.depends import get_current_admin, get_resources
+
 from dashboard.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -27,7 +30,7 @@ def create_admin(settings: Settings) -> FastAPIAdmin:
     admin = FastAPIAdmin(title="University Dashboard admin", openapi_url=None, docs_url=None, redoc_url=None)
     admin.resources = []
     admin.model_resources = {}
-    admin.asset_store = default_store()  # type: ignore[attr-defined]
+    admin.asset_store = default_store()
     # No `language_processor` middleware: it sets a process-wide locale from each
     # request's Accept-Language, so one user's request changes another's page language.
     admin.add_middleware(OriginCheckMiddleware, public_origin=settings.public_origin)
@@ -59,7 +62,7 @@ async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
     if getattr(admin, "_configured", False):
         return
     install_translations()
-    install_template_globals(templates.env, admin.asset_store)  # type: ignore[attr-defined]
+    install_template_globals(templates.env, admin.asset_store)
     from admin_views.formatting import money, number
 
     templates.env.globals.update(number=number, money=money)
@@ -74,4 +77,4 @@ async def start_admin(admin: FastAPIAdmin, settings: Settings) -> None:
         providers=[AppLoginProvider()],
         language_switch=False,
     )
-    admin._configured = True  # type: ignore[attr-defined]
+    admin._configured = True

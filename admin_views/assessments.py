@@ -56,9 +56,9 @@ async def assessments_create(request: Request) -> Response:
     offering_id = int_arg(form.get("course_offering_id"))
     base = request.app.admin_path + "/assessments/list?"
     try:
-        data = AssessmentCreate(course_offering_id=offering_id or 0, name=str(form.get("name") or ""),  # type: ignore[arg-type]
-                                assessment_type=form.get("assessment_type"), max_marks=form.get("max_marks"),  # type: ignore[arg-type]
-                                weightage=form.get("weightage"), date=form.get("date"),  # type: ignore[arg-type]
+        data = AssessmentCreate(course_offering_id=offering_id or 0, name=str(form.get("name") or ""),
+                                assessment_type=form.get("assessment_type"), max_marks=form.get("max_marks"),
+                                weightage=form.get("weightage"), date=form.get("date"),
                                 description=str(form.get("description") or "") or None)
     except ValidationError as exc:
         fields = ", ".join(sorted({str(e["loc"][0]) for e in exc.errors()}))

@@ -82,7 +82,7 @@ async def register_save(request: Request) -> Response:
         return await _register_page(request, actor, offering_id=offering_id, day=day, status_code=400,
                                     error="Pick an offering and a date")
     try:
-        marks = [RegisterMark(enrollment_id=int_arg(key.removeprefix("status-")) or 0, status=value,  # type: ignore[arg-type]
+        marks = [RegisterMark(enrollment_id=int_arg(key.removeprefix("status-")) or 0, status=value,
                               remarks=str(form.get(f"remarks-{key.removeprefix('status-')}") or "") or None)
                  for key, value in form.multi_items() if key.startswith("status-")]
     except ValidationError:

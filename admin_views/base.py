@@ -9,7 +9,7 @@ through the services rather than the stock ORM path.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -21,14 +21,17 @@ from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
 from fastapi_admin.resources import Field
 from fastapi_admin.resources import Model as StockModelResource
 from fastapi_admin.widgets import displays
+
 from admin_views.widgets import (
     CONTROL_CHARACTERS_ERROR,
     DateTime,
-    ForeignKeyFilter,
     FieldError,
+    ForeignKeyFilter,
     FormInput,
     ListFilter,
     ManyForeignKeys,
@@ -196,15 +199,15 @@ class AdminResource(StockModelResource):
     faculty_read_permission: ClassVar[Permission | None] = None
     # The row named in titles ("New department", "Edit student #149").
     singular: ClassVar[str] = ""
-    columns: ClassVar[list[Column]] = []
-    list_filters: ClassVar[list[ListFilter]] = []
+    columns: ClassVar[Sequence[Column]] = ()
+    list_filters: ClassVar[Sequence[ListFilter]] = ()
     # The list's one default order: a sortable column's name and "asc" or "desc"; the
     # list says it in words and marks the column.
     default_sort: ClassVar[tuple[str, str]] = ("id", "asc")
     # The order in words when the automatic ones ("A to Z", "newest first") do not fit.
     default_sort_words: ClassVar[str] = ""
-    row_actions: ClassVar[list[RowAction]] = []
-    form_fields: ClassVar[list[FormField]] = []
+    row_actions: ClassVar[Sequence[RowAction]] = ()
+    form_fields: ClassVar[Sequence[FormField]] = ()
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
     export_name: ClassVar[str] = ""

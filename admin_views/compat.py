@@ -36,7 +36,7 @@ def _template_response(self: Jinja2Templates, *args: Any, **kwargs: Any) -> Any:
         # The context came either as `context=` or as the second positional argument.
         context = kwargs.pop("context", None) or (rest.pop(0) if rest else {})
         # The request moves from inside the context to the first argument, where 1.x wants it.
-        return _original_template_response(self, context.get("request"), name, context, *rest, **kwargs)
+        return _original_template_response(self, context.get("request"), name, context, *rest, **kwargs)  # type: ignore[arg-type]
     return _original_template_response(self, *args, **kwargs)  # already the new style (our views)
 
 

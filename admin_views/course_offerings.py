@@ -59,7 +59,7 @@ class CourseOfferingResource(AdminResource):
     read_permission = Permission.OFFERINGS_WRITE
     write_permission = Permission.OFFERINGS_WRITE
     faculty_read_permission = Permission.OFFERINGS_READ
-    list_filters = [
+    list_filters = (
         w.SearchFilter(("course__code", "course__name", "section"), placeholder="Course code or name"),
         ChoicesOfVisibleRows(Program, name="program_id", label="Program", options=program_service.visible_programs,
                              owner=lambda: CourseOfferingResource),
@@ -68,10 +68,10 @@ class CourseOfferingResource(AdminResource):
         w.IntegerFilter(name="semester", label="Semester"),
         w.SearchFilter(("academic_year",), name="academic_year", label="Academic year", placeholder="2025-26"),
         w.EnumFilter(OfferingStatus, name="offering_status", label="Status", field="status"),
-    ]
+    )
     default_sort = ("academic_year", "desc")
     default_sort_words = "newest year first"
-    columns = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("course", "Course", value=lambda r: f"{r['course_code']} {r['course_name']}",
                needs={"course_code": "course__code", "course_name": "course__name"}),
@@ -88,9 +88,9 @@ class CourseOfferingResource(AdminResource):
         Column("enrolled_students", "Registered", priority=2),
         Column("max_capacity", "Capacity", priority=3),
         Column("roster", "Roster", w.RosterLink(), value=lambda r: r["id"]),
-    ]
+    )
     export_name = "course_offerings"
-    form_fields = [
+    form_fields = (
         FormField("program_id", "Program", w.ForeignKey(Program, scope=choices(program_service.visible_programs)),
                   on_update=False),
         FormField("course_id", "Course", w.ForeignKey(Course, scope=choices(course_service.visible_courses)),
@@ -104,7 +104,7 @@ class CourseOfferingResource(AdminResource):
         FormField("status", "Status", w.EnumSelect(OfferingStatus)),
         FormField("start_date", "Starts", w.DateInput()),
         FormField("end_date", "Ends", w.DateInput()),
-    ]
+    )
 
     @classmethod
     def scope(cls, actor: Actor) -> QuerySet:
@@ -118,7 +118,7 @@ class CourseOfferingResource(AdminResource):
     async def initial_values(cls, request: Request, obj: Any) -> dict[str, Any]:
         values = await super().initial_values(request, obj)
         offering = await offering_service.get_offering(request.state.admin.actor, offering_id=obj.id)
-        values["faculty_ids"] = list(offering["faculty_ids"] or [])
+        values["faculty_ids"] = list(offering.faculty_ids or [])
         return values
 
     @classmethod

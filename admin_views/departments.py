@@ -41,12 +41,12 @@ class DepartmentResource(AdminResource):
     page_title = "Departments"
     read_permission = Permission.DEPARTMENTS_WRITE
     write_permission = Permission.DEPARTMENTS_WRITE
-    list_filters = [
+    list_filters = (
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.BooleanFilter(name="is_active", label="Active"),
-    ]
+    )
     default_sort = ("name", "asc")
-    columns = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -57,8 +57,8 @@ class DepartmentResource(AdminResource):
         Column("building", "Building", priority=3),
         Column("email", "Email", priority=2),
         Column("is_active", "Active", w.YesNo()),
-    ]
-    form_fields = [
+    )
+    form_fields = (
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("description", "Description", w.TextArea(null=True)),
@@ -69,7 +69,7 @@ class DepartmentResource(AdminResource):
         FormField("building", "Building", w.TextInput(null=True)),
         FormField("floor", "Floor", w.IntegerInput(null=True)),
         FormField("is_active", "Active", w.Switch(), on_create=False),
-    ]
+    )
     export_name = "departments"
 
 

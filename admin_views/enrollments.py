@@ -106,9 +106,9 @@ async def enrollments_create(request: Request) -> Response:
     form = await request.form()
     base = request.app.admin_path + "/enrollments/list"
     try:
-        data = EnrollmentCreate(student_id=int_arg(form.get("student_id")) or 0,  # type: ignore[arg-type]
+        data = EnrollmentCreate(student_id=int_arg(form.get("student_id")) or 0,
                                 program_id=int_arg(form.get("program_id")) or 0,
-                                enrollment_date=form.get("enrollment_date") or None,  # type: ignore[arg-type]
+                                enrollment_date=form.get("enrollment_date") or None,
                                 remarks=str(form.get("remarks") or "") or None)
     except ValueError:
         return see_other(base + "?" + urlencode({"error": "Give a student id, a program id and a valid date"}))

@@ -71,7 +71,7 @@ async def _student_page(request: Request, actor: Actor, student_id: int, *, erro
     return render(request, "fees/student.html", CASHIER, status_code=status_code, student=student,
                   balances=balances, payments=payments.items, modes=list(PaymentMode), error=error, notice=notice,
                   idempotency_key=uuid.uuid4().hex,
-                  page_title=f"Cashier: {student['first_name']} {student['last_name']} ({student['student_code']})")
+                  page_title=f"Cashier: {student.first_name} {student.last_name} ({student.student_code})")
 
 
 @router.get("/cashier/students/{student_id:int}")
@@ -88,7 +88,7 @@ _PAYMENT_FIELDS = ("student_id", "fee_structure_id", "amount_paid", "payment_dat
 async def record_payment(request: Request) -> Response:
     actor = actor_for(request, CASHIER.permission)
     form = await request.form()
-    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None
+    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None  # type: ignore[arg-type]
     if student_id is None:
         return redirect(request, "cashier/list")
     key = str(form.get("idempotency_key", "")).strip()[:fees.IDEMPOTENCY_KEY_MAX] or None
@@ -122,7 +122,7 @@ async def receipt(request: Request, payment_id: int) -> Response:
 async def refund(request: Request) -> Response:
     actor = actor_for(request, CASHIER.permission)
     form = await request.form()
-    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None
+    student_id = int(form["student_id"]) if str(form.get("student_id", "")).isdigit() else None  # type: ignore[arg-type]
     if student_id is None:
         return redirect(request, "cashier/list")
     data, error = await parse_form(request, RefundCreate, fields=("payment_id", "reason"))

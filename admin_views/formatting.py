@@ -18,7 +18,7 @@ def money(value: Decimal | float | int | None) -> str:
     return format_currency(Decimal(str(value)), settings.currency, locale=settings.locale)
 
 
-def number(value: float | int | None, *, decimals: int = 0) -> str:
+def number(value: float | int | str | None, *, decimals: int = 0) -> str:
     if value is None or value == "":
         return ""
     locale = get_settings().locale

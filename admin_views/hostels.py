@@ -93,7 +93,7 @@ async def transfer(request: Request) -> Response:
         moved = await hostels.update_allocation(actor, allocation_id=int(raw_id), changes=data)  # type: ignore[arg-type]
     except DomainError as exc:
         return await _hostel_page(request, actor, back, error=exc.message, status_code=exc.status_code)
-    room = await hostels.get_room(actor, room_id=moved.room_id)  # type: ignore[attr-defined]
+    room = await hostels.get_room(actor, room_id=moved.room_id)
     return redirect(request, f"warden/hostels/{back}", notice=f"Transferred to room {room.room_number}")
 
 
@@ -121,4 +121,4 @@ async def history(request: Request, student_id: int) -> Response:
     except NotFound:
         return render(request, "hostels/warden.html", WARDEN, hostels=[], error="Student not found", status_code=404)
     return render(request, "hostels/history.html", WARDEN, history=data, student=student,
-                  page_title=f"Hostel history: {student['first_name']} {student['last_name']}")
+                  page_title=f"Hostel history: {student.first_name} {student.last_name}")

@@ -87,13 +87,13 @@ async def issue(request: Request) -> Response:
         loan = await library.issue_book(actor, data=data)  # type: ignore[arg-type]
     except DomainError as exc:
         return await desk(request, error=exc.message, status_code=exc.status_code)
-    return redirect(request, f"library_desk/borrowers/{loan.user_id}", notice="Book issued")  # type: ignore[attr-defined]
+    return redirect(request, f"library_desk/borrowers/{loan.user_id}", notice="Book issued")
 
 
 async def _loan_action(request: Request, schema, fields, action, done: str) -> Response:  # type: ignore[no-untyped-def]
     actor = actor_for(request, DESK.permission)
     form = await request.form()
-    user_id = int(form["user_id"]) if str(form.get("user_id", "")).isdigit() else None
+    user_id = int(form["user_id"]) if str(form.get("user_id", "")).isdigit() else None  # type: ignore[arg-type]
     if user_id is None:
         return redirect(request, "library_desk/list")
     data, error = await parse_form(request, schema, fields=fields)

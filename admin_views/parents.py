@@ -24,10 +24,10 @@ class ParentResource(AdminResource):
     page_title = "Parents"
     read_permission = Permission.USERS_CREATE
     default_sort = ("id", "desc")
-    list_filters = [
-        w.SearchFilter(PERSON_SEARCH_FIELDS + ("father_name", "mother_name"), placeholder="Name or email"),
-    ]
-    columns = [
+    list_filters = (
+        w.SearchFilter((*PERSON_SEARCH_FIELDS, "father_name", "mother_name"), placeholder="Name or email"),
+    )
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("account", "Account", value=full_name, needs=NAME_NEEDS),
         Column("email", "Email", source="user__email", priority=2),
@@ -40,7 +40,7 @@ class ParentResource(AdminResource):
             "(SELECT string_agg(ps.student_code, ', ' ORDER BY ps.student_code) FROM students ps "
             "WHERE parents.id IN (ps.parent_id, ps.guardian_id))"
         ), priority=2),
-    ]
+    )
     export_name = "parents"
 
 

@@ -36,7 +36,7 @@ class StudentSearch(w.SearchFilter):
     the service's matches ("asha rao")."""
 
     def __init__(self) -> None:
-        super().__init__(PERSON_SEARCH_FIELDS + ("student_code", "admission_number"),
+        super().__init__((*PERSON_SEARCH_FIELDS, "student_code", "admission_number"),
                          placeholder="Name, email or student ID")
 
     async def apply(self, request: Request, value: Any, qs: QuerySet) -> QuerySet:
@@ -49,7 +49,7 @@ class StudentSearch(w.SearchFilter):
         if len(found) == limit:
             request.state.search_note = (f"More than {limit} students match “{longest}”: the first "
                                          f"{limit} by ID are searched. Type more of the name to narrow it.")
-        return await super().apply(request, value, qs.filter(id__in=[row["id"] for row in found]))
+        return await super().apply(request, value, qs.filter(id__in=[row.id for row in found]))
 
 
 class _OfferingRosterFilter(w.ForeignKeyFilter):
@@ -77,7 +77,7 @@ class StudentResource(PersonResource):
     read_permission = Permission.STUDENTS_WRITE
     write_permission = Permission.STUDENTS_WRITE
     faculty_read_permission = Permission.STUDENTS_READ
-    list_filters = [
+    list_filters = (
         StudentSearch(),
         w.EnumFilter(PersonStatus, name="student_status", label="Status", field="status"),
         ChoicesOfVisibleRows(Department, name="department_id", label="Department",
@@ -88,9 +88,9 @@ class StudentResource(PersonResource):
         w.IntegerFilter(name="semester", label="Semester"),
         w.EnumFilter(Category, name="category", label="Category"),
         _OfferingRosterFilter(),
-    ]
+    )
     default_sort = ("student_code", "asc")
-    columns = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("student_code", "Student ID", sort="student_code"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -101,8 +101,8 @@ class StudentResource(PersonResource):
         Column("semester", "Semester", priority=2),
         Column("category", "Category", w.EnumLabel(), priority=3),
         Column("status", "Status", w.EnumLabel()),
-    ]
-    form_fields = [
+    )
+    form_fields = (
         *account_fields(),
         FormField("gender", "Gender", w.EnumSelect(Gender, null=True)),
         FormField("date_of_birth", "Date of birth", w.DateInput(null=True)),
@@ -117,7 +117,7 @@ class StudentResource(PersonResource):
         FormField("section", "Section", w.TextInput(null=True)),
         FormField("category", "Category", w.EnumSelect(Category, null=True)),
         FormField("status", "Status", w.EnumSelect(PersonStatus)),
-    ]
+    )
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:

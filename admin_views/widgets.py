@@ -25,7 +25,10 @@ from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
 from fastapi_admin.widgets import displays, filters, inputs
+
 from admin_views.formatting import money
 from admin_views.labels import enum_choices, enum_label
 
@@ -65,7 +68,9 @@ def parse_pk(value: Any) -> int | None:
 def _render(widget: Any, **context: Any) -> Markup:
     # A local context, never `widget.context.update(...)`: widget instances are shared by
     # every request, and the stock pattern leaks one request's options into another.
-    return Markup(widget.templates.get_template(widget.template).render(**{**widget.context, **context}))
+    # The widget templates autoescape what they insert, so their output is markup.
+    html = widget.templates.get_template(widget.template).render(**{**widget.context, **context})
+    return Markup(html)  # noqa: S704
 
 # --- displays (list cells) ------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ def _id(what: str) -> object:
 
 
 def _date(what: str) -> object:
-    return Query(ge=_MIN_DATE, le=_MAX_DATE, description=f"{what} (a date; a datetime at midnight is accepted)")
+    return Query(ge=_MIN_DATE, le=_MAX_DATE, description=f"{what} (a date; a datetime at midnight is accepted)")  # type: ignore[arg-type]
 
 
 @router.get(

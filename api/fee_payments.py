@@ -8,7 +8,7 @@ from fastapi import Header, Path, Query, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.pagination import PageRequest
@@ -23,6 +23,7 @@ from dashboard.schemas.fees import (
     RefundCreate,
     RefundOut,
 )
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import fees as service
 from models.enums import PaymentStatus
 
@@ -67,8 +68,8 @@ async def fee_defaulters(
 async def list_fee_payments(
     actor: CurrentActor,
     page: PageParams,
-    student_id: IdFilter = None,
-    fee_structure_id: IdFilter = None,
+    student_id: Annotated[IdFilter, Query(description="Payments of this student (their id)")] = None,
+    fee_structure_id: Annotated[IdFilter, Query(description="Payments against this fee structure (its id)")] = None,
     payment_status: Annotated[PaymentStatus | None, Query(description="Filter by status")] = None,
 ) -> PageOut[FeePaymentOut]:
     result = await service.list_fee_payments(actor, page=page, student_id=student_id,

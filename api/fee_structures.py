@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
 from dashboard.schemas.fees import FeeStructureCreate, FeeStructureOut, FeeStructureUpdate
+from dashboard.schemas.fields import MAX_INT
 from dashboard.services import fees as service
 
 router = ResourceRouter(prefix="/fee-structures", tags=["Fee Structures"], responses=error_responses(401, 403, 422))
@@ -29,8 +30,8 @@ YearFilter = Annotated[str | None, Query(max_length=20, description="Filter by a
 async def list_fee_structures(
     actor: CurrentActor,
     page: PageParams,
-    program_id: IdFilter = None,
-    student_id: IdFilter = None,
+    program_id: Annotated[IdFilter, Query(description="Structures of this program (its id)")] = None,
+    student_id: Annotated[IdFilter, Query(description="Structures of this student (their id)")] = None,
     academic_year: YearFilter = None,
     acedamic_year: Annotated[str | None, Query(max_length=20, deprecated=True,
                                                description="The spec's spelling of academic_year")] = None,

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.hostels import (
     AllocationCreate,
     AllocationHistoryOut,
@@ -47,9 +48,9 @@ async def allocation_history(actor: CurrentActor,
 async def list_allocations(
     actor: CurrentActor,
     page: PageParams,
-    student_id: IdFilter = None,
-    hostel_id: IdFilter = None,
-    room_id: IdFilter = None,
+    student_id: Annotated[IdFilter, Query(description="Allocations of this student (their id)")] = None,
+    hostel_id: Annotated[IdFilter, Query(description="Allocations in this hostel (its id)")] = None,
+    room_id: Annotated[IdFilter, Query(description="Allocations in this room (its id)")] = None,
     allocation_status: Annotated[HostelAllocationStatus | None, Query(description="Filter by status")] = None,
     academic_year: Annotated[str | None, Query(max_length=20, description="Filter by academic year")] = None,
     acedamic_year: Annotated[str | None, Query(max_length=20, deprecated=True,

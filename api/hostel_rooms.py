@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT, IdFilter
+from api.people import IdFilter
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.hostels import AvailableRoom, RoomCreate, RoomOut, RoomUpdate
 from dashboard.services import hostels as service
 from models.enums import HostelRoomStatus, HostelRoomType
@@ -28,7 +29,8 @@ RoomTypeFilter = Annotated[HostelRoomType | None, Query(description="Filter by r
     description="Any signed-in user. Active rooms of active hostels, status available, with a free bed; by "
     "hostel and number.",
 )
-async def available_rooms(actor: CurrentActor, hostel_id: IdFilter = None,
+async def available_rooms(actor: CurrentActor,
+                          hostel_id: Annotated[IdFilter, Query(description="Rooms of this hostel (its id)")] = None,
                           room_type: RoomTypeFilter = None) -> list[dict]:
     return await service.available_rooms(actor, hostel_id=hostel_id, room_type=room_type)
 
@@ -40,7 +42,7 @@ async def available_rooms(actor: CurrentActor, hostel_id: IdFilter = None,
 async def list_rooms(
     actor: CurrentActor,
     page: PageParams,
-    hostel_id: IdFilter = None,
+    hostel_id: Annotated[IdFilter, Query(description="Rooms of this hostel (its id)")] = None,
     room_type: RoomTypeFilter = None,
     room_status: Annotated[HostelRoomStatus | None, Query(description="Filter by status")] = None,
     is_active: Annotated[bool | None, Query(description="Filter by active status")] = None,

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from api.deps import CurrentActor, PageParams, requires
-from api.people import MAX_INT
 from api.routing import ResourceRouter
 from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
+from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.hostels import HostelCreate, HostelOut, HostelUpdate, RoomOut
 from dashboard.services import hostels as service
 from models.enums import HostelType

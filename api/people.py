@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Query
 
@@ -12,6 +12,6 @@ from dashboard.schemas.fields import MAX_INT
 # database error.
 IdFilter = Annotated[int | None, Query(ge=1, le=MAX_INT)]
 
-PHOTO_RESPONSES = {
+PHOTO_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}, "description": "The photo"},
 }

@@ -129,7 +129,7 @@ class StreamedUpload:
 
     async def _pump(self) -> bool:
         """Feed the parser one more piece of the body; False at its end."""
-        assert self._parser is not None and self._stream is not None
+        assert self._parser is not None and self._stream is not None  # noqa: S101 - set by the caller's __aenter__; narrows the types
         if self._done:
             return False
         try:
@@ -173,6 +173,15 @@ class StreamedUpload:
             piece = bytes(self._data)
             self._data.clear()
             yield piece
+
+    async def form_fields(self) -> dict[str, str]:
+        """Every plain form field, reading the body to its end: call it after the file's
+        chunks, so that fields sent after the file are included."""
+        if self._parser is None:
+            self._start()
+        while await self._pump():
+            pass
+        return dict(self.fields)
 
 
 def multipart_body(*fields: str, file_field: str = "file") -> dict[str, Any]:

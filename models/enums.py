@@ -127,7 +127,7 @@ class AssessmentType(StrEnum):
 
 
 class ResultStatus(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105 - a result, not a password
     FAIL = "fail"
     PROMOTED = "promoted"
     DETAINED = "detained"

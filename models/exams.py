@@ -1,9 +1,14 @@
 """Examination sessions and their per-offering timetable entries."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import ExamStatus, ExamType
+
+if TYPE_CHECKING:
+    from models import Course, CourseOffering
 
 
 class ExamSchedule(TimestampedModel):
@@ -11,12 +16,13 @@ class ExamSchedule(TimestampedModel):
 
     exam_name = fields.CharField(max_length=200)
     exam_type = fields.CharEnumField(ExamType, max_length=20)
-    course = fields.ForeignKeyField(
+    course: fields.ForeignKeyRelation["Course"] = fields.ForeignKeyField(
         "models.Course",
         related_name="exam_schedules",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    course_id: int
     academic_year = fields.CharField(max_length=20, db_index=True)
     semester = fields.IntField()
     start_time = fields.DatetimeField()
@@ -35,18 +41,20 @@ class ExamSchedule(TimestampedModel):
 class ExamTimetable(TimestampedModel):
     """One sitting of an exam session for one course offering."""
 
-    exam_schedule = fields.ForeignKeyField(
+    exam_schedule: fields.ForeignKeyRelation["ExamSchedule"] = fields.ForeignKeyField(
         "models.ExamSchedule",
         related_name="timetable_entries",
         db_index=True,
         on_delete=fields.OnDelete.CASCADE,
     )
-    course_offering = fields.ForeignKeyField(
+    exam_schedule_id: int
+    course_offering: fields.ForeignKeyRelation["CourseOffering"] = fields.ForeignKeyField(
         "models.CourseOffering",
         related_name="exam_timetable_entries",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    course_offering_id: int
     exam_date = fields.DateField(db_index=True)
     start_time = fields.DatetimeField()
     end_time = fields.DatetimeField()

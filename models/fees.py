@@ -1,24 +1,31 @@
 """Fee structures (what a student owes for a semester) and the payments against them."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import PaymentMode, PaymentStatus
+
+if TYPE_CHECKING:
+    from models import AdminStaff, Program, Student
 
 
 class FeeStructure(TimestampedModel):
     """What one student owes for one program semester."""
 
     # program_id leads the unique key below, which serves as its index.
-    program = fields.ForeignKeyField(
+    program: fields.ForeignKeyRelation["Program"] = fields.ForeignKeyField(
         "models.Program", related_name="fee_structures", on_delete=fields.OnDelete.RESTRICT
     )
-    student = fields.ForeignKeyField(
+    program_id: int
+    student: fields.ForeignKeyRelation["Student"] = fields.ForeignKeyField(
         "models.Student",
         related_name="fee_structures",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    student_id: int
     academic_year = fields.CharField(max_length=20, db_index=True)
     semester = fields.IntField(db_index=True)
     tuition_fee = fields.DecimalField(max_digits=12, decimal_places=2)
@@ -43,15 +50,17 @@ class FeeStructure(TimestampedModel):
 
 class FeePayment(TimestampedModel):
     # student_id leads the (student_id, id) index in Meta.
-    student = fields.ForeignKeyField(
+    student: fields.ForeignKeyRelation["Student"] = fields.ForeignKeyField(
         "models.Student", related_name="fee_payments", on_delete=fields.OnDelete.RESTRICT
     )
-    fee_structure = fields.ForeignKeyField(
+    student_id: int
+    fee_structure: fields.ForeignKeyRelation["FeeStructure"] = fields.ForeignKeyField(
         "models.FeeStructure",
         related_name="payments",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    fee_structure_id: int
     amount_paid = fields.DecimalField(max_digits=12, decimal_places=2)
     payment_date = fields.DateField(db_index=True)
     payment_mode = fields.CharEnumField(PaymentMode, max_length=20)
@@ -65,12 +74,13 @@ class FeePayment(TimestampedModel):
         PaymentStatus, max_length=20, default=PaymentStatus.COMPLETED, db_index=True
     )
     remarks = fields.TextField(null=True)
-    processed_by = fields.ForeignKeyField(
+    processed_by: fields.ForeignKeyRelation["AdminStaff"] = fields.ForeignKeyField(
         "models.AdminStaff",
         related_name="processed_payments",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    processed_by_id: int
 
     class Meta:
         table = "fee_payments"

@@ -16,7 +16,7 @@ class WallClockTimeField(fields.TimeField):
 
     skip_to_python_if_native = True
 
-    class _db_postgres:
+    class _db_postgres:  # noqa: N801 - Tortoise looks this class up by name
         SQL_TYPE = "TIME"
 
     def to_python_value(self, value: Any) -> datetime.time | None:

@@ -1,9 +1,14 @@
 """Library catalogue and loans."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import BookIssueStatus
+
+if TYPE_CHECKING:
+    from models import AdminStaff, Department, User
 
 
 class LibraryBook(TimestampedModel):
@@ -20,13 +25,14 @@ class LibraryBook(TimestampedModel):
     year_of_publication = fields.IntField(null=True)
     pages = fields.IntField(null=True)
     price = fields.DecimalField(max_digits=12, decimal_places=2, null=True)
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyNullableRelation["Department"] = fields.ForeignKeyField(
         "models.Department",
         related_name="library_books",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    department_id: int | None
     copies_total = fields.IntField(default=1)
     # Changed only by conditional UPDATEs beside the loan that justifies it.
     copies_available = fields.IntField(default=1)
@@ -45,16 +51,18 @@ class LibraryBook(TimestampedModel):
 class BookIssue(TimestampedModel):
     """A loan of one copy of a book to a user (any user may borrow)."""
 
-    book = fields.ForeignKeyField(
+    book: fields.ForeignKeyRelation["LibraryBook"] = fields.ForeignKeyField(
         "models.LibraryBook",
         related_name="issues",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    book_id: int
     # user_id leads the (user_id, status) index in Meta.
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="book_issues", on_delete=fields.OnDelete.RESTRICT
     )
+    user_id: int
     issue_date = fields.DatetimeField(db_index=True)
     # Indexed behind status by (status, due_date) in Meta: the overdue list's query.
     due_date = fields.DatetimeField()
@@ -62,12 +70,13 @@ class BookIssue(TimestampedModel):
     # The outstanding fine.
     fine_amount = fields.DecimalField(max_digits=12, decimal_places=2, default=0)
     status = fields.CharEnumField(BookIssueStatus, max_length=20, default=BookIssueStatus.ISSUED)
-    issued_by = fields.ForeignKeyField(
+    issued_by: fields.ForeignKeyRelation["AdminStaff"] = fields.ForeignKeyField(
         "models.AdminStaff",
         related_name="issued_books",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    issued_by_id: int
     remarks = fields.TextField(null=True)
     renewal_count = fields.IntField(default=0)
 

@@ -1,9 +1,14 @@
 """Notifications and each recipient's copy of them."""
 
+from typing import TYPE_CHECKING, Any
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import NotificationStatus, NotificationType, PriorityLevel, TargetAudience
+
+if TYPE_CHECKING:
+    from models import User
 
 
 class Notification(TimestampedModel):
@@ -12,14 +17,15 @@ class Notification(TimestampedModel):
     notification_type = fields.CharEnumField(NotificationType, max_length=20, db_index=True)
     target_audience = fields.CharEnumField(TargetAudience, max_length=20, null=True)
     # The recipients' user ids when target_audience is `specific`.
-    target_user_ids = fields.JSONField(null=True)
+    target_user_ids: fields.JSONField[Any] = fields.JSONField(null=True)
     priority = fields.CharEnumField(PriorityLevel, max_length=20)
-    sent_by = fields.ForeignKeyField(
+    sent_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User",
         related_name="sent_notifications",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    sent_by_id: int
     scheduled_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     status = fields.CharEnumField(
@@ -37,15 +43,17 @@ class UserNotification(TimestampedModel):
     """A recipient's copy of a notification (their inbox row)."""
 
     # user_id leads the unique key and the (user_id, is_read) index.
-    user = fields.ForeignKeyField(
+    user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="user_notifications", on_delete=fields.OnDelete.CASCADE
     )
-    notification = fields.ForeignKeyField(
+    user_id: int
+    notification: fields.ForeignKeyRelation["Notification"] = fields.ForeignKeyField(
         "models.Notification",
         related_name="recipients",
         db_index=True,
         on_delete=fields.OnDelete.CASCADE,
     )
+    notification_id: int
     is_read = fields.BooleanField(default=False)
     read_at = fields.DatetimeField(null=True)
 

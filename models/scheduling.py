@@ -1,10 +1,15 @@
 """The weekly class timetable: time slots and the classes booked into them."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import TimestampedModel
 from models.enums import SlotType
 from models.fields import WallClockTimeField
+
+if TYPE_CHECKING:
+    from models import CourseOffering
 
 
 class TimetableSlot(TimestampedModel):
@@ -27,16 +32,18 @@ class TimetableSlot(TimestampedModel):
 class ClassSchedule(TimestampedModel):
     """An offering taught in a room during a slot, every week."""
 
-    course_offering = fields.ForeignKeyField(
+    course_offering: fields.ForeignKeyRelation["CourseOffering"] = fields.ForeignKeyField(
         "models.CourseOffering",
         related_name="class_schedules",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    course_offering_id: int
     # slot_id leads the (slot_id, room_no) index in Meta, which serves as its index.
-    slot = fields.ForeignKeyField(
+    slot: fields.ForeignKeyRelation["TimetableSlot"] = fields.ForeignKeyField(
         "models.TimetableSlot", related_name="class_schedules", on_delete=fields.OnDelete.RESTRICT
     )
+    slot_id: int
     room_no = fields.CharField(max_length=50, db_index=True)
     is_active = fields.BooleanField(default=True, db_index=True)
 

@@ -1,5 +1,7 @@
 """People: user accounts and the role rows attached to them."""
 
+from typing import TYPE_CHECKING
+
 from tortoise import fields
 
 from models.base import TimestampedModel
@@ -12,6 +14,9 @@ from models.enums import (
     PersonStatus,
     UserType,
 )
+
+if TYPE_CHECKING:
+    from models import Department, Hostel, Program
 
 
 class User(TimestampedModel):
@@ -36,18 +41,20 @@ class User(TimestampedModel):
     is_active = fields.BooleanField(default=True, db_index=True)
     is_verified = fields.BooleanField(default=False)
     last_login = fields.DatetimeField(null=True)
-    created_by = fields.ForeignKeyField(
+    created_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "models.User",
         related_name="created_users",
         null=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
-    updated_by = fields.ForeignKeyField(
+    created_by_id: int | None
+    updated_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "models.User",
         related_name="updated_users",
         null=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    updated_by_id: int | None
 
     class Meta:
         table = "users"
@@ -57,18 +64,20 @@ class User(TimestampedModel):
 
 
 class AdminStaff(TimestampedModel):
-    user = fields.OneToOneField(
+    user: fields.OneToOneRelation["User"] = fields.OneToOneField(
         "models.User", related_name="admin_staff", on_delete=fields.OnDelete.RESTRICT
     )
+    user_id: int
     employee_id = fields.CharField(max_length=50, unique=True)
     role = fields.CharEnumField(AdminStaffRole, max_length=20, db_index=True)
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyNullableRelation["Department"] = fields.ForeignKeyField(
         "models.Department",
         related_name="admin_staff",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    department_id: int | None
     designation = fields.CharField(max_length=100)
     date_of_joining = fields.DateField()
     status = fields.CharEnumField(
@@ -83,16 +92,18 @@ class AdminStaff(TimestampedModel):
 
 
 class Faculty(TimestampedModel):
-    user = fields.OneToOneField(
+    user: fields.OneToOneRelation["User"] = fields.OneToOneField(
         "models.User", related_name="faculty", on_delete=fields.OnDelete.RESTRICT
     )
+    user_id: int
     employee_id = fields.CharField(max_length=50, unique=True)
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyRelation["Department"] = fields.ForeignKeyField(
         "models.Department",
         related_name="faculty_members",
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
+    department_id: int
     designation = fields.CharField(max_length=100)
     specialization = fields.CharField(max_length=255, null=True)
     qualification = fields.CharField(max_length=255, null=True)
@@ -112,20 +123,23 @@ class Faculty(TimestampedModel):
 
 
 class Student(TimestampedModel):
-    user = fields.OneToOneField(
+    user: fields.OneToOneRelation["User"] = fields.OneToOneField(
         "models.User", related_name="student", on_delete=fields.OnDelete.RESTRICT
     )
+    user_id: int
     # The roll number (Ref's `Student_id`).
     student_code = fields.CharField(max_length=50, unique=True)
     admission_number = fields.CharField(max_length=50, unique=True)
     admission_date = fields.DateField()
     # program_id and department_id are indexed by the composite indexes in Meta.
-    program = fields.ForeignKeyField(
+    program: fields.ForeignKeyRelation["Program"] = fields.ForeignKeyField(
         "models.Program", related_name="students", on_delete=fields.OnDelete.RESTRICT
     )
-    department = fields.ForeignKeyField(
+    program_id: int
+    department: fields.ForeignKeyRelation["Department"] = fields.ForeignKeyField(
         "models.Department", related_name="students", on_delete=fields.OnDelete.RESTRICT
     )
+    department_id: int
     batch_year = fields.IntField(db_index=True)
     semester = fields.IntField()
     section = fields.CharField(max_length=20, null=True)
@@ -133,28 +147,31 @@ class Student(TimestampedModel):
     nationality = fields.CharField(max_length=100, null=True)
     religion = fields.CharField(max_length=100, null=True)
     category = fields.CharEnumField(Category, max_length=20, null=True)
-    parent = fields.ForeignKeyField(
+    parent: fields.ForeignKeyNullableRelation["Parent"] = fields.ForeignKeyField(
         "models.Parent",
         related_name="students",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
-    guardian = fields.ForeignKeyField(
+    parent_id: int | None
+    guardian: fields.ForeignKeyNullableRelation["Parent"] = fields.ForeignKeyField(
         "models.Parent",
         related_name="guarded_students",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    guardian_id: int | None
     # Set on allocate/transfer, cleared on vacate.
-    hostel = fields.ForeignKeyField(
+    hostel: fields.ForeignKeyNullableRelation["Hostel"] = fields.ForeignKeyField(
         "models.Hostel",
         related_name="students",
         null=True,
         db_index=True,
         on_delete=fields.OnDelete.SET_NULL,
     )
+    hostel_id: int | None
     status = fields.CharEnumField(
         PersonStatus, max_length=20, default=PersonStatus.ACTIVE, db_index=True
     )
@@ -170,9 +187,10 @@ class Student(TimestampedModel):
 
 
 class Parent(TimestampedModel):
-    user = fields.OneToOneField(
+    user: fields.OneToOneRelation["User"] = fields.OneToOneField(
         "models.User", related_name="parent", on_delete=fields.OnDelete.RESTRICT
     )
+    user_id: int
     father_name = fields.CharField(max_length=100, db_index=True)
     mother_name = fields.CharField(max_length=100, db_index=True)
     father_occupation = fields.CharField(max_length=100, null=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
-from aiosmtpd.smtp import SMTP as SMTPServer
+from aiosmtpd.smtp import SMTP as SMTPServer  # noqa: N811 - aiosmtpd's name, renamed for clarity
 
 ROOT = Path(__file__).resolve().parents[1]
 _TEST_DB = f"dashboard_test_{uuid.uuid4().hex[:8]}"

@@ -104,7 +104,7 @@ async def test_concurrent_creates_differing_only_in_case_make_one_department(sta
         await other.execute("LOCK TABLE departments IN SHARE MODE")
         requests = [asyncio.create_task(staff_client.post("/api/v1/departments", json=p)) for p in payloads]
         async with asyncio.timeout(10):
-            while await other.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted "
+            while await other.fetchval("SELECT count(*) FROM pg_locks WHERE NOT granted "  # noqa: ASYNC110 - polls another connection's locks; no event to wait on
                                        "AND relation = 'departments'::regclass") < len(payloads):
                 await asyncio.sleep(0.02)
         await transaction.commit()

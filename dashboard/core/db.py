@@ -57,7 +57,7 @@ def _config_for_aerich_cli() -> dict[str, Any]:
     return tortoise_config(get_settings().database_url or "postgres://postgres@127.0.0.1/dashboard")
 
 
-class _LazyConfig(dict):  # type: ignore[type-arg]
+class _LazyConfig(dict):
     """`aerich` reads TORTOISE_ORM at import; resolve the settings only when it is used."""
 
     def _load(self) -> None:

@@ -112,7 +112,7 @@ def check_format(value: str | None) -> Format:
     fmt = (value or "csv").strip().lower()
     if fmt not in FORMATS:
         raise InvalidState("Invalid format; use csv or xlsx")
-    return fmt  # type: ignore[return-value]
+    return fmt
 
 
 def export(fmt: Format, *, basename: str, header: Sequence[str], rows: AsyncIterable[Sequence[Row]],

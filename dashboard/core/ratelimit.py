@@ -33,7 +33,7 @@ def _limiter() -> FixedWindowRateLimiter:
     if _state is None or _state[0] is not client:
         storage = RedisStorage(
             "async+redis://", implementation="redispy", key_prefix=KEY_PREFIX,
-            connection_pool=client.connection_pool,
+            connection_pool=client.connection_pool,  # type: ignore[arg-type]
         )
         _state = (client, FixedWindowRateLimiter(storage))
     return _state[1]

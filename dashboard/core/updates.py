@@ -34,7 +34,7 @@ async def get_or_404(source: type[M] | QuerySet[M], row_id: int, *, label: str,
 
 def touch(row: Model) -> None:
     """`updated_at` is set here and nowhere else."""
-    row.updated_at = dt.datetime.now(dt.UTC)  # type: ignore[attr-defined]
+    row.updated_at = dt.datetime.now(dt.UTC)
 
 
 @contextlib.asynccontextmanager
@@ -138,7 +138,7 @@ async def delete_unless_referenced(actor: Actor, source: type[Model] | QuerySet[
     pairs a model whose `column` refers to the row with the words the 409 uses."""
     async with atomic():
         row = await get_or_404(source, row_id, label=label, for_update=True)
-        blocking = [words for dependant, words in dependants if await dependant.exists(**{column: row_id})]
+        blocking = [words for dependant, words in dependants if await dependant.exists(**{column: row_id})]  # type: ignore[arg-type]
         if blocking:
             raise Conflict(f"{label} cannot be deleted: it still has {', '.join(blocking)}")
         before = audit.snapshot(row)

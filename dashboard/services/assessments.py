@@ -101,9 +101,9 @@ async def update_assessment(actor: Actor, *, assessment_id: int, changes: Assess
         async with atomic():
             current = await get_or_404(visible_assessments(actor), assessment_id, label="Assessment")
             # The offering before the assessment: the order every weightage write takes.
-            await CourseOffering.select_for_update().filter(id=current.course_offering_id).values_list("id")  # type: ignore[attr-defined]
+            await CourseOffering.select_for_update().filter(id=current.course_offering_id).values_list("id")
             assessment = await get_or_404(Assessment, assessment_id, label="Assessment", for_update=True)
-            offering_id = assessment.course_offering_id  # type: ignore[attr-defined]
+            offering_id = assessment.course_offering_id
             await ensure_teaches(actor, offering_id)
             if "name" in values and values["name"] != assessment.name and await Assessment.filter(
                     course_offering_id=offering_id, name=values["name"]).exists():

@@ -90,7 +90,7 @@ async def _check_hod(hod_id: int, department_id: int | None) -> Faculty:
     hod = await Faculty.get_or_none(id=hod_id)
     if hod is None:
         raise NotFound("Faculty member for hod_id not found")
-    if department_id is None or hod.department_id != department_id:  # type: ignore[attr-defined]
+    if department_id is None or hod.department_id != department_id:
         raise InvalidState("The head of department must be a faculty member of this department")
     if hod.status != FacultyStatus.ACTIVE:
         # Deactivating a member ends their headships; naming one would undo that.

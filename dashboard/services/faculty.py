@@ -59,7 +59,7 @@ def photo_editable_faculty(actor: Actor) -> QuerySet[Faculty]:
     A colleague's id is "not found", as a student's is in the students service."""
     if actor.can(Permission.FACULTY_WRITE):
         return Faculty.all()
-    return Faculty.filter(id=actor.faculty_id) if actor.faculty_id is not None else Faculty.none()
+    return Faculty.filter(id=actor.faculty_id) if actor.faculty_id is not None else Faculty.filter(id__in=[])
 
 
 async def _get(faculty_id: int) -> Faculty:
@@ -174,18 +174,18 @@ async def update_faculty(actor: Actor, *, faculty_id: int, changes: FacultyUpdat
             # Read unlocked only to learn which departments to lock first; under the
             # headship lock nobody else can change this member's department or headships.
             current = await _get(faculty_id)
-            new_department_id = rest.get("department_id", current.department_id)  # type: ignore[attr-defined]
-            departments = await _lock_departments(faculty_id, current.department_id,  # type: ignore[attr-defined]
+            new_department_id = rest.get("department_id", current.department_id)
+            departments = await _lock_departments(faculty_id, current.department_id,
                                                   new_department_id)
             new_department = departments.get(new_department_id)
             if new_department is None:
                 raise NotFound("Department not found")
         faculty = await get_or_404(Faculty, faculty_id, label=LABEL, for_update=True)
-        user = await User.select_for_update().get(id=faculty.user_id)  # type: ignore[attr-defined]
+        user = await User.select_for_update().get(id=faculty.user_id)
         await people.update_account(actor, user, account)
 
         async with audited_change(actor, faculty):
-            moved = new_department is not None and new_department.id != faculty.department_id  # type: ignore[attr-defined]
+            moved = new_department is not None and new_department.id != faculty.department_id
             wants_head = bool(rest.get("is_hod", faculty.is_hod and not moved))
             faculty.update_from_dict({k: v for k, v in rest.items() if k != "is_hod"})
             faculty.is_hod = wants_head
@@ -211,7 +211,7 @@ async def deactivate_faculty(actor: Actor, *, faculty_id: int) -> None:
         async with audited_change(actor, faculty, fields=["status", "is_hod"]):
             faculty.status = FacultyStatus.INACTIVE
             faculty.is_hod = False
-        await people.set_account_active(actor, faculty.user_id, False)  # type: ignore[attr-defined]
+        await people.set_account_active(actor, faculty.user_id, False)
 
 
 # --- teaching -----------------------------------------------------------------------------
@@ -261,12 +261,12 @@ async def upload_faculty_photo(actor: Actor, *, faculty_id: int, upload: UploadS
     """The member themselves, or staff."""
     authorize(actor, Permission.FACULTY_PHOTO)
     faculty = await get_or_404(photo_editable_faculty(actor), faculty_id, label=LABEL)
-    await people.replace_photo(actor, user_id=faculty.user_id, upload=upload)  # type: ignore[attr-defined]
-    return FacultyPhotoOut(faculty_id=faculty.id, user_id=faculty.user_id,  # type: ignore[attr-defined]
+    await people.replace_photo(actor, user_id=faculty.user_id, upload=upload)
+    return FacultyPhotoOut(faculty_id=faculty.id, user_id=faculty.user_id,
                            message="Photo uploaded successfully")
 
 
 async def faculty_photo(actor: Actor, *, faculty_id: int) -> people.Photo:
     authorize(actor, Permission.FACULTY_READ)
     faculty = await get_or_404(visible_faculty(actor), faculty_id, label=LABEL)
-    return await people.open_photo(user_id=faculty.user_id)  # type: ignore[attr-defined]
+    return await people.open_photo(user_id=faculty.user_id)

@@ -114,8 +114,8 @@ async def create_fee_structure(actor: Actor, *, data: FeeStructureCreate) -> Fee
         student = await Student.get_or_none(id=values["student_id"])
         if student is None:
             raise NotFound("Student not found")
-        program_id = values.pop("program_id") or student.program_id  # type: ignore[attr-defined]
-        if program_id != student.program_id:  # type: ignore[attr-defined]
+        program_id = values.pop("program_id") or student.program_id
+        if program_id != student.program_id:
             raise InvalidState("program_id must be the student's program")
         total = _sum(values)
         if values.get("total_fee") is not None and values["total_fee"] != total:
@@ -343,7 +343,7 @@ async def record_payment(actor: Actor, *, data: FeePaymentCreate,
             raise NotFound("Fee structure not found")
         if not await Student.exists(id=data.student_id):
             raise NotFound("Student not found")
-        if structure.student_id != data.student_id:  # type: ignore[attr-defined]
+        if structure.student_id != data.student_id:
             raise InvalidState("The fee structure belongs to another student")
         balance = Decimal(structure.total_fee) - await _paid(structure.id)
         if data.amount_paid > balance:
@@ -400,8 +400,8 @@ async def university_name() -> str:
 async def payment_receipt(actor: Actor, *, payment_id: int) -> dict[str, Any]:
     """The receipt of one payment (§3.10), with the balance left once it was made."""
     payment = await get_fee_payment(actor, payment_id=payment_id)
-    structure = await FeeStructure.get(id=payment.fee_structure_id)  # type: ignore[attr-defined]
-    student = await Student.filter(id=payment.student_id).values(  # type: ignore[attr-defined]
+    structure = await FeeStructure.get(id=payment.fee_structure_id)
+    student = await Student.filter(id=payment.student_id).values(
         "student_code", first_name="user__first_name", last_name="user__last_name")
     rows = await connections.get("default").execute_query_dict(
         "SELECT COALESCE(SUM(amount_paid), 0) AS paid FROM fee_payments WHERE fee_structure_id = $1 "
@@ -410,7 +410,7 @@ async def payment_receipt(actor: Actor, *, payment_id: int) -> dict[str, Any]:
     return {
         "receipt_number": payment.receipt_number,
         "university_name": await university_name(),
-        "student_id": payment.student_id,  # type: ignore[attr-defined]
+        "student_id": payment.student_id,
         "student_code": student[0]["student_code"] if student else None,
         "student_name": name or "Unknown",
         "academic_year": structure.academic_year,
@@ -473,7 +473,7 @@ tr.total td { font-weight: 600; border-top: 2px solid #1d273b; }
 </table>
 <p class="no-print"><button onclick="window.print()">Print</button></p>
 </body></html>
-"""
+"""  # noqa: E501 - the receipt's markup, one element a line
 RECEIPT_COMPONENTS = (("Tuition", "tuition"), ("Laboratory", "lab"), ("Library", "library"), ("Sports", "sports"),
                       ("Examination", "examination"), ("Hostel", "hostel"), ("Other", "other"))
 

@@ -294,7 +294,7 @@ async def allocate_room(actor: Actor, *, data: AllocationCreate) -> HostelAlloca
         room = await HostelRoom.get_or_none(id=data.room_id)
         if room is None:
             raise NotFound("Room not found")
-        if room.hostel_id != hostel.id:  # type: ignore[attr-defined]
+        if room.hostel_id != hostel.id:
             raise InvalidState("The room is in another hostel")
         await _check_fits(student, hostel, room)
         await _take_bed(connection, room.id)
@@ -326,31 +326,31 @@ async def update_allocation(actor: Actor, *, allocation_id: int, changes: Alloca
         old = await get_or_404(visible_allocations(actor), allocation_id, label="Allocation", for_update=True)
         if old.status != HostelAllocationStatus.ACTIVE:
             raise InvalidState(f"Only an active allocation can be transferred (this one is {old.status.value})")
-        if sent["room_id"] == old.room_id:  # type: ignore[attr-defined]
+        if sent["room_id"] == old.room_id:
             raise InvalidState("The student is already in this room")
         new_room = await HostelRoom.get_or_none(id=sent["room_id"])
         if new_room is None:
             raise NotFound("Room not found")
-        old_room = await HostelRoom.get(id=old.room_id)  # type: ignore[attr-defined]
-        new_hostel = await Hostel.get(id=new_room.hostel_id)  # type: ignore[attr-defined]
-        await _check_fits(await _student(old.student_id), new_hostel, new_room)  # type: ignore[attr-defined]
+        old_room = await HostelRoom.get(id=old.room_id)
+        new_hostel = await Hostel.get(id=new_room.hostel_id)
+        await _check_fits(await _student(old.student_id), new_hostel, new_room)
         # Both rooms change: in room-id order (see the module docstring).
         for room_id in sorted((old_room.id, new_room.id)):
             if room_id == new_room.id:
                 await _take_bed(connection, room_id)
             else:
                 await _free_bed(connection, room_id)
-        if new_hostel.id != old.hostel_id:  # type: ignore[attr-defined]
-            for hostel_id, delta in sorted(((old.hostel_id, -1), (new_hostel.id, 1))):  # type: ignore[attr-defined]
+        if new_hostel.id != old.hostel_id:
+            for hostel_id, delta in sorted(((old.hostel_id, -1), (new_hostel.id, 1))):
                 await _move_hostel_count(connection, hostel_id, delta)
         async with audited_change(actor, old, fields=("status", "release_date")):
             old.status = HostelAllocationStatus.TRANSFERRED
             old.release_date = dt.datetime.now(dt.UTC)
         new = await HostelAllocation.create(
-            student_id=old.student_id, hostel_id=new_hostel.id, room_id=new_room.id,  # type: ignore[attr-defined]
+            student_id=old.student_id, hostel_id=new_hostel.id, room_id=new_room.id,
             academic_year=old.academic_year, status=HostelAllocationStatus.ACTIVE,
             remarks=sent.get("remarks") or f"Transferred from room {old_room.room_number}")
-        await Student.filter(id=old.student_id).update(hostel_id=new_hostel.id)  # type: ignore[attr-defined]
+        await Student.filter(id=old.student_id).update(hostel_id=new_hostel.id)
         await audit.record(actor, "create", new)
     return new
 
@@ -366,9 +366,9 @@ async def vacate_allocation(actor: Actor, *, allocation_id: int) -> HostelAlloca
             raise InvalidState(f"Only an active allocation can be vacated (this one is {allocation.status.value})")
         allocation.status = HostelAllocationStatus.VACATED
         allocation.release_date = dt.datetime.now(dt.UTC)
-        await _free_bed(connection, allocation.room_id)  # type: ignore[attr-defined]
-        await _move_hostel_count(connection, allocation.hostel_id, -1)  # type: ignore[attr-defined]
-        await Student.filter(id=allocation.student_id).update(hostel_id=None)  # type: ignore[attr-defined]
+        await _free_bed(connection, allocation.room_id)
+        await _move_hostel_count(connection, allocation.hostel_id, -1)
+        await Student.filter(id=allocation.student_id).update(hostel_id=None)
     return allocation
 
 

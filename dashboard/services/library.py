@@ -262,7 +262,7 @@ async def return_book(actor: Actor, *, data: ReturnCreate) -> BookIssue:
         loan.fine_amount = Decimal(loan.fine_amount) + fine
         if data.remarks:
             loan.remarks = f"{loan.remarks} | {data.remarks}" if loan.remarks else data.remarks
-        await _put_back(connection, loan.book_id)  # type: ignore[attr-defined]
+        await _put_back(connection, loan.book_id)
     return loan
 
 
@@ -284,7 +284,7 @@ async def renew_book(actor: Actor, *, data: RenewCreate) -> BookIssue:
             raise InvalidState("An overdue loan cannot be renewed: return the book first")
         if loan.renewal_count >= settings.library_max_renewals:
             raise InvalidState(f"This loan has been renewed {loan.renewal_count} times, the limit")
-        if await _has_unpaid_fine(loan.user_id):  # type: ignore[attr-defined]
+        if await _has_unpaid_fine(loan.user_id):
             raise InvalidState("The borrower has an unpaid fine")
         latest = loan.due_date + dt.timedelta(days=settings.library_renewal_days)
         new_due = _aware(data.new_due_date) if data.new_due_date else latest
@@ -330,7 +330,7 @@ async def mark_lost(actor: Actor, *, data: MarkLostCreate) -> BookIssue:
     ):
         if loan.status != BookIssueStatus.ISSUED:
             raise InvalidState(f"This loan is not open (it is {loan.status.value})")
-        book = await LibraryBook.get(id=loan.book_id)  # type: ignore[attr-defined]
+        book = await LibraryBook.get(id=loan.book_id)
         loan.status = BookIssueStatus.LOST
         loan.fine_amount = Decimal(loan.fine_amount) + Decimal(book.price or 0)
         if data.remarks:
@@ -355,7 +355,8 @@ async def issued_books(actor: Actor, *, user_id: int | None = None, book_id: int
                        limit: int = 100) -> list[dict[str, Any]]:
     """Open loans by due date (the earliest first); a borrower sees their own."""
     authorize(actor, Permission.LIBRARY_READ)
-    clauses, params = ["i.status = 'issued'"], []
+    clauses: list[str] = ["i.status = 'issued'"]
+    params: list[Any] = []
     for column, value in (("i.user_id", user_id), ("i.book_id", book_id)):
         if value is not None:
             params.append(value)
@@ -374,7 +375,7 @@ async def _reader_user_ids(actor: Actor) -> list[int] | None:
     if actor.can(Permission.LIBRARY_CIRCULATE):
         return None
     others = await students.visible_students(actor).values_list("user_id", flat=True)
-    return sorted({actor.user_id or 0, *others})
+    return sorted({actor.user_id or 0, *others})  # type: ignore[arg-type]
 
 
 OVERDUE_FROM = " FROM book_issues i WHERE i.status = 'issued' AND i.due_date < $1"

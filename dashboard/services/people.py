@@ -101,7 +101,7 @@ async def update_account(actor: Actor, user: User, changes: dict[str, Any]) -> N
     )
     async with audited_change(actor, user):
         user.update_from_dict(changes)
-        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+        user.updated_by_id = actor.user_id
 
 
 async def set_account_active(actor: Actor, user_id: int, active: bool) -> None:
@@ -110,7 +110,7 @@ async def set_account_active(actor: Actor, user_id: int, active: bool) -> None:
         return
     async with audited_change(actor, user, fields=["is_active", "updated_by_id"]):
         user.is_active = active
-        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+        user.updated_by_id = actor.user_id
 
 
 # --- photos ----------------------------------------------------------------------------
@@ -130,7 +130,7 @@ async def replace_photo(actor: Actor, *, user_id: int, upload: UploadSource) -> 
             old_key = user.profile_picture
             before = audit.snapshot(user)
             user.profile_picture = stored.key
-            user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+            user.updated_by_id = actor.user_id
             touch(user)
             await user.save(update_fields=["profile_picture", "updated_at", "updated_by_id"])
             # The audit row says the photo changed; the key itself is never copied there.
@@ -158,7 +158,7 @@ async def open_photo(*, user_id: int) -> Photo:
     if not key:
         raise NotFound("No photo has been uploaded")
     store = file_store()
-    size = await store.size(key)
+    size = await store.size(key)  # type: ignore[arg-type]
     if size is None:
         raise NotFound("No photo has been uploaded")
-    return Photo(media_type=mime_type_of(key), size=size, body=await store.open(key))
+    return Photo(media_type=mime_type_of(key), size=size, body=await store.open(key))  # type: ignore[arg-type]

@@ -115,11 +115,14 @@ async def update_staff(actor: Actor, *, staff_id: int, changes: StaffUpdate) -> 
         if "status" in staff_changes:
             user_changes["is_active"] = staff_changes["status"] == PersonStatus.ACTIVE
         if _differs(user, user_changes):
-            if user_changes.get("phone") and await User.filter(phone=user_changes["phone"]).exclude(id=user.id).exists():
+            if (
+                user_changes.get("phone")
+                and await User.filter(phone=user_changes["phone"]).exclude(id=user.id).exists()
+            ):
                 raise Conflict("An account with these details already exists")
             async with audited_change(actor, user):
                 user.update_from_dict(user_changes)
-                user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+                user.updated_by_id = actor.user_id
     return staff
 
 

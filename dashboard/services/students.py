@@ -172,7 +172,7 @@ async def student_scope(actor: Actor) -> StudentScope:
     if teaching_scoped(actor):
         ids = await students_taught_by(actor.faculty_id).order_by("id").values_list(  # type: ignore[arg-type]
             "id", flat=True)
-        return StudentScope(everyone=False, ids=tuple(ids))
+        return StudentScope(everyone=False, ids=tuple(ids))  # type: ignore[arg-type]
     if actor.sees_all_records:
         return StudentScope(everyone=True)
     return StudentScope(everyone=False, ids=actor.own_student_ids)
@@ -357,7 +357,7 @@ async def student_enrollments(actor: Actor, *, student_id: int) -> StudentEnroll
         "credits_earned", "remarks", "created_at", "updated_at",
         program_name="program__name", program_code="program__code",
     )
-    return StudentEnrollmentsOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+    return StudentEnrollmentsOut(student_id=student.id, user_id=student.user_id,
                                  enrollments=rows)
 
 
@@ -371,7 +371,7 @@ async def student_attendance(actor: Actor, *, student_id: int) -> StudentAttenda
         "updated_at", marked_by="marked_by_id", course_id="course_offering__course_id",
         course_code="course_offering__course__code", course_name="course_offering__course__name",
     )
-    return StudentAttendanceOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+    return StudentAttendanceOut(student_id=student.id, user_id=student.user_id,
                                 attendance=rows)
 
 
@@ -387,7 +387,7 @@ async def student_grades(actor: Actor, *, student_id: int) -> StudentGradesOut:
         max_marks="assessment__max_marks", weightage="assessment__weightage",
         course_code="course__code", course_name="course__name",
     )
-    return StudentGradesOut(student_id=student.id, user_id=student.user_id, grades=rows)  # type: ignore[attr-defined]
+    return StudentGradesOut(student_id=student.id, user_id=student.user_id, grades=rows)
 
 
 async def student_fees(actor: Actor, *, student_id: int) -> StudentFeesOut:
@@ -400,7 +400,7 @@ async def student_fees(actor: Actor, *, student_id: int) -> StudentFeesOut:
         "receipt_number", "late_fee", "discount", "payment_status", "remarks", "created_at", "updated_at",
         processed_by="processed_by_id",
     )
-    return StudentFeesOut(student_id=student.id, user_id=student.user_id, fees=rows)  # type: ignore[attr-defined]
+    return StudentFeesOut(student_id=student.id, user_id=student.user_id, fees=rows)
 
 
 async def student_documents(actor: Actor, *, student_id: int) -> StudentDocumentsOut:
@@ -409,14 +409,14 @@ async def student_documents(actor: Actor, *, student_id: int) -> StudentDocument
     authorize(actor, Permission.STUDENTS_READ)
     authorize(actor, Permission.DOCUMENTS_READ)
     student = await _visible(actor, student_id)
-    query = Document.filter(user_id=student.user_id)  # type: ignore[attr-defined]
+    query = Document.filter(user_id=student.user_id)
     if not actor.can(Permission.DOCUMENTS_MANAGE) and not is_own_record(actor, student_id):
         query = query.filter(Q(is_public=True) | Q(access_level__in=[AccessLevel.INTERNAL, AccessLevel.PUBLIC]))
     rows = await query.order_by("-uploaded_at", "-id").values(
         "id", "title", "description", "document_type", "file_name", "file_size", "mime_type", "is_public",
         "access_level", "tags", "uploaded_at", uploaded_by="uploaded_by_id", owner_user_id="user_id",
     )
-    return StudentDocumentsOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+    return StudentDocumentsOut(student_id=student.id, user_id=student.user_id,
                                documents=rows)
 
 
@@ -455,7 +455,7 @@ async def _department_by(*, code: str | None = None, pk: int | None = None) -> D
 
 
 def _check_placement(program: Program, department: Department, semester: int) -> None:
-    if program.department_id != department.id:  # type: ignore[attr-defined]
+    if program.department_id != department.id:
         raise InvalidState("The program does not belong to this department")
     if not 1 <= semester <= program.total_semesters:
         raise InvalidState(f"semester must be between 1 and the program's {program.total_semesters} semesters")
@@ -499,7 +499,7 @@ async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdat
     refuse_nulls(Student, rest)
     async with atomic():
         student = await get_or_404(Student, student_id, label=LABEL, for_update=True)
-        user = await User.select_for_update().get(id=student.user_id)  # type: ignore[attr-defined]
+        user = await User.select_for_update().get(id=student.user_id)
         await _ensure_student_unique(
             student_code=rest.get("student_code") if rest.get("student_code") != student.student_code else None,
             admission_number=(rest.get("admission_number")
@@ -507,14 +507,14 @@ async def update_student(actor: Actor, *, student_id: int, changes: StudentUpdat
             exclude_id=student.id,
         )
         if {"program_id", "department_id", "semester"} & rest.keys():
-            program = await _program_by(pk=rest.get("program_id", student.program_id))  # type: ignore[attr-defined]
+            program = await _program_by(pk=rest.get("program_id", student.program_id))
             if "department_id" in rest:
                 department = await _department_by(pk=rest["department_id"])
             elif "program_id" in rest:
-                department = await _department_by(pk=program.department_id)  # type: ignore[attr-defined]
+                department = await _department_by(pk=program.department_id)
                 rest["department_id"] = department.id
             else:
-                department = await _department_by(pk=student.department_id)  # type: ignore[attr-defined]
+                department = await _department_by(pk=student.department_id)
             _check_placement(program, department, rest.get("semester", student.semester))
         await _check_parents(rest)
         await people.update_account(actor, user, account)
@@ -535,7 +535,7 @@ async def deactivate_student(actor: Actor, *, student_id: int) -> None:
         if student.status != PersonStatus.INACTIVE:
             async with audited_change(actor, student, fields=["status"]):
                 student.status = PersonStatus.INACTIVE
-        await people.set_account_active(actor, student.user_id, False)  # type: ignore[attr-defined]
+        await people.set_account_active(actor, student.user_id, False)
 
 
 # --- photo --------------------------------------------------------------------------------
@@ -545,22 +545,22 @@ def photo_editable_students(actor: Actor) -> QuerySet[Student]:
     """Whose photo this actor may replace: staff anyone's, a student their own."""
     if actor.can(Permission.STUDENTS_WRITE):
         return Student.all()
-    return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.none()
+    return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.filter(id__in=[])
 
 
 async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> PhotoUploadOut:
     """Staff for anyone; a student for themselves (anyone else's id is "not found")."""
     authorize(actor, Permission.STUDENTS_PHOTO)
     student = await get_or_404(photo_editable_students(actor), student_id, label=LABEL)
-    await people.replace_photo(actor, user_id=student.user_id, upload=upload)  # type: ignore[attr-defined]
-    return PhotoUploadOut(student_id=student.id, user_id=student.user_id,  # type: ignore[attr-defined]
+    await people.replace_photo(actor, user_id=student.user_id, upload=upload)
+    return PhotoUploadOut(student_id=student.id, user_id=student.user_id,
                           message="Photo uploaded successfully")
 
 
 async def student_photo(actor: Actor, *, student_id: int) -> people.Photo:
     authorize(actor, Permission.STUDENTS_READ)
     student = await _visible(actor, student_id)
-    return await people.open_photo(user_id=student.user_id)  # type: ignore[attr-defined]
+    return await people.open_photo(user_id=student.user_id)
 
 
 # --- export -------------------------------------------------------------------------------

@@ -14,15 +14,14 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, get_or_404
-from dashboard.services import admin_sessions
 from dashboard.core.security import (
     hash_password,
     password_fits_bcrypt,
     revoke_all_sessions,
     verify_password,
 )
-from dashboard.core.updates import touch
+from dashboard.core.updates import audited_edit, get_or_404, touch
+from dashboard.services import admin_sessions
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
@@ -127,7 +126,7 @@ async def _create_user(actor: Actor, *, user_type: UserType, email: str, user_na
                 "date_of_joining": dt.datetime.now(dt.UTC).date(),
             }
             staff_row.update({k: v for k, v in (staff_profile or {}).items() if v is not None})
-            staff = await AdminStaff.create(user=user, **staff_row)
+            staff = await AdminStaff.create(user=user, **staff_row)  # type: ignore[arg-type]
             await audit.record(actor, "create", staff)
     return user
 
@@ -150,7 +149,7 @@ async def change_password(actor: Actor, *, old_password: str, new_password: str,
     async with atomic():
         user.hashed_password = hashed
         touch(user)
-        user.updated_by_id = user.id  # type: ignore[attr-defined]
+        user.updated_by_id = user.id
         await user.save(update_fields=["hashed_password", "updated_at", "updated_by_id"])
         await audit.record(actor, "password_change", user, before={}, after={})
 
@@ -179,7 +178,7 @@ async def set_user_active(actor: Actor, *, user_id: int, active: bool) -> User:
         if user.is_active == active:
             raise InvalidState("The account is already " + ("active" if active else "deactivated"))
         user.is_active = active
-        user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+        user.updated_by_id = actor.user_id
     if not active:
         await revoke_all_sessions(user.id)
         await admin_sessions.end_all_sessions(user.id)

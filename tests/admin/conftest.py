@@ -98,7 +98,7 @@ async def live_server(services: dict[str, str]) -> AsyncIterator[str]:
     port = _free_port()
     log_path = Path(services["data_dir"]) / "uvicorn.log"
     with log_path.open("wb") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: ASYNC220 - starts the test server once per session
             [sys.executable, "-m", "uvicorn", "--factory", "dashboard.app:create_app",
              "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
             env={**os.environ}, stdout=log, stderr=subprocess.STDOUT,
@@ -131,7 +131,7 @@ async def live_server(services: dict[str, str]) -> AsyncIterator[str]:
 @pytest.fixture(scope="session")
 async def browser() -> AsyncIterator[Any]:
     """Debian's Chromium driven by Playwright; never a downloaded browser build."""
-    if not Path(CHROMIUM).exists():
+    if not Path(CHROMIUM).exists():  # noqa: ASYNC240 - a local file, once per test
         pytest.fail(f"{CHROMIUM} is missing: `make install` installs Debian's chromium")
     from playwright.async_api import async_playwright
 
@@ -149,7 +149,7 @@ async def page(browser: Any, live_server: str, app: Any) -> AsyncIterator[Any]:
     else (a CDN) is aborted and recorded in `page.outside_requests`, so a test sees that
     the panel renders with no internet. `app` is requested so that the test's rows are
     cleaned up like any other test's."""
-    # The screen of issue 10: a 1440 × 900 laptop, the smallest a member of staff works on.
+    # The screen of issue 10: a 1440 x 900 laptop, the smallest a member of staff works on.
     context = await browser.new_context(base_url=live_server, viewport=SCREEN)
     outside: list[str] = []
 

@@ -1,4 +1,4 @@
-"""Who may do what in the panel, enforced on the server: every admin route × every role,
+"""Who may do what in the panel, enforced on the server: every admin route x every role,
 unregistered resources, faculty writes, cross-origin requests and refused logins."""
 
 from __future__ import annotations
@@ -177,9 +177,13 @@ async def test_cross_origin_unsafe_requests_are_403(admin_login, headers):
     if not headers.get("Origin"):
         admin.headers.pop("Origin", None)
         request_headers.pop("Origin")
-    create = await admin.post("/admin/departments/create", data={"name": "Evil", "code": "EVIL"}, headers=request_headers)
+    create = await admin.post(
+        "/admin/departments/create", data={"name": "Evil", "code": "EVIL"}, headers=request_headers
+    )
     assert create.status_code == 403
-    update = await admin.post(f"/admin/departments/update/{department.id}", data={"name": "Pwned"}, headers=request_headers)
+    update = await admin.post(
+        f"/admin/departments/update/{department.id}", data={"name": "Pwned"}, headers=request_headers
+    )
     assert update.status_code == 403
     delete = await admin.delete(f"/admin/departments/delete/{department.id}", headers=request_headers)
     assert delete.status_code == 403

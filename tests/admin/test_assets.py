@@ -47,8 +47,14 @@ async def test_icon_fonts_are_served_and_nothing_else(anonymous):
     icons = ASSETS["tabler-icons.css"]
     font = await anonymous.get(f"/admin/static/npm/{icons.spec}/dist/fonts/tabler-icons.woff2")
     assert font.status_code == 200 and font.headers["content-type"] == "font/woff2"
-    for path in (f"{icons.spec}/package.json", f"{icons.spec}/dist/../package.json", "@tabler/core@9.9.9/dist/css/tabler.min.css",
-                 f"{ASSETS['tabler.css'].spec}/dist/js/tabler.js", "..%2F..%2Fpyproject.toml", "left-pad@1.0.0/index.js"):
+    for path in (
+        f"{icons.spec}/package.json",
+        f"{icons.spec}/dist/../package.json",
+        "@tabler/core@9.9.9/dist/css/tabler.min.css",
+        f"{ASSETS['tabler.css'].spec}/dist/js/tabler.js",
+        "..%2F..%2Fpyproject.toml",
+        "left-pad@1.0.0/index.js",
+    ):
         assert (await anonymous.get(f"/admin/static/npm/{path}")).status_code == 404, path
 
 

@@ -86,14 +86,18 @@ async def test_the_catalogue_is_found_by_name_and_code(admin_login):
     admin = await admin_login("staff")
     cse = await factories.create_department(name="Computer Science and Engineering", code="CSE")
     await factories.create_department(name="Civil Engineering", code="CIV")
-    assert _ids((await admin.get("/admin/departments/list", params={"search": "computer engineering"})).text) == [cse.id]
+    assert _ids((await admin.get("/admin/departments/list", params={"search": "computer engineering"})).text) == [
+        cse.id
+    ]
     assert _ids((await admin.get("/admin/departments/list", params={"search": "cse"})).text) == [cse.id]
     course = await factories.create_course(name="Data Structures", code="CS201", department=cse)
     offering = await factories.create_offering(course=course)
     await factories.create_offering()
     assert _ids((await admin.get("/admin/courses/list", params={"search": "data struct"})).text) == [course.id]
     assert _ids((await admin.get("/admin/course_offerings/list", params={"search": "cs201"})).text) == [offering.id]
-    assert _ids((await admin.get("/admin/course_offerings/list", params={"search": "structures"})).text) == [offering.id]
+    assert _ids((await admin.get("/admin/course_offerings/list", params={"search": "structures"})).text) == [
+        offering.id
+    ]
 
 
 # --- order, pages, titles -----------------------------------------------------------------------

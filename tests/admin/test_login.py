@@ -87,7 +87,9 @@ async def test_session_cookie_flags(anonymous):
 async def test_session_cookie_is_secure_over_https(app):
     user, _ = await make_person(UserType.ADMIN)
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
-    async with httpx.AsyncClient(transport=transport, base_url="https://test", headers={"Origin": "https://test"}) as client:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="https://test", headers={"Origin": "https://test"}
+    ) as client:
         response = await _login(client, user.email, factories.PASSWORD)
     assert response.status_code == 303
     assert "secure" in response.headers["set-cookie"].lower()

@@ -207,7 +207,12 @@ async def test_create_goes_through_the_service_with_an_audit_row(admin_login):
                                 data={**DEPARTMENT_FORM, "name": "Geology", "code": "GEO", "floor": "2"})
     assert (response.status_code, response.headers["location"]) == (303, "/admin/departments/list")
     department = await Department.get(code="GEO")
-    assert (department.name, department.floor, department.description, department.is_active) == ("Geology", 2, None, True)
+    assert (department.name, department.floor, department.description, department.is_active) == (
+        "Geology",
+        2,
+        None,
+        True,
+    )
     row = await AuditLog.get(entity_type="departments", entity_id=department.id)
     assert (row.action, row.user_id, row.ip_address) == ("create", admin.user.id, "127.0.0.1")
 
@@ -248,12 +253,18 @@ async def test_update_clears_an_empty_optional_fk_to_null(admin_login):
     assert set_head.status_code == 303
     assert (await Department.get(id=department.id)).hod_id == head.id
     assert (await Faculty.get(id=head.id)).is_hod
-    cleared = await admin.post(f"/admin/departments/update/{department.id}", data={**form, "hod_id": "", "building": ""})
+    cleared = await admin.post(
+        f"/admin/departments/update/{department.id}", data={**form, "hod_id": "", "building": ""}
+    )
     assert cleared.status_code == 303
     department = await Department.get(id=department.id)
     assert (department.hod_id, department.building, department.code) == (None, None, "MTH")
     assert not (await Faculty.get(id=head.id)).is_hod
-    audit = await AuditLog.filter(entity_type="departments", entity_id=department.id, action="update").order_by("-id").first()
+    audit = (
+        await AuditLog.filter(entity_type="departments", entity_id=department.id, action="update")
+        .order_by("-id")
+        .first()
+    )
     assert audit.old_value["hod_id"] == head.id and audit.new_value["hod_id"] is None
 
 
@@ -376,7 +387,9 @@ async def test_catalogue_writes_go_through_their_services(admin_login):
     program_row = await Program.get(code="BT")
     course = {"credits": "4", "department_id": str(department.id), "course_type": "core", "level": "beginner",
               "is_active": "on"}
-    assert (await admin.post("/admin/courses/create", data={**course, "name": "Intro", "code": "C1"})).status_code == 303
+    assert (
+        await admin.post("/admin/courses/create", data={**course, "name": "Intro", "code": "C1"})
+    ).status_code == 303
     intro = await Course.get(code="C1")
     advanced = await admin.post("/admin/courses/create",
                                 data={**course, "name": "Advanced", "code": "C2", "prerequisites": [str(intro.id)]})

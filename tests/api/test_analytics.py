@@ -46,8 +46,12 @@ async def test_dashboard_counts(staff_client):
     await factories.create_fee_payment(student=students[2], amount_paid=Decimal("999.00"),
                                        payment_status=PaymentStatus.REFUNDED)
     await LibraryBook.create(title="T", author="A", isbn="978-1")
-    await Hostel.create(name="North", hostel_type=HostelType.BOYS, total_rooms=10, total_capacity=40, occupied_capacity=10)
-    await Hostel.create(name="South", hostel_type=HostelType.GIRLS, total_rooms=10, total_capacity=20, occupied_capacity=5)
+    await Hostel.create(
+        name="North", hostel_type=HostelType.BOYS, total_rooms=10, total_capacity=40, occupied_capacity=10
+    )
+    await Hostel.create(
+        name="South", hostel_type=HostelType.GIRLS, total_rooms=10, total_capacity=20, occupied_capacity=5
+    )
     await Hostel.create(name="Closed", hostel_type=HostelType.GIRLS, total_rooms=1, total_capacity=100,
                         occupied_capacity=0, is_active=False)
     body = (await staff_client.get(DASHBOARD)).json()

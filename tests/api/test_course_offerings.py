@@ -70,7 +70,11 @@ async def test_defaults_to_draft_without_section(admin_client):
         ({"faculty_ids": [999998, "MISSING"]}, 404, None),
         ({"start_date": "2025-12-15", "end_date": "2025-12-15"}, 400, "start_date must be before end_date"),
         ({"semester": 9}, 400, "semester must be between 1 and the program's 8 semesters"),
-        ({"section": "TAKEN"}, 409, "This course is already offered for the program in that year, semester and section"),
+        (
+            {"section": "TAKEN"},
+            409,
+            "This course is already offered for the program in that year, semester and section",
+        ),
     ],
 )
 async def test_create_errors_change_nothing(staff_client, overrides, status, message):

@@ -53,7 +53,7 @@ async def test_staff_creates_faculty_with_account(staff_client):
     assert body["is_hod"] is False and body["status"] == "active" and body["email"] == "k.menon@uni.edu"
     user = await User.get(id=body["user_id"])
     assert user.user_type == "faculty" and user.is_active
-    assert {r for r in await AuditLog.all().values_list("entity_type", "action")} >= {
+    assert set(await AuditLog.all().values_list("entity_type", "action")) >= {
         ("users", "create"), ("faculty", "create")}
 
 
@@ -353,7 +353,9 @@ async def _teaching():
     member = await factories.create_faculty()
     colleague = await factories.create_faculty()
     program = await factories.create_program()
-    current = await factories.create_offering(program=program, faculty=[member, colleague], status=OfferingStatus.ONGOING)
+    current = await factories.create_offering(
+        program=program, faculty=[member, colleague], status=OfferingStatus.ONGOING
+    )
     past = await factories.create_offering(program=program, faculty=[member], status=OfferingStatus.COMPLETED,
                                            academic_year="2023-24")
     theirs = await factories.create_offering(program=program, faculty=[colleague])
@@ -422,7 +424,9 @@ async def test_students_are_those_registered_in_current_offerings(staff_client, 
 
 async def test_member_uploads_own_photo_and_anyone_reads_it(login_as):
     member = await login_as("faculty")
-    response = await member.post(f"{URL}/{member.profile.id}/upload-photo", files={"file": ("me.png", PNG, "image/png")})
+    response = await member.post(
+        f"{URL}/{member.profile.id}/upload-photo", files={"file": ("me.png", PNG, "image/png")}
+    )
     assert response.status_code == 202
     assert response.json() == {"faculty_id": member.profile.id, "user_id": member.user.id,
                                "message": "Photo uploaded successfully"}

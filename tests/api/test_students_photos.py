@@ -49,8 +49,7 @@ def _media_files() -> set[Path]:
 
 @pytest.fixture
 async def me(login_as):
-    client = await login_as("student")
-    yield client
+    return await login_as("student")
 
 
 async def _state(user_id: int):

@@ -31,7 +31,7 @@ async def test_book_search_plan_uses_every_trigram_index(app, services):
     try:
         present = {r["indexname"] for r in await connection.fetch(
             "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'trgm_library_books_%'")}
-        if not INDEXES <= present:
+        if not present >= INDEXES:
             pytest.skip("this PostgreSQL has no pg_trgm, so the migrations left the trigram indexes out")
         now = dt.datetime.now(dt.UTC)
         await connection.copy_records_to_table("library_books", columns=[
@@ -44,7 +44,7 @@ async def test_book_search_plan_uses_every_trigram_index(app, services):
             await connection.execute("SET LOCAL enable_seqscan = off")
             raw = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {library.SEARCH_BY_INDEX_SQL}",
                                             like_pattern("title 0012"), 20)
-        assert INDEXES <= _index_scans(json.loads(raw)[0]["Plan"])
+        assert _index_scans(json.loads(raw)[0]["Plan"]) >= INDEXES
         rows = await connection.fetch(library.SEARCH_BY_INDEX_SQL, like_pattern("title 0012"), 20)
         assert [r["title"] for r in rows] == [f"Title 0012{d}" for d in range(10)]
     finally:

@@ -71,7 +71,7 @@ async def test_xlsx_stream_keeps_types_and_never_writes_formulas():
     body = b"".join([chunk async for chunk in xlsx_stream(["A", "B", "C", "D", "E", "F"], _pages(ROWS),
                                                           sheet_title="Things")])
     sheet = load_workbook(io.BytesIO(body))["Things"]
-    first = [cell for cell in next(sheet.iter_rows(min_row=2, max_row=2))]
+    first = list(next(sheet.iter_rows(min_row=2, max_row=2)))
     assert first[0].value == "'=cmd()" and first[0].data_type == "s"
     assert first[1].value == -3 and first[1].data_type == "n"
     assert first[2].value == 7.25

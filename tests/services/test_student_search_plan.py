@@ -68,7 +68,9 @@ async def _require_trigram_indexes(connection) -> None:
         pytest.skip(message)
     indexes = {r["indexname"] for r in await connection.fetch(
         "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'trgm_%'")}
-    assert set(TRIGRAM_INDEXES) <= indexes, f"pg_trgm is available but the migration left out {set(TRIGRAM_INDEXES) - indexes}"
+    assert set(TRIGRAM_INDEXES) <= indexes, (
+        f"pg_trgm is available but the migration left out {set(TRIGRAM_INDEXES) - indexes}"
+    )
 
 
 async def test_search_plan_uses_every_trigram_index(app, services):
