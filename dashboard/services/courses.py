@@ -172,7 +172,8 @@ async def create_course(actor: Actor, *, data: CourseCreate) -> CourseOut:
         course = await Course.create(**data.model_dump(exclude={"prerequisites"}))
         await audit.record(actor, "create", course)
         if ids:
-            await CoursePrerequisite.bulk_create([CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids])
+            await CoursePrerequisite.bulk_create(
+                [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids])
     return await _record(course.id)
 
 

@@ -59,7 +59,7 @@ def photo_editable_faculty(actor: Actor) -> QuerySet[Faculty]:
     A colleague's id is "not found", as a student's is in the students service."""
     if actor.can(Permission.FACULTY_WRITE):
         return Faculty.all()
-    return Faculty.filter(id=actor.faculty_id) if actor.faculty_id is not None else Faculty.none()
+    return Faculty.filter(id=actor.faculty_id) if actor.faculty_id is not None else Faculty.filter(id__in=[])
 
 
 async def _get(faculty_id: int) -> Faculty:

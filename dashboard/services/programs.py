@@ -153,7 +153,8 @@ async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumA
         entry = await ProgramCourse.create(program=program, course=course, semester=semester,
                                            is_mandatory=data.is_mandatory)
         await audit.record(actor, "create", entry)
-    rows = await ProgramCourse.filter(id=entry.id).values(*_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
+    rows = await ProgramCourse.filter(id=entry.id).values(
+        *_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
     return CurriculumOut.model_validate(rows[0])
 
 

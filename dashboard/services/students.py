@@ -545,7 +545,7 @@ def photo_editable_students(actor: Actor) -> QuerySet[Student]:
     """Whose photo this actor may replace: staff anyone's, a student their own."""
     if actor.can(Permission.STUDENTS_WRITE):
         return Student.all()
-    return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.none()
+    return Student.filter(id=actor.student_id) if actor.student_id is not None else Student.filter(id__in=[])
 
 
 async def upload_student_photo(actor: Actor, *, student_id: int, upload: UploadSource) -> PhotoUploadOut:

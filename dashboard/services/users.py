@@ -14,15 +14,14 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState
 from dashboard.core.roles import Permission
-from dashboard.core.updates import audited_edit, get_or_404
-from dashboard.services import admin_sessions
 from dashboard.core.security import (
     hash_password,
     password_fits_bcrypt,
     revoke_all_sessions,
     verify_password,
 )
-from dashboard.core.updates import touch
+from dashboard.core.updates import audited_edit, get_or_404, touch
+from dashboard.services import admin_sessions
 from dashboard.settings import get_settings
 from models import AdminStaff, User
 from models.enums import AdminStaffRole, UserType
