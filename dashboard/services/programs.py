@@ -99,7 +99,7 @@ async def update_program(actor: Actor, *, program_id: int, changes: ProgramUpdat
     async with audited_edit(actor, Program, program_id, label=LABEL) as program:
         if "name" in fields:
             await ensure_unique(Program, "program", name=fields["name"], exclude_id=program.id)
-        if fields.get("department_id") not in (None, program.department_id):
+        if fields.get("department_id") not in (None, program.department_id):  # type: ignore[attr-defined]
             await _check_department(fields["department_id"])
             if await Student.exists(program_id=program.id):
                 raise Conflict("The department of a program with students cannot change")
@@ -154,8 +154,7 @@ async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumA
                                            is_mandatory=data.is_mandatory)
         await audit.record(actor, "create", entry)
     rows = await ProgramCourse.filter(id=entry.id).values(
-        *_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS
-    )
+        *_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
     return CurriculumOut.model_validate(rows[0])
 
 
