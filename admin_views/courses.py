@@ -82,7 +82,7 @@ class CourseResource(AdminResource):
         values = await super().initial_values(request, obj)
         # The service's read of the course carries its prerequisite ids.
         course = await course_service.get_course(request.state.admin.actor, course_id=obj.id)
-        values["prerequisites"] = list(course["prerequisites"] or [])
+        values["prerequisites"] = list(course.prerequisites or [])
         return values
 
 
