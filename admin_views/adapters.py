@@ -32,7 +32,7 @@ from dashboard.services import course_offerings as offering_service
 from dashboard.services import courses, departments, programs, staff, users
 from dashboard.services import faculty as faculty_service
 from dashboard.services import students as student_service
-from models import AdminStaff, AuditLog, Course, Department, Enrollment, Parent, Program, User
+from models import AdminStaff, Course, Department, Enrollment, Parent, Program, User
 from models.enums import RegistrationStatus
 
 # Re-exported so that each screen imports its schemas and service from one place while the
@@ -90,4 +90,4 @@ class _ScopeOnly:
 
 
 parent_service = _ScopeOnly("parents", visible_parents=_everyone(Parent))
-audit_log_service = _ScopeOnly("audit_logs", visible_audit_logs=_everyone(AuditLog))
+

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -56,7 +57,7 @@ def install_template_globals(templates_env: object, store: AssetStore) -> None:
     """`{{ asset_tag("tabler.css") }}` in a template: the pinned tag for this machine."""
 
     @pass_context
-    def asset_tag(context: dict, name: str) -> Markup:
+    def asset_tag(context: dict[str, Any], name: str) -> Markup:
         request: Request | None = context.get("request")
         admin_path = getattr(request.app, "admin_path", "/admin") if request is not None else "/admin"
         return store.tag(name, admin_path)
@@ -66,7 +67,8 @@ def install_template_globals(templates_env: object, store: AssetStore) -> None:
 
 async def serve_static(request: Request) -> Response:
     """Public: the login page needs its stylesheet before anyone signs in."""
-    return request.app.asset_store.response(request.path_params["path"])
+    store: shared.AssetStore = request.app.asset_store
+    return store.response(request.path_params["path"])
 
 
 FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"

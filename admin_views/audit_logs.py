@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from admin_views import widgets as w
-from admin_views.adapters import audit_log_service
 from admin_views.base import AdminResource, Column, Service
 from dashboard.core.roles import Permission
+from dashboard.services import audit_logs as audit_log_service
 from models import AuditLog
 
 
@@ -23,14 +21,14 @@ class AuditLogResource(AdminResource):
     page_title = "Audit log"
     read_permission = Permission.AUDIT_READ
     default_sort = ("id", "desc")
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter(("entity_type",), name="entity_type", label="Entity", placeholder="departments"),
         w.IntegerFilter(name="entity_id", label="Entity ID"),
         w.ChoiceFilter(name="action", label="Action", choices=[("Create", "create"), ("Update", "update"),
                                                               ("Delete", "delete")]),
         w.IntegerFilter(name="user_id", label="User ID"),
-    ]
-    columns: ClassVar[list[Column]] = [
+    )
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("timestamp", "When", w.DateTime(), sort="timestamp"),
         Column("user", "By", value=lambda r: f"{r['by_first']} {r['by_last']}" if r["by_first"] else "system",
@@ -42,7 +40,7 @@ class AuditLogResource(AdminResource):
         Column("changes", "Changes", w.Changes(), value=lambda r: (r["old_value"], r["new_value"]),
                needs={"old_value": "old_value", "new_value": "new_value"}, wrap=True),
         Column("ip_address", "IP", priority=3),
-    ]
+    )
     export_name = "audit_log"
 
 

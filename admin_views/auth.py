@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import HTTPException, Request
-from fastapi_admin.i18n import _
-from fastapi_admin.providers import Provider
-from fastapi_admin.template import templates
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.responses import RedirectResponse, Response
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_400_BAD_REQUEST, HTTP_401_UNAUTHORIZED, HTTP_403_FORBIDDEN
+
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
+from fastapi_admin.i18n import _
+from fastapi_admin.providers import Provider
+from fastapi_admin.template import templates
 
 from admin_views.widgets import has_control_characters
 from dashboard.core import ratelimit
@@ -60,7 +61,7 @@ class AppLoginProvider(Provider):
     template = "providers/login/login.html"
     login_path = "/login"
     logout_path = "/logout"
-    password_path = "/password"  # noqa: S105 - a URL path
+    password_path = "/password"  # noqa: S105  (a URL path, not a secret)
 
     async def register(self, app: Any) -> None:
         await super().register(app)
@@ -76,9 +77,8 @@ class AppLoginProvider(Provider):
     async def login_view(self, request: Request) -> Response:
         return templates.TemplateResponse(request, self.template, {"request": request, "login_title": LOGIN_TITLE})
 
-    def _login_page(
-        self, request: Request, error: str, status_code: int, headers: dict[str, str] | None = None
-    ) -> Response:
+    def _login_page(self, request: Request, error: str, status_code: int,
+                    headers: dict[str, str] | None = None) -> Response:
         return templates.TemplateResponse(
             request, self.template, {"request": request, "error": error, "login_title": LOGIN_TITLE},
             status_code=status_code, headers=headers,

@@ -9,22 +9,23 @@ through the services rather than the stock ORM path.
 
 from __future__ import annotations
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from fastapi_admin.resources import Field
-from fastapi_admin.resources import Model as StockModelResource
-from fastapi_admin.widgets import displays
 from pydantic import BaseModel
 from starlette.requests import Request
 from tortoise.expressions import Subquery
 from tortoise.models import Model as TortoiseModel
-from tortoise.queryset import QuerySet, ValuesQuery
+from tortoise.queryset import QuerySet
+
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
+from fastapi_admin.resources import Field
+from fastapi_admin.resources import Model as StockModelResource
+from fastapi_admin.widgets import displays
 
 from admin_views.widgets import (
     CONTROL_CHARACTERS_ERROR,
@@ -198,15 +199,15 @@ class AdminResource(StockModelResource):
     faculty_read_permission: ClassVar[Permission | None] = None
     # The row named in titles ("New department", "Edit student #149").
     singular: ClassVar[str] = ""
-    columns: ClassVar[list[Column]] = []
-    list_filters: ClassVar[list[ListFilter]] = []
+    columns: ClassVar[Sequence[Column]] = ()
+    list_filters: ClassVar[Sequence[ListFilter]] = ()
     # The list's one default order: a sortable column's name and "asc" or "desc"; the
     # list says it in words and marks the column.
     default_sort: ClassVar[tuple[str, str]] = ("id", "asc")
     # The order in words when the automatic ones ("A to Z", "newest first") do not fit.
     default_sort_words: ClassVar[str] = ""
-    row_actions: ClassVar[list[RowAction]] = []
-    form_fields: ClassVar[list[FormField]] = []
+    row_actions: ClassVar[Sequence[RowAction]] = ()
+    form_fields: ClassVar[Sequence[FormField]] = ()
     create_schema: ClassVar[type[BaseModel] | None] = None
     update_schema: ClassVar[type[BaseModel] | None] = None
     export_name: ClassVar[str] = ""
@@ -259,7 +260,7 @@ class AdminResource(StockModelResource):
         """The rows `actor` may see: the service's own scope function, the one definition
         the API and jobs use too. Override only to join what the list shows."""
         if cls.service is None:
-            return cls.model.filter(id__in=[])
+            return cls.model.none()
         return cls.service.visible(actor)
 
     @classmethod
@@ -267,7 +268,7 @@ class AdminResource(StockModelResource):
         """Every row the signed-in actor may see, before the list's own filters."""
         actor: Actor = request.state.admin.actor
         if cls.access(actor) is Access.NONE:
-            return cls.model.filter(id__in=[])
+            return cls.model.none()
         return cls.scope(actor)
 
     # --- writes, through the service as the signed-in actor --------------------------------
@@ -324,7 +325,7 @@ class AdminResource(StockModelResource):
         return f"Sorted by {column.label.lower() if column_name != 'id' else 'ID'}, {words}"
 
     @classmethod
-    def page_query(cls, qs: QuerySet) -> QuerySet | ValuesQuery[Any]:
+    def page_query(cls, qs: QuerySet) -> QuerySet:
         """`.values()` of every column, joins included, in one query."""
         plain: list[str] = []
         aliased: dict[str, str] = {}

@@ -3,7 +3,7 @@ offerings they teach, read-only."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
@@ -59,7 +59,7 @@ class CourseOfferingResource(AdminResource):
     read_permission = Permission.OFFERINGS_WRITE
     write_permission = Permission.OFFERINGS_WRITE
     faculty_read_permission = Permission.OFFERINGS_READ
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter(("course__code", "course__name", "section"), placeholder="Course code or name"),
         ChoicesOfVisibleRows(Program, name="program_id", label="Program", options=program_service.visible_programs,
                              owner=lambda: CourseOfferingResource),
@@ -68,10 +68,10 @@ class CourseOfferingResource(AdminResource):
         w.IntegerFilter(name="semester", label="Semester"),
         w.SearchFilter(("academic_year",), name="academic_year", label="Academic year", placeholder="2025-26"),
         w.EnumFilter(OfferingStatus, name="offering_status", label="Status", field="status"),
-    ]
+    )
     default_sort = ("academic_year", "desc")
     default_sort_words = "newest year first"
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("course", "Course", value=lambda r: f"{r['course_code']} {r['course_name']}",
                needs={"course_code": "course__code", "course_name": "course__name"}),
@@ -88,9 +88,9 @@ class CourseOfferingResource(AdminResource):
         Column("enrolled_students", "Registered", priority=2),
         Column("max_capacity", "Capacity", priority=3),
         Column("roster", "Roster", w.RosterLink(), value=lambda r: r["id"]),
-    ]
+    )
     export_name = "course_offerings"
-    form_fields: ClassVar[list[FormField]] = [
+    form_fields = (
         FormField("program_id", "Program", w.ForeignKey(Program, scope=choices(program_service.visible_programs)),
                   on_update=False),
         FormField("course_id", "Course", w.ForeignKey(Course, scope=choices(course_service.visible_courses)),
@@ -104,14 +104,14 @@ class CourseOfferingResource(AdminResource):
         FormField("status", "Status", w.EnumSelect(OfferingStatus)),
         FormField("start_date", "Starts", w.DateInput()),
         FormField("end_date", "Ends", w.DateInput()),
-    ]
+    )
 
     @classmethod
     def scope(cls, actor: Actor) -> QuerySet:
         # The catalogue is everyone's to read, but a faculty member's panel is their own
         # teaching: the offerings they are listed on.
         if cls.access(actor) is Access.SCOPED:
-            return offering_service.offerings_taught_by(actor.faculty_id or 0)
+            return offering_service.offerings_taught_by(actor.faculty_id)
         return super().scope(actor)
 
     @classmethod

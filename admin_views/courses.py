@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
@@ -38,16 +38,16 @@ class CourseResource(AdminResource):
     page_title = "Courses"
     read_permission = Permission.COURSES_WRITE
     write_permission = Permission.COURSES_WRITE
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
         w.EnumFilter(CourseType, name="course_type", label="Type"),
         w.EnumFilter(Level, name="level", label="Level"),
         w.BooleanFilter(name="is_active", label="Active"),
-    ]
+    )
     default_sort = ("code", "asc")
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -60,9 +60,9 @@ class CourseResource(AdminResource):
             "JOIN courses pc ON pc.id = cp.prerequisite_id WHERE cp.course_id = courses.id)"
         ), priority=3),
         Column("is_active", "Active", w.YesNo(), priority=2),
-    ]
+    )
     export_name = "courses"
-    form_fields: ClassVar[list[FormField]] = [
+    form_fields = (
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("credits", "Credits", w.IntegerInput()),
@@ -75,7 +75,7 @@ class CourseResource(AdminResource):
         FormField("description", "Description", w.TextArea(null=True)),
         FormField("syllabus", "Syllabus", w.TextArea(null=True)),
         FormField("is_active", "Active", w.Switch()),
-    ]
+    )
 
     @classmethod
     async def initial_values(cls, request: Request, obj: Any) -> dict[str, Any]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from starlette.requests import Request
 from tortoise.expressions import RawSQL
 from tortoise.queryset import QuerySet
@@ -25,7 +23,7 @@ async def _department_faculty(request: Request) -> QuerySet:
     """Head-of-department choices: the faculty of the department being edited."""
     pk = w.parse_pk(request.path_params.get("pk"))
     if pk is None:
-        return faculty_service.visible_faculty(request.state.admin.actor).filter(id__in=[])
+        return faculty_service.visible_faculty(request.state.admin.actor).none()
     return faculty_service.visible_faculty(request.state.admin.actor).filter(department_id=pk).select_related("user")
 
 
@@ -43,12 +41,12 @@ class DepartmentResource(AdminResource):
     page_title = "Departments"
     read_permission = Permission.DEPARTMENTS_WRITE
     write_permission = Permission.DEPARTMENTS_WRITE
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.BooleanFilter(name="is_active", label="Active"),
-    ]
+    )
     default_sort = ("name", "asc")
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -59,8 +57,8 @@ class DepartmentResource(AdminResource):
         Column("building", "Building", priority=3),
         Column("email", "Email", priority=2),
         Column("is_active", "Active", w.YesNo()),
-    ]
-    form_fields: ClassVar[list[FormField]] = [
+    )
+    form_fields = (
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("description", "Description", w.TextArea(null=True)),
@@ -71,7 +69,7 @@ class DepartmentResource(AdminResource):
         FormField("building", "Building", w.TextInput(null=True)),
         FormField("floor", "Floor", w.IntegerInput(null=True)),
         FormField("is_active", "Active", w.Switch(), on_create=False),
-    ]
+    )
     export_name = "departments"
 
 

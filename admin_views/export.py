@@ -37,9 +37,8 @@ def exported_columns(resource: type[AdminResource]) -> list[Column]:
     return [c for c in resource.columns if not isinstance(c.display, w.RosterLink)]
 
 
-async def _chunks(
-    resource: type[AdminResource], qs: QuerySet, columns: Sequence[Column]
-) -> AsyncIterator[list[list[Any]]]:
+async def _chunks(resource: type[AdminResource], qs: QuerySet,
+                  columns: Sequence[Column]) -> AsyncIterator[list[list[Any]]]:
     offset = 0
     while True:
         values = await resource.page_query(qs.offset(offset).limit(CHUNK_ROWS))

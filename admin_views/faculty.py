@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 
@@ -35,16 +35,16 @@ class FacultyResource(PersonResource):
     page_title = "Faculty"
     read_permission = Permission.FACULTY_WRITE
     write_permission = Permission.FACULTY_WRITE
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter((*PERSON_SEARCH_FIELDS, "employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(FacultyStatus, name="faculty_status", label="Status", field="status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
         w.EnumFilter(EmploymentType, name="employment_type", label="Employment"),
         w.BooleanFilter(name="is_hod", label="Head of department"),
-    ]
+    )
     default_sort = ("employee_id", "asc")
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("employee_id", "Employee ID", sort="employee_id"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -54,9 +54,9 @@ class FacultyResource(PersonResource):
         Column("employment_type", "Employment", w.EnumLabel(), priority=3),
         Column("is_hod", "Head", w.YesNo(), priority=3),
         Column("status", "Status", w.EnumLabel()),
-    ]
+    )
     export_name = "faculty"
-    form_fields: ClassVar[list[FormField]] = [
+    form_fields = (
         *account_fields(),
         FormField("employee_id", "Employee ID", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("department_id", "Department",
@@ -69,7 +69,7 @@ class FacultyResource(PersonResource):
         FormField("experience_years", "Years of experience", w.IntegerInput(null=True)),
         FormField("is_hod", "Head of department", w.Switch()),
         FormField("status", "Status", w.EnumSelect(FacultyStatus)),
-    ]
+    )
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:

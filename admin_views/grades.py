@@ -1,7 +1,7 @@
 """Panel screens for grades: the gradebook (per assessment, the roster with a marks
-field each, saved in one submit; per offering, students × assessments with the weighted
-percentage and letter), the publish-results screen (a preview of every student's SGPA
-and failures before the member of staff confirms) and the printable transcript."""
+field each, saved in one submit; per offering, students x assessments with the weighted
+percentage and letter) and the publish-results screen (a preview of every student's SGPA
+and failures before the member of staff confirms)."""
 
 from __future__ import annotations
 
@@ -32,8 +32,6 @@ def menu(actor: Actor) -> list[dict[str, str]]:
         items.append(menu_item("gradebook", "Gradebook", "ti ti-notebook"))
     if actor.can(Permission.GRADES_PUBLISH):
         items.append(menu_item("publish_results", "Publish results", "ti ti-certificate"))
-    if actor.can(Permission.GRADES_READ):
-        items.append(menu_item("transcripts", "Transcripts", "ti ti-file-text"))
     return items
 
 
@@ -145,17 +143,3 @@ async def publish_confirm(request: Request) -> Response:
     return see_other(request.app.admin_path + "/publish_results/list?" + urlencode({
         "semester": data.semester, "academic_year": data.academic_year,
         "notice": f"Published {result['published']} results ({result['failed']} failed)"}))
-
-
-@router.get("/transcripts/list", include_in_schema=False)
-async def transcript_page(request: Request) -> Response:
-    actor = actor_of(request, Permission.GRADES_READ)
-    student_id = int_arg(request.query_params.get("student_id"))
-    transcript, error, status_code = None, None, 200
-    if student_id is not None:
-        try:
-            transcript = await service.student_transcript(actor, student_id=student_id)
-        except DomainError as exc:
-            error, status_code = exc.message, error_status(exc)
-    return render(request, "grades/transcript.html", "transcripts", "Transcript", status_code=status_code,
-                  transcript=transcript, student_id=student_id, error=error)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from tortoise.expressions import RawSQL
 
 from admin_views import widgets as w
@@ -26,10 +24,10 @@ class ParentResource(AdminResource):
     page_title = "Parents"
     read_permission = Permission.USERS_CREATE
     default_sort = ("id", "desc")
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter((*PERSON_SEARCH_FIELDS, "father_name", "mother_name"), placeholder="Name or email"),
-    ]
-    columns: ClassVar[list[Column]] = [
+    )
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("account", "Account", value=full_name, needs=NAME_NEEDS),
         Column("email", "Email", source="user__email", priority=2),
@@ -42,7 +40,7 @@ class ParentResource(AdminResource):
             "(SELECT string_agg(ps.student_code, ', ' ORDER BY ps.student_code) FROM students ps "
             "WHERE parents.id IN (ps.parent_id, ps.guardian_id))"
         ), priority=2),
-    ]
+    )
     export_name = "parents"
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from admin_views import widgets as w
 from admin_views.adapters import ProgramCreate, ProgramUpdate, department_service, program_service
 from admin_views.base import AdminResource, Column, FormField, Service, choices
@@ -26,15 +24,15 @@ class ProgramResource(AdminResource):
     page_title = "Programs"
     read_permission = Permission.PROGRAMS_WRITE
     write_permission = Permission.PROGRAMS_WRITE
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter(("name", "code"), placeholder="Name or code"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
         w.EnumFilter(DegreeType, name="degree_type", label="Degree"),
         w.BooleanFilter(name="is_active", label="Active"),
-    ]
+    )
     default_sort = ("name", "asc")
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("code", "Code", sort="code"),
         Column("name", "Name", sort="name"),
@@ -44,9 +42,9 @@ class ProgramResource(AdminResource):
         Column("total_semesters", "Semesters", priority=3),
         Column("total_credits", "Credits", priority=3),
         Column("is_active", "Active", w.YesNo()),
-    ]
+    )
     export_name = "programs"
-    form_fields: ClassVar[list[FormField]] = [
+    form_fields = (
         FormField("name", "Name", w.TextInput()),
         FormField("code", "Code", w.TextInput(help_text="Cannot be changed later"), on_update=False),
         FormField("degree_type", "Degree", w.EnumSelect(DegreeType)),
@@ -58,7 +56,7 @@ class ProgramResource(AdminResource):
         FormField("description", "Description", w.TextArea(null=True)),
         FormField("eligibility_criteria", "Eligibility", w.TextArea(null=True)),
         FormField("is_active", "Active", w.Switch()),
-    ]
+    )
 
 
 RESOURCES = [ProgramResource]

@@ -37,6 +37,12 @@ from admin_views.base import Action, AdminResource
 from dashboard.core.actor import Actor
 
 DEFAULT_MENU_ORDER = 800
+# The menu's section headings, by the first menu order each covers.
+SECTIONS = ((100, "Academics"), (200, "Teaching"), (300, "People"), (400, "Campus"), (900, "Accounts"))
+
+
+def section_of(order: int) -> str:
+    return next((name for start, name in reversed(SECTIONS) if order >= start), "")
 _MARKERS = ("RESOURCES", "SCREENS", "menu")
 
 
@@ -90,4 +96,5 @@ def menu_items(actor: Actor) -> list[dict[str, str]]:
     for module in domain_modules():
         for item in _screen_items(module, actor):
             ordered.append((_module_order(module), len(ordered), item))
-    return [item for _, _, item in sorted(ordered, key=lambda entry: (entry[0], entry[1]))]
+    return [{**item, "section": section_of(order)}
+            for order, _, item in sorted(ordered, key=lambda entry: (entry[0], entry[1]))]

@@ -19,16 +19,11 @@ they are registered, turns an empty optional foreign key into a 500, and lists r
 
 from __future__ import annotations
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
 import math
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi_admin.depends import get_current_admin
-from fastapi_admin.template import templates
 from pydantic import ValidationError
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.status import (
@@ -39,6 +34,12 @@ from starlette.status import (
     HTTP_422_UNPROCESSABLE_CONTENT,
 )
 from tortoise.exceptions import IntegrityError
+
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
+from fastapi_admin.depends import get_current_admin
+from fastapi_admin.template import templates
 
 from admin_views.base import Action, AdminResource, FormResult
 from admin_views.errors import conflict_message
@@ -59,6 +60,10 @@ def _resource(request: Request) -> type[AdminResource]:
     if resource is None:
         raise HTTPException(status_code=HTTP_404_NOT_FOUND)
     return resource
+
+def _cell_value(column: Any, value: dict[str, Any]) -> Any:
+    return column.compute(value) if column.compute else value.get(column.name)
+
 
 def _int_param(raw: str | None, default: int, low: int, high: int) -> int:
     try:
@@ -147,18 +152,11 @@ async def list_view(request: Request) -> Response:
             )
             for value in values:
                 ids.append(value["id"])
-                rows.append(
-                    [
-                        await column.display.render(
-                            request, column.compute(value) if column.compute else value.get(column.name)
-                        )
-                        for column in resource.columns
-                    ]
-                )
+                rows.append([await column.display.render(request, _cell_value(column, value))
+                             for column in resource.columns])
                 offered[value["id"]] = [a for a in resource.row_actions if a.offered(value)]
-    filters = [
-        await f.render_filter(request, request.query_params.get(f.context["name"])) for f in resource.list_filters
-    ]
+    filters = [await f.render_filter(request, request.query_params.get(f.context["name"]))
+               for f in resource.list_filters]
     total_pages = math.ceil(total / page_size) if total else 0
     query = {k: v for k, v in request.query_params.items() if k not in ("page_num",)}
     search_note = getattr(request.state, "search_note", None)
@@ -169,9 +167,8 @@ async def list_view(request: Request) -> Response:
     def sort_url(column: str) -> str:
         next_order = "desc" if sort == column and order == "asc" else "asc"
         base = {k: v for k, v in query.items() if k not in ("sort", "order")}
-        return f"{request.app.admin_path}/{resource.name()}/list?" + urlencode(
-            {**base, "sort": column, "order": next_order}
-        )
+        return (f"{request.app.admin_path}/{resource.name()}/list?"
+                + urlencode({**base, "sort": column, "order": next_order}))
 
     export_query = {k: v for k, v in request.query_params.items() if k not in ("page_num", "page_size")}
     context = _context(
@@ -224,10 +221,10 @@ def _validation_errors(exc: ValidationError, result: FormResult, resource: type[
         name = str(item["loc"][0]) if item["loc"] else ""
         message = item["msg"].removeprefix("Value error, ")
         # A field the form does not show (renamed by `prepare`) is reported above the form.
-        result.errors.setdefault(
-            name if name in shown else "__all__", f"{name}: {message}" if name not in shown else message
-        )
-
+        if name in shown:
+            result.errors.setdefault(name, message)
+        else:
+            result.errors.setdefault("__all__", f"{name}: {message}")
 
 async def _validated(request: Request, resource: type[AdminResource], action: Action) -> tuple[FormResult, Any]:
     form = await request.form()
@@ -282,10 +279,8 @@ async def update_view(request: Request) -> Response:
     resource = _resource(request)
     pk = _pk(request)
     obj = await _visible_row(request, resource, pk)
-    return await _render_form(
-        request, resource, Action.UPDATE, values=await resource.initial_values(request, obj), pk=pk
-    )
-
+    values = await resource.initial_values(request, obj)
+    return await _render_form(request, resource, Action.UPDATE, values=values, pk=pk)
 
 @router.post("/{resource}/update/{pk}", name="update")
 async def update(request: Request) -> Response:
@@ -329,13 +324,12 @@ async def bulk_delete(request: Request) -> Response:
     try:
         ids = sorted({int(part) for part in raw.split(",") if part.strip()})
     except ValueError:
-        return JSONResponse(
-            {"detail": "ids must be a comma-separated list of numbers"}, status_code=HTTP_400_BAD_REQUEST
-        )
+        return JSONResponse({"detail": "ids must be a comma-separated list of numbers"},
+                            status_code=HTTP_400_BAD_REQUEST)
     if not ids or len(ids) > MAX_BULK or not all(1 <= pk < 2**31 for pk in ids):
         return JSONResponse({"detail": f"Give between 1 and {MAX_BULK} ids"}, status_code=HTTP_400_BAD_REQUEST)
     visible = set(await (await resource.base_queryset(request)).filter(pk__in=ids).values_list("id", flat=True))
-    missing = [pk for pk in ids if pk not in visible]  # type: ignore[comparison-overlap, redundant-expr]
+    missing = [pk for pk in ids if pk not in visible]
     if missing:
         return JSONResponse({"detail": f"Not found: {', '.join(map(str, missing))}"}, status_code=HTTP_404_NOT_FOUND)
     try:

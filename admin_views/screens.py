@@ -1,8 +1,8 @@
 """Task screens of the campus services (the cashier's, librarian's and warden's desks and
 the defaulters and overdue lists): pages built around a job rather than one table, so they
-are plain routes instead of `AdminResource`s. What they share lives here: the menu entries
-(listed by `admin_views.guard.visible_resources` beside the resources), the permission
-check every route makes first, page rendering, form parsing against the API's schemas,
+are plain routes instead of `AdminResource`s (admin_views.registry collects their
+`SCREENS` for the menu and their `router`s). What they share lives here: the screen entry,
+the permission check every route makes first, page rendering, form parsing against the API's schemas,
 and CSV downloads through the API's formula-safe writer.
 
 Every write calls a service as the signed-in user's Actor; nothing here writes the ORM.
@@ -10,9 +10,6 @@ Every write calls a service as the signed-in user's Actor; nothing here writes t
 
 from __future__ import annotations
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
 from collections.abc import AsyncIterable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.status import HTTP_303_SEE_OTHER, HTTP_403_FORBIDDEN
 
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
 from admin_views import formatting
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters
@@ -37,16 +35,6 @@ class Screen:
     label: str
     icon: str
     permission: Permission
-
-
-def menu_items(actor: Actor) -> list[dict[str, str]]:
-    """The screens this actor may open, as the menu template's items."""
-    from admin_views.fees import SCREENS as FEES
-    from admin_views.hostels import SCREENS as HOSTELS
-    from admin_views.library import SCREENS as LIBRARY
-
-    return [{"type": "model", "model": s.path, "label": s.label, "icon": s.icon}
-            for s in (*FEES, *LIBRARY, *HOSTELS) if actor.can(s.permission)]
 
 
 def actor_for(request: Request, permission: Permission) -> Actor:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 
@@ -36,14 +36,14 @@ class AdminStaffResource(PersonResource):
     read_permission = Permission.USERS_CREATE
     write_permission = Permission.STAFF_MANAGE
     default_sort = ("id", "desc")
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         w.SearchFilter((*PERSON_SEARCH_FIELDS, "employee_id", "designation"), placeholder="Name, email or employee ID"),
         w.EnumFilter(AdminStaffRole, name="role", label="Role"),
         w.EnumFilter(PersonStatus, name="status", label="Status"),
         w.ForeignKeyFilter(Department, name="department_id", label="Department",
                            scope=choices(department_service.visible_departments)),
-    ]
-    columns: ClassVar[list[Column]] = [
+    )
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("employee_id", "Employee ID", sort="employee_id"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -53,9 +53,9 @@ class AdminStaffResource(PersonResource):
         Column("designation", "Designation", priority=3),
         Column("date_of_joining", "Joined", w.DateTime(date_only=True), priority=3),
         Column("status", "Status", w.EnumLabel()),
-    ]
+    )
     export_name = "staff"
-    form_fields: ClassVar[list[FormField]] = [
+    form_fields = (
         *account_fields(user_type=True),
         FormField("employee_id", "Employee ID", w.TextInput(null=True, help_text="Empty: EMP-<account id>")),
         FormField("role", "Role", w.EnumSelect(AdminStaffRole)),
@@ -64,7 +64,7 @@ class AdminStaffResource(PersonResource):
         FormField("designation", "Designation", w.TextInput()),
         FormField("date_of_joining", "Joined", w.DateInput()),
         FormField("status", "Status", w.EnumSelect(PersonStatus), on_create=False),
-    ]
+    )
 
     @classmethod
     def fields_for(cls, action: Action) -> list[FormField]:

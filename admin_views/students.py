@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from starlette.requests import Request
 from tortoise.queryset import QuerySet
@@ -77,7 +77,7 @@ class StudentResource(PersonResource):
     read_permission = Permission.STUDENTS_WRITE
     write_permission = Permission.STUDENTS_WRITE
     faculty_read_permission = Permission.STUDENTS_READ
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    list_filters = (
         StudentSearch(),
         w.EnumFilter(PersonStatus, name="student_status", label="Status", field="status"),
         ChoicesOfVisibleRows(Department, name="department_id", label="Department",
@@ -88,9 +88,9 @@ class StudentResource(PersonResource):
         w.IntegerFilter(name="semester", label="Semester"),
         w.EnumFilter(Category, name="category", label="Category"),
         _OfferingRosterFilter(),
-    ]
+    )
     default_sort = ("student_code", "asc")
-    columns: ClassVar[list[Column]] = [
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("student_code", "Student ID", sort="student_code"),
         Column("name", "Name", value=full_name, needs=NAME_NEEDS),
@@ -101,8 +101,8 @@ class StudentResource(PersonResource):
         Column("semester", "Semester", priority=2),
         Column("category", "Category", w.EnumLabel(), priority=3),
         Column("status", "Status", w.EnumLabel()),
-    ]
-    form_fields: ClassVar[list[FormField]] = [
+    )
+    form_fields = (
         *account_fields(),
         FormField("gender", "Gender", w.EnumSelect(Gender, null=True)),
         FormField("date_of_birth", "Date of birth", w.DateInput(null=True)),
@@ -117,7 +117,7 @@ class StudentResource(PersonResource):
         FormField("section", "Section", w.TextInput(null=True)),
         FormField("category", "Category", w.EnumSelect(Category, null=True)),
         FormField("status", "Status", w.EnumSelect(PersonStatus)),
-    ]
+    )
 
     @classmethod
     async def prepare(cls, request: Request, data: dict[str, Any], action: Action) -> dict[str, Any]:

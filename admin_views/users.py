@@ -3,8 +3,6 @@ sessions and send a password-reset code (the users service does each)."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from admin_views import widgets as w
 from admin_views.adapters import user_service
 from admin_views.base import AdminResource, Column, RowAction, Service
@@ -30,7 +28,7 @@ class UserResource(AdminResource):
     read_permission = Permission.STAFF_MANAGE
     write_permission = Permission.STAFF_MANAGE
     default_sort = ("id", "desc")
-    row_actions: ClassVar[list[RowAction]] = [
+    row_actions = (
         RowAction("deactivate", "Deactivate", icon="ti ti-user-off", danger=True,
                   run=lambda actor, pk: user_service.set_user_active(actor, user_id=pk, active=False),
                   confirm="Deactivate this account? Its owner is signed out everywhere and cannot sign in "
@@ -51,13 +49,13 @@ class UserResource(AdminResource):
                   confirm="Email this account a one-time code to choose a new password?",
                   done="A password-reset code is on its way to the account's email address.",
                   when=lambda row: row["is_active"], needs=_ACTIVE),
-    ]
-    list_filters: ClassVar[list[w.ListFilter]] = [
+    )
+    list_filters = (
         w.SearchFilter(("email", "user_name", "first_name", "last_name"), placeholder="Name, email or user name"),
         w.EnumFilter(UserType, name="user_type", label="Role"),
         w.BooleanFilter(name="is_active", label="Active"),
-    ]
-    columns: ClassVar[list[Column]] = [
+    )
+    columns = (
         Column("id", "ID", sort="id", priority=3),
         Column("user_name", "User name", sort="user_name", priority=2),
         Column("name", "Name", value=full_name, needs={"first_name": "first_name", "last_name": "last_name"}),
@@ -67,7 +65,7 @@ class UserResource(AdminResource):
         Column("is_verified", "Verified", w.YesNo(), priority=3),
         Column("last_login", "Last login", w.DateTime(), priority=2),
         Column("created_at", "Created", w.DateTime(), sort="created_at", priority=3),
-    ]
+    )
     export_name = "users"
 
 

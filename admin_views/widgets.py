@@ -11,9 +11,6 @@ values a form or filter accepts.
 
 from __future__ import annotations
 
-import admin_views.compat  # noqa: F401  (before fastapi_admin)
-
-# isort: split
 import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
@@ -21,12 +18,16 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from fastapi_admin.widgets import displays, filters, inputs
 from markupsafe import Markup, escape
 from starlette.requests import Request
 from tortoise.expressions import Q
 from tortoise.models import Model as TortoiseModel
 from tortoise.queryset import QuerySet
+
+import admin_views.compat  # noqa: F401  (before fastapi_admin)
+
+# isort: split
+from fastapi_admin.widgets import displays, filters, inputs
 
 from admin_views.formatting import money
 from admin_views.labels import enum_choices, enum_label
@@ -67,7 +68,9 @@ def parse_pk(value: Any) -> int | None:
 def _render(widget: Any, **context: Any) -> Markup:
     # A local context, never `widget.context.update(...)`: widget instances are shared by
     # every request, and the stock pattern leaks one request's options into another.
-    return Markup(widget.templates.get_template(widget.template).render(**{**widget.context, **context}))  # noqa: S704 - an autoescaping Jinja template's output
+    # The widget templates autoescape what they insert, so their output is markup.
+    html = widget.templates.get_template(widget.template).render(**{**widget.context, **context})
+    return Markup(html)  # noqa: S704
 
 # --- displays (list cells) ------------------------------------------------------------------
 
@@ -253,12 +256,12 @@ class ForeignKey(inputs.ForeignKey):
         self.label = label
         self.limit = limit
 
-    async def get_queryset(self, request: Request | None = None) -> QuerySet:
+    async def get_queryset(self, request: Request | None = None) -> QuerySet:  # type: ignore[override]
         if self.scope is not None and request is not None:
             return await self.scope(request)
         return self.model.none()  # no scope, no choice: a dropdown never lists a whole table by default
 
-    async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:
+    async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:  # type: ignore[override]
         rows = await (await self.get_queryset(request)).order_by("id").limit(self.limit)
         options = [(self.label(row), row.pk) for row in rows]
         if self.context.get("null"):

@@ -18,6 +18,10 @@ router = ResourceRouter(prefix="/analytics", tags=["Analytics"], responses=error
 
 @router.get("/dashboard", response_model=DashboardOut, openapi_extra=requires(Permission.ANALYTICS_READ))
 async def dashboard(actor: CurrentActor) -> Any:
+    """Dashboard counts
+
+    Totals across the university: students, faculty, departments, programs, courses, active
+    enrollments, fees collected, library books and hostel occupancy. Reads only."""
     return await service.dashboard_summary(actor)
 
 
@@ -27,4 +31,8 @@ async def trends(
     months: Annotated[int, Query(ge=service.MIN_MONTHS, le=service.MAX_MONTHS,
                                  description="Calendar months to cover, the current one included (1-60)")] = 12,
 ) -> Any:
+    """Monthly trends
+
+    New enrollments, fee collections and attendance records per calendar month, for the last
+    `months` months (the current one included), oldest first. Reads only."""
     return await service.trends(actor, months=months)

@@ -25,13 +25,21 @@ Id = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 async def list_audit_logs(
     actor: CurrentActor,
     page: PageParams,
-    entity_type: Annotated[str | None, Query(max_length=50, description="A table name, e.g. departments")] = None,
-    entity_id: Id = None,
-    user_id: Id = None,
-    action: Annotated[str | None, Query(max_length=50, description="create, update, delete, ...")] = None,
+    entity_type: Annotated[str | None, Query(
+        max_length=50, description="Entries about records of this table, e.g. departments")] = None,
+    entity_id: Annotated[Id, Query(
+        description="Entries about this record: its id in `entity_type`'s table")] = None,
+    user_id: Annotated[Id, Query(description="Entries made by this user (a user account id)")] = None,
+    action: Annotated[str | None, Query(
+        max_length=50, description="Entries of this action: create, update, delete, ...")] = None,
     date_from: Annotated[dt.date | None, Query(description="From this UTC day (included)")] = None,
     date_to: Annotated[dt.date | None, Query(description="To this UTC day (included)")] = None,
 ) -> Any:
+    """List audit log entries
+
+    Who changed what: one row per create, update or delete made through the services, with the
+    record's values before and after, the caller's IP address and user agent. Newest first;
+    the filters combine. Reads only."""
     return await service.list_audit_logs(
         actor, page=page, entity_type=entity_type, entity_id=entity_id, user_id=user_id, action=action,
         date_from=date_from, date_to=date_to,

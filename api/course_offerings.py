@@ -33,14 +33,22 @@ OfferingId = Annotated[int, Path(ge=1, le=MAX_INT)]
 async def list_offerings(
     actor: CurrentActor,
     page: PageParams,
-    program_id: IdFilter = None,
-    course_id: IdFilter = None,
-    semester: Annotated[int | None, Query(ge=1, le=20)] = None,
-    academic_year: Annotated[str | None, Query(max_length=20, description="Filter by academic year")] = None,
+    program_id: Annotated[IdFilter, Query(description="Offerings of this program (its id)")] = None,
+    course_id: Annotated[IdFilter, Query(description="Offerings of this course (its id)")] = None,
+    semester: Annotated[int | None, Query(
+        ge=1, le=20, description="Offerings in this semester of their program")] = None,
+    academic_year: Annotated[str | None, Query(
+        max_length=20, description='Offerings of this academic year, e.g. "2026-27"')] = None,
     acedemic_year: Annotated[str | None, Query(max_length=20, deprecated=True,
                                                description="The spec's spelling of academic_year")] = None,
-    offering_status: Annotated[OfferingStatus | None, Query(description="Filter by status")] = None,
+    offering_status: Annotated[OfferingStatus | None, Query(
+        description="Offerings in this status")] = None,
 ) -> Any:
+    """List course offerings
+
+    A course taught in one semester of one academic year for one program, with its teaching team.
+    Offerings are part of the catalogue: every signed-in role reads them all. Ordered by id; the
+    filters combine. Reads only."""
     return await service.list_offerings(
         actor, page=page, program_id=program_id, course_id=course_id, semester=semester,
         academic_year=academic_year if academic_year is not None else acedemic_year, status=offering_status,
@@ -52,6 +60,12 @@ async def list_offerings(
     responses=error_responses(400, 404, 409), openapi_extra=requires(Permission.OFFERINGS_WRITE),
 )
 async def create_offering(actor: CurrentActor, body: OfferingCreate) -> Any:
+    """Create a course offering
+
+    A course of a program, taught in one semester of an academic year by its teaching team
+    (`faculty_ids`). It starts with no students registered. The program, course and faculty must
+    exist (404); the semester must be one of the program's and the dates in order (400); the same
+    course for the program in one year, semester and section is a 409. Audited."""
     return await service.create_offering(actor, data=body)
 
 
@@ -60,6 +74,9 @@ async def create_offering(actor: CurrentActor, body: OfferingCreate) -> Any:
     responses=error_responses(404), openapi_extra=requires(Permission.OFFERINGS_READ),
 )
 async def get_offering(actor: CurrentActor, offering_id: OfferingId) -> Any:
+    """Get a course offering
+
+    The offering with its teaching team and its weekly classes. Reads only."""
     return await service.get_offering(actor, offering_id=offering_id)
 
 
@@ -68,6 +85,11 @@ async def get_offering(actor: CurrentActor, offering_id: OfferingId) -> Any:
     responses=error_responses(400, 404, 409), openapi_extra=requires(Permission.OFFERINGS_WRITE),
 )
 async def update_offering(actor: CurrentActor, offering_id: OfferingId, body: OfferingUpdate) -> Any:
+    """Update a course offering
+
+    Changes only the fields sent. Program, course and academic year are fixed; `faculty_ids`
+    replaces the teaching team; the capacity cannot drop below the students registered (400).
+    Audited."""
     return await service.update_offering(actor, offering_id=offering_id, changes=body)
 
 
@@ -76,6 +98,10 @@ async def update_offering(actor: CurrentActor, offering_id: OfferingId, body: Of
     responses=error_responses(404, 409), openapi_extra=requires(Permission.OFFERINGS_WRITE),
 )
 async def delete_offering(actor: CurrentActor, offering_id: OfferingId) -> Response:
+    """Delete a course offering
+
+    Refused (409) while it has schedules, attendance, registrations, assessments, grades or exam
+    timetable entries; its teaching assignments go with it. Audited."""
     await service.delete_offering(actor, offering_id=offering_id)
     return Response(status_code=204)
 
@@ -91,6 +117,10 @@ async def list_roster(
     registration_status: Annotated[RegistrationStatus | None, Query(
         description="Registrations in this status (default: registered)")] = RegistrationStatus.REGISTERED,
 ) -> Any:
+    """List an offering's roster
+
+    The offering's registrations (by default the registered ones), by student id. A student or
+    parent sees only their own rows in it. Reads only."""
     return await service.list_roster(actor, offering_id=offering_id, page=page, status=registration_status)
 
 
@@ -99,5 +129,11 @@ async def list_roster(
     responses=error_responses(400, 404), openapi_extra=requires(Permission.ROSTERS_WRITE),
 )
 async def register_students(actor: CurrentActor, offering_id: OfferingId, body: RosterAdd) -> Any:
+    """Register students on an offering
+
+    Puts enrollments on the roster: the listed ones, or with `all_from_program` every active
+    enrollment of the offering's program whose student is in the offering's semester. One result
+    per enrollment. An enrollment already registered is a success and takes no second seat; seats
+    go in order until `max_capacity`, however many requests arrive at once. Audited."""
     return await service.register_students(actor, offering_id=offering_id, enrollment_ids=body.enrollment_ids,
                                            all_from_program=body.all_from_program)

@@ -26,12 +26,18 @@ CourseId = Annotated[int, Path(ge=1, le=MAX_INT)]
 async def list_courses(
     actor: CurrentActor,
     page: PageParams,
-    department_id: IdFilter = None,
-    course_type: CourseType | None = None,
-    level: Level | None = None,
-    is_active: Annotated[bool | None, Query(description="Filter by active status")] = None,
-    search: Annotated[str | None, Query(max_length=100, description="Search by name or code")] = None,
+    department_id: Annotated[IdFilter, Query(description="Courses of this department (its id)")] = None,
+    course_type: Annotated[CourseType | None, Query(description="Courses of this type")] = None,
+    level: Annotated[Level | None, Query(description="Courses of this level")] = None,
+    is_active: Annotated[bool | None, Query(
+        description="Active (true) or inactive (false) courses only")] = None,
+    search: Annotated[str | None, Query(
+        max_length=100, description="Part of the name or code, any case")] = None,
 ) -> Any:
+    """List courses
+
+    The course catalogue, read by every signed-in role. Ordered by id; the filters combine. Reads
+    only."""
     return await service.list_courses(actor, page=page, department_id=department_id, course_type=course_type,
                                       level=level, is_active=is_active, search=search)
 
@@ -41,6 +47,11 @@ async def list_courses(
     responses=error_responses(404, 409), openapi_extra=requires(Permission.COURSES_WRITE),
 )
 async def create_course(actor: CurrentActor, body: CourseCreate) -> Any:
+    """Create a course
+
+    A new course with its prerequisites (course ids) linked in the same transaction. A duplicate
+    name or code is a 409; an unknown department or prerequisite a 404; a prerequisite cycle a
+    400. Audited."""
     return await service.create_course(actor, data=body)
 
 
@@ -49,6 +60,9 @@ async def create_course(actor: CurrentActor, body: CourseCreate) -> Any:
     responses=error_responses(404), openapi_extra=requires(Permission.COURSES_READ),
 )
 async def get_course(actor: CurrentActor, course_id: CourseId) -> Any:
+    """Get a course
+
+    The course with its prerequisites' ids. Reads only."""
     return await service.get_course(actor, course_id=course_id)
 
 
@@ -57,6 +71,10 @@ async def get_course(actor: CurrentActor, course_id: CourseId) -> Any:
     responses=error_responses(400, 404, 409), openapi_extra=requires(Permission.COURSES_WRITE),
 )
 async def update_course(actor: CurrentActor, course_id: CourseId, body: CourseUpdate) -> Any:
+    """Update a course
+
+    Changes only the fields sent; the code is immutable. `prerequisites`, when sent, replaces the
+    whole set and is checked for existence (404), self-reference and cycles (400). Audited."""
     return await service.update_course(actor, course_id=course_id, changes=body)
 
 
@@ -65,6 +83,10 @@ async def update_course(actor: CurrentActor, course_id: CourseId, body: CourseUp
     responses=error_responses(404, 409), openapi_extra=requires(Permission.COURSES_WRITE),
 )
 async def delete_course(actor: CurrentActor, course_id: CourseId) -> Response:
+    """Delete a course
+
+    Refused (409) while anything refers to the course (offerings, grades, curricula, exam
+    schedules, courses that require it); its own prerequisite links go with it. Audited."""
     await service.delete_course(actor, course_id=course_id)
     return Response(status_code=204)
 
@@ -74,4 +96,7 @@ async def delete_course(actor: CurrentActor, course_id: CourseId) -> Response:
     responses=error_responses(404), openapi_extra=requires(Permission.COURSES_READ),
 )
 async def course_prerequisites(actor: CurrentActor, course_id: CourseId) -> Any:
+    """List a course's prerequisites
+
+    The courses required before this one, by id; empty when there are none. Reads only."""
     return await service.course_prerequisites(actor, course_id=course_id)

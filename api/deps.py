@@ -24,7 +24,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1
 
 PUBLIC = "public"
 # Routes that authenticate with a refresh token instead of an access token.
-REFRESH_TOKEN = "refresh-token"  # noqa: S105 - the marker of refresh-token routes, not a token
+REFRESH_TOKEN = "refresh-token"  # noqa: S105 - a route marker, not a secret
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

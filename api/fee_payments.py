@@ -68,8 +68,8 @@ async def fee_defaulters(
 async def list_fee_payments(
     actor: CurrentActor,
     page: PageParams,
-    student_id: IdFilter = None,
-    fee_structure_id: IdFilter = None,
+    student_id: Annotated[IdFilter, Query(description="Payments of this student (their id)")] = None,
+    fee_structure_id: Annotated[IdFilter, Query(description="Payments against this fee structure (its id)")] = None,
     payment_status: Annotated[PaymentStatus | None, Query(description="Filter by status")] = None,
 ) -> PageOut[FeePaymentOut]:
     result = await service.list_fee_payments(actor, page=page, student_id=student_id,

@@ -30,8 +30,8 @@ YearFilter = Annotated[str | None, Query(max_length=20, description="Filter by a
 async def list_fee_structures(
     actor: CurrentActor,
     page: PageParams,
-    program_id: IdFilter = None,
-    student_id: IdFilter = None,
+    program_id: Annotated[IdFilter, Query(description="Structures of this program (its id)")] = None,
+    student_id: Annotated[IdFilter, Query(description="Structures of this student (their id)")] = None,
     academic_year: YearFilter = None,
     acedamic_year: Annotated[str | None, Query(max_length=20, deprecated=True,
                                                description="The spec's spelling of academic_year")] = None,

@@ -29,7 +29,8 @@ RoomTypeFilter = Annotated[HostelRoomType | None, Query(description="Filter by r
     description="Any signed-in user. Active rooms of active hostels, status available, with a free bed; by "
     "hostel and number.",
 )
-async def available_rooms(actor: CurrentActor, hostel_id: IdFilter = None,
+async def available_rooms(actor: CurrentActor,
+                          hostel_id: Annotated[IdFilter, Query(description="Rooms of this hostel (its id)")] = None,
                           room_type: RoomTypeFilter = None) -> list[dict]:
     return await service.available_rooms(actor, hostel_id=hostel_id, room_type=room_type)
 
@@ -41,7 +42,7 @@ async def available_rooms(actor: CurrentActor, hostel_id: IdFilter = None,
 async def list_rooms(
     actor: CurrentActor,
     page: PageParams,
-    hostel_id: IdFilter = None,
+    hostel_id: Annotated[IdFilter, Query(description="Rooms of this hostel (its id)")] = None,
     room_type: RoomTypeFilter = None,
     room_status: Annotated[HostelRoomStatus | None, Query(description="Filter by status")] = None,
     is_active: Annotated[bool | None, Query(description="Filter by active status")] = None,

@@ -57,7 +57,7 @@ async def list_books(
     actor: CurrentActor,
     page: PageParams,
     category: Annotated[str | None, Query(max_length=100, description="Filter by category (any case)")] = None,
-    department_id: IdFilter = None,
+    department_id: Annotated[IdFilter, Query(description="Books of this department (its id)")] = None,
     is_referenced: Annotated[bool | None, Query(description="Filter reference books")] = None,
     is_reference: Annotated[bool | None, Query(description="The same filter under the column's name")] = None,
 ) -> PageOut[BookOut]:
@@ -111,8 +111,8 @@ async def delete_book(actor: CurrentActor, book_id: BookId) -> Response:
 )
 async def issued_books(
     actor: CurrentActor,
-    user_id: IdFilter = None,
-    book_id: IdFilter = None,
+    user_id: Annotated[IdFilter, Query(description="Loans to this borrower (a user account id)")] = None,
+    book_id: Annotated[IdFilter, Query(description="Loans of this book (its id)")] = None,
     limit: Annotated[int, Query(ge=1, le=service.LIST_LIMIT_MAX, description="Max loans (1-1000)")] = 100,
 ) -> list[dict]:
     return await service.issued_books(actor, user_id=user_id, book_id=book_id, limit=limit)

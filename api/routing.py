@@ -3,9 +3,9 @@
 Every route added to a `ResourceRouter` gets, from its `openapi_extra=requires(...)`
 marker and its docstring:
 - a summary and description: the docstring's first line is the summary, the rest is the
-  description (what the route does and changes), to which a "Who may call" paragraph is
-  added, derived from the marker and the role table (dashboard/core/roles.py), so it
-  cannot drift from what is enforced;
+  description (what the route does and changes; `summary=` and `description=` win over
+  them), to which a "Who may call" paragraph is added, derived from the marker and the role
+  table (dashboard/core/roles.py), so it cannot drift from what is enforced;
 - a 422 for any query parameter the route does not declare (api.deps.query_guard).
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.routing import APIRoute
@@ -111,10 +111,9 @@ class ResourceRouter(APIRouter):
     def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         extra = dict(kwargs.get("openapi_extra") or {})
         marker = extra.get("x-permission")
+        summary, text = split_docstring(endpoint.__doc__)
         if kwargs.get("description"):
-            summary, text = None, inspect.cleandoc(kwargs["description"])
-        else:
-            summary, text = split_docstring(endpoint.__doc__)
+            text = inspect.cleandoc(kwargs["description"])
         kwargs["summary"] = kwargs.get("summary") or summary
         kwargs["description"] = describe(text, marker)
         permission = _permission(marker)
@@ -124,4 +123,6 @@ class ResourceRouter(APIRouter):
         guard, check = query_guard(marker)
         kwargs["dependencies"] = [*(kwargs.get("dependencies") or ()), guard]
         super().add_api_route(path, endpoint, **kwargs)
-        check.accept(declared_query_names(cast(APIRoute, self.routes[-1]).dependant))
+        route = self.routes[-1]
+        if isinstance(route, APIRoute):
+            check.accept(declared_query_names(route.dependant))

@@ -12,7 +12,7 @@ from api.schemas import error_responses
 from dashboard.core.roles import Permission
 from dashboard.schemas.fields import MAX_INT
 from dashboard.schemas.grades import TranscriptOut
-from dashboard.services import grades as service
+from dashboard.services import transcripts as service
 
 router = ResourceRouter(prefix="/students", tags=["Grades"], responses=error_responses(401, 403, 422))
 

@@ -174,6 +174,15 @@ class StreamedUpload:
             self._data.clear()
             yield piece
 
+    async def form_fields(self) -> dict[str, str]:
+        """Every plain form field, reading the body to its end: call it after the file's
+        chunks, so that fields sent after the file are included."""
+        if self._parser is None:
+            self._start()
+        while await self._pump():
+            pass
+        return dict(self.fields)
+
 
 def multipart_body(*fields: str, file_field: str = "file") -> dict[str, Any]:
     """The OpenAPI request body of a streamed upload (FastAPI cannot infer it)."""

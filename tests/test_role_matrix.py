@@ -1,4 +1,4 @@
-"""Every API endpoint × every role, checked against the role → permission table.
+"""Every API endpoint x every role, checked against the role → permission table.
 
 The routes are read from the application itself, so an endpoint added by any later
 change is in the matrix without editing this file; one without an `x-permission`

@@ -14,6 +14,7 @@ store; a rejected upload leaves nothing behind.
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import os
 import re
@@ -221,29 +222,168 @@ def _is_pdf(head: bytes) -> bool:
     return head.startswith(b"%PDF-")
 
 
+class ContentScanner(Protocol):
+    """Reads the whole upload as it streams past and refuses it (InvalidState) when the
+    content is not what its kind promises, beyond the first bytes."""
+
+    def feed(self, chunk: bytes) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+# Markup a browser would render from a file sniffed as HTML: in the first KB of an image
+# or a PDF it makes the file a polyglot.
+_MARKUP = re.compile(rb"<(?:script|html|body|iframe|svg|\?php)\b", re.IGNORECASE)
+_MARKUP_WINDOW = 1024
+# The end-of-central-directory record of a ZIP: a binary file that ends with one is also
+# an archive (the "GIFAR" and PDF+ZIP polyglots). The record sits in the last 64 KB + 22 B.
+_ZIP_END = b"PK\x05\x06"
+_ZIP_END_WINDOW = 65536 + 22
+_POLYGLOT = "File content does not match its declared type (it is also another kind of file)"
+
+
+class _SingleKindScanner:
+    """Images and PDFs: no markup near the start, no archive at the end."""
+
+    def __init__(self) -> None:
+        self._start = bytearray()
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if len(self._start) < _MARKUP_WINDOW:
+            self._start.extend(chunk[: _MARKUP_WINDOW - len(self._start)])
+            if _MARKUP.search(self._start):
+                raise InvalidState(_POLYGLOT)
+        self._tail = (self._tail + chunk)[-_ZIP_END_WINDOW:]
+
+    def finish(self) -> None:
+        if _ZIP_END in self._tail:
+            raise InvalidState(_POLYGLOT)
+
+
+class _ContainsScanner:
+    """Office files: a marker that only this kind holds must appear in the stream (the
+    part names of an Office Open XML package, the stream names of an OLE2 compound file)."""
+
+    def __init__(self, markers: tuple[bytes, ...], *, within: int | None = None) -> None:
+        self._markers = markers
+        self._within = within
+        self._carry = b""
+        self._read = 0
+        self._found = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self._found or (self._within is not None and self._read >= self._within):
+            return
+        if self._within is not None:
+            chunk = chunk[: self._within - self._read]
+        window = self._carry + chunk
+        self._found = any(marker in window for marker in self._markers)
+        longest = max(map(len, self._markers))
+        self._carry = window[-longest:]
+        self._read += len(chunk)
+
+    def finish(self) -> None:
+        if not self._found:
+            raise InvalidState("File content does not match its declared type")
+
+
+# Text may hold tabs, line ends and form feeds, and no other control character.
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class _TextScanner:
+    """Text files: UTF-8 throughout (a BOM allowed), no NUL or other control characters,
+    so that an executable or an archive renamed to .txt or .csv is refused."""
+
+    def __init__(self) -> None:
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
+
+    def _check(self, text: str) -> None:
+        if _TEXT_CONTROL.search(text):
+            raise InvalidState("File content does not match its declared type (not plain text)")
+
+    def feed(self, chunk: bytes) -> None:
+        try:
+            self._check(self._decoder.decode(chunk))
+        except UnicodeDecodeError as exc:
+            raise InvalidState("File content does not match its declared type (not UTF-8 text)") from exc
+
+    def finish(self) -> None:
+        try:
+            self._check(self._decoder.decode(b"", final=True))
+        except UnicodeDecodeError as exc:
+            raise InvalidState("File content does not match its declared type (not UTF-8 text)") from exc
+
+
+# The signatures of files that are never text, whatever their bytes after the start.
+_BINARY_STARTS = (b"MZ", b"\x7fELF", b"PK\x03\x04", b"%PDF-", b"\xd0\xcf\x11\xe0", b"\xff\xd8\xff",
+                  b"\x89PNG", b"#!", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe")
+
+
+def _is_text(head: bytes) -> bool:
+    return not head.startswith(_BINARY_STARTS)
+
+
+def _is_zip(head: bytes) -> bool:
+    return head.startswith(b"PK\x03\x04")
+
+
+def _is_ole2(head: bytes) -> bool:
+    return head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
+def _utf16(name: str) -> bytes:
+    return name.encode("utf-16-le")
+
+
 @dataclass(frozen=True, slots=True)
 class FileKind:
     mime_type: str
     extensions: tuple[str, ...]
     # True when the first bytes are those of this kind of file.
     matches: Callable[[bytes], bool]
+    # Checks the whole content as it streams (None: the first bytes are enough).
+    scanner: Callable[[], ContentScanner] | None = None
+    # Other MIME types clients commonly declare for it.
+    also_declared: tuple[str, ...] = ()
 
     @property
     def suffix(self) -> str:
         return self.extensions[0]
 
+    def declared_as(self, mime_type: str) -> bool:
+        return mime_type == self.mime_type or mime_type in self.also_declared
 
-JPEG = FileKind("image/jpeg", (".jpg", ".jpeg"), _is_jpeg)
-PNG = FileKind("image/png", (".png",), _is_png)
-WEBP = FileKind("image/webp", (".webp",), _is_webp)
-PDF = FileKind("application/pdf", (".pdf",), _is_pdf)
+
+JPEG = FileKind("image/jpeg", (".jpg", ".jpeg"), _is_jpeg, _SingleKindScanner)
+PNG = FileKind("image/png", (".png",), _is_png, _SingleKindScanner)
+WEBP = FileKind("image/webp", (".webp",), _is_webp, _SingleKindScanner)
+PDF = FileKind("application/pdf", (".pdf",), _is_pdf, _SingleKindScanner)
+# Office Open XML packages are ZIPs whose part names (stored uncompressed in each local
+# header) say which application made them; Office writes them within the first parts.
+_OOXML_WINDOW = 256 * 1024
+DOCX = FileKind("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",), _is_zip,
+                lambda: _ContainsScanner((b"word/",), within=_OOXML_WINDOW))
+XLSX = FileKind("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (".xlsx",), _is_zip,
+                lambda: _ContainsScanner((b"xl/",), within=_OOXML_WINDOW))
+# The older binary formats are OLE2 compound files, told apart by their main stream's name
+# (UTF-16 in the directory).
+DOC = FileKind("application/msword", (".doc",), _is_ole2, lambda: _ContainsScanner((_utf16("WordDocument"),)))
+XLS = FileKind("application/vnd.ms-excel", (".xls",), _is_ole2,
+               lambda: _ContainsScanner((_utf16("Workbook"), _utf16("Book\x00"))))
+TXT = FileKind("text/plain", (".txt",), _is_text, _TextScanner)
+CSV = FileKind("text/csv", (".csv",), _is_text, _TextScanner,
+               also_declared=("application/csv", "text/comma-separated-values", "application/vnd.ms-excel"))
 
 IMAGES: tuple[FileKind, ...] = (JPEG, PNG, WEBP)
 PHOTO_MAX_BYTES = 5 * MB
+# The spec's document allow-list.
+DOCUMENTS: tuple[FileKind, ...] = (PDF, JPEG, PNG, WEBP, DOC, DOCX, XLS, XLSX, TXT, CSV)
 # Enough bytes for every signature above.
 _HEAD_BYTES = 16
 
-_MIME_BY_SUFFIX = {ext: kind.mime_type for kind in (JPEG, PNG, WEBP, PDF) for ext in kind.extensions}
+_MIME_BY_SUFFIX = {ext: kind.mime_type for kind in DOCUMENTS for ext in kind.extensions}
 
 
 def mime_type_of(key: str) -> str:
@@ -292,7 +432,7 @@ async def accept_upload(
     if not by_suffix:
         names = ", ".join(ext for kind in allowed for ext in kind.extensions)
         raise InvalidState(f"File extension not allowed; use one of {names}")
-    kind = next((k for k in by_suffix if k.mime_type == declared_type), None)
+    kind = next((k for k in by_suffix if k.declared_as(declared_type)), None)
     if kind is None:
         raise InvalidState("File type not allowed or does not match the file extension")
 
@@ -313,15 +453,24 @@ async def accept_upload(
     if sum(map(len, buffered)) > max_bytes:
         raise PayloadTooLarge(f"File exceeds the {max_bytes // MB} MB limit")
 
+    scanner = kind.scanner() if kind.scanner else None
+
     async def checked() -> AsyncIterator[bytes]:
         total = 0
         for chunk in buffered:
             total += len(chunk)
+            if scanner:
+                scanner.feed(chunk)
             yield chunk
         async for chunk in stream:
             total += len(chunk)
             if total > max_bytes:
                 raise PayloadTooLarge(f"File exceeds the {max_bytes // MB} MB limit")
+            if scanner:
+                scanner.feed(chunk)
             yield chunk
+        # Before the store keeps the file: a refusal here still leaves nothing behind.
+        if scanner:
+            scanner.finish()
 
     return AcceptedUpload(kind=kind, filename=filename, chunks=checked())

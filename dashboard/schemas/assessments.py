@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import Number, RefId
+from dashboard.schemas.fields import Number, ref_id
 from models.enums import AssessmentType
 
 Marks = Annotated[Decimal, Field(gt=0, le=10000, max_digits=6, decimal_places=2)]
@@ -20,22 +20,16 @@ Description = Annotated[str, Field(max_length=5000)]
 
 
 class AssessmentCreate(InputModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "course_offering_id": 88,
-                    "name": "Quiz 1",
-                    "assessment_type": "quiz",
-                    "max_marks": 20,
-                    "weightage": 10,
-                    "date": "2025-09-12",
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 88,
+        "name": "Quiz 1",
+        "assessment_type": "quiz",
+        "max_marks": 20,
+        "weightage": 10,
+        "date": "2025-09-12",
+    }]})
 
-    course_offering_id: RefId
+    course_offering_id: Annotated[int, ref_id("The course offering's id")]
     name: AssessmentName
     assessment_type: AssessmentType
     description: Description | None = None
@@ -58,7 +52,7 @@ class AssessmentUpdate(InputModel):
 
 class AssessmentOut(OutputModel):
     id: int
-    course_offering_id: int
+    course_offering_id: int = Field(description="The course offering's id")
     name: str
     assessment_type: AssessmentType
     description: str | None

@@ -10,7 +10,7 @@ from pydantic import ConfigDict, Field, PlainSerializer
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.enrollments import Remarks
-from dashboard.schemas.fields import RefId
+from dashboard.schemas.fields import ref_id
 from models.enums import AttendanceStatus
 
 MAX_BULK_ATTENDANCE = 1000
@@ -23,23 +23,24 @@ Percent = Annotated[Decimal | float, PlainSerializer(float, return_type=float)]
 class AttendanceCreate(InputModel):
     """`student_id` is derived from the enrollment; when sent it must match."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"enrollment_id": 2210, "course_offering_id": 88, "date": "2025-09-01", "status": "present"}]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 2210,
+        "course_offering_id": 88,
+        "date": "2025-09-01",
+        "status": "present",
+    }]})
 
-    enrollment_id: RefId
-    course_offering_id: RefId
-    student_id: RefId | None = None
+    enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
+    course_offering_id: Annotated[int, ref_id("The course offering's id")]
+    student_id: Annotated[int | None, ref_id("The student's id")] = None
     date: ClassDate
     status: AttendanceStatus
     remarks: Remarks | None = None
 
 
 class AttendanceBulkItem(InputModel):
-    enrollment_id: RefId
-    student_id: RefId | None = None
+    enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
+    student_id: Annotated[int | None, ref_id("The student's id")] = None
     status: AttendanceStatus
     remarks: Remarks | None = None
 
@@ -47,22 +48,14 @@ class AttendanceBulkItem(InputModel):
 class AttendanceBulk(InputModel):
     """One class of one offering: a mark per enrollment on its roster."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "course_offering_id": 88,
-                    "date": "2025-09-01",
-                    "items": [
-                        {"enrollment_id": 2210, "status": "present"},
-                        {"enrollment_id": 2211, "status": "late", "remarks": "Bus"},
-                    ],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_offering_id": 88,
+        "date": "2025-09-01",
+        "items": [{"enrollment_id": 2210, "status": "present"},
+                  {"enrollment_id": 2211, "status": "late", "remarks": "Bus"}],
+    }]})
 
-    course_offering_id: RefId
+    course_offering_id: Annotated[int, ref_id("The course offering's id")]
     date: ClassDate
     items: Annotated[list[AttendanceBulkItem], Field(min_length=1, max_length=MAX_BULK_ATTENDANCE)]
 
@@ -76,23 +69,23 @@ class AttendanceUpdate(InputModel):
 
 class AttendanceOut(OutputModel):
     id: int
-    enrollment_id: int
-    student_id: int
-    course_offering_id: int
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    student_id: int = Field(description="The student's id")
+    course_offering_id: int = Field(description="The course offering's id")
     date: dt.date
     status: AttendanceStatus
     remarks: str | None
-    marked_by: int | None
+    marked_by: int | None = Field(description="The user id of who marked it last")
     marked_at: dt.datetime
     updated_at: dt.datetime | None
 
 
 class AttendanceBulkResult(OutputModel):
-    enrollment_id: int
-    student_id: int | None
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    student_id: int | None = Field(description="The student's id")
     success: bool
     message: str
-    attendance_id: int | None = None
+    attendance_id: int | None = Field(default=None, description="The id of the attendance row written or kept")
 
 
 class AttendanceBulkOut(OutputModel):
@@ -103,8 +96,8 @@ class AttendanceBulkOut(OutputModel):
 
 
 class AttendanceReportRecord(OutputModel):
-    enrollment_id: int
-    student_id: int
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    student_id: int = Field(description="The student's id")
     total_classes: int
     present: int
     absent: int
@@ -118,9 +111,9 @@ class AttendanceReportOut(OutputModel):
     total: int
 
 
-class Defaulter(OutputModel):
-    enrollment_id: int
-    student_id: int
+class AttendanceDefaulter(OutputModel):
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    student_id: int = Field(description="The student's id")
     student_code: str
     first_name: str
     last_name: str
@@ -131,13 +124,13 @@ class Defaulter(OutputModel):
 
 class DefaultersOut(OutputModel):
     threshold: float
-    defaulters: list[Defaulter]
+    defaulters: list[AttendanceDefaulter]
     total: int
 
 
 class AttendanceSummaryOut(OutputModel):
     id: int
-    enrollment_id: int
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
     month: dt.date
     total_classes: int
     attended_classes: int
@@ -149,6 +142,6 @@ class AttendanceSummaryOut(OutputModel):
 class RegisterMark(InputModel):
     """One row of the admin panel's register."""
 
-    enrollment_id: RefId
+    enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
     status: AttendanceStatus
     remarks: Remarks | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import RefId, ref_id
@@ -31,6 +31,12 @@ def _check_year(year: str | None) -> str | None:
 
 
 class OfferingCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "program_id": 1, "course_id": 7, "faculty_ids": [12], "semester": 3,
+        "academic_year": "2026-27", "section": "A", "room_number": "A-204", "max_capacity": 60,
+        "status": "open", "start_date": "2026-08-03", "end_date": "2026-12-11",
+    }]})
+
     program_id: Annotated[int, ref_id("The program's id")]
     course_id: Annotated[int, ref_id("The course's id")]
     faculty_ids: FacultyIds = Field(default_factory=list)
@@ -52,6 +58,10 @@ class OfferingCreate(InputModel):
 class OfferingUpdate(InputModel):
     """Every field optional; program, course and academic year are fixed. `faculty_ids`
     replaces the teaching team."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "faculty_ids": [12, 15], "max_capacity": 75,
+    }]})
 
     faculty_ids: OptionalFacultyIds = None
     semester: Semester | None = None
@@ -106,6 +116,10 @@ class OfferingOut(OutputModel):
 class RosterAdd(InputModel):
     """Either the enrollments to register, or every active enrollment of the offering's
     program whose student is in the offering's semester."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_ids": [101, 102, 103],
+    }]})
 
     enrollment_ids: Annotated[list[RefId] | None, Field(max_length=MAX_ROSTER_ITEMS,
                                                         description="The program enrollments' ids")] = None

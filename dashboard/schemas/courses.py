@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import RefId, ref_id
@@ -22,6 +22,11 @@ OptionalDepartmentRef = Annotated[int | None, ref_id("The department's id")]
 
 
 class CourseCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Data Structures", "code": "CS201", "credits": 4, "department_id": 1,
+        "course_type": "core", "level": "intermediate", "max_students": 120, "prerequisites": [3],
+    }]})
+
     name: Name
     code: Code
     description: Text | None = None
@@ -37,6 +42,10 @@ class CourseCreate(InputModel):
 
 class CourseUpdate(InputModel):
     """Every field optional; `code` is immutable. `prerequisites` replaces the whole set."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "credits": 3, "prerequisites": [3, 5],
+    }]})
 
     name: Name | None = None
     description: Text | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import ref_id
@@ -18,6 +18,13 @@ HeadId = Annotated[int | None, ref_id("The head of department: a faculty member'
 
 
 class DepartmentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Computer Science and Engineering", "code": "CSE",
+        "description": "Undergraduate and postgraduate computing programs",
+        "phone": "+91 80 2345 6789", "email": "cse@university.example", "building": "Block A",
+        "floor": 2,
+    }]})
+
     name: Name
     code: Code
     description: str | None = Field(None, max_length=5000)
@@ -30,6 +37,10 @@ class DepartmentCreate(InputModel):
 
 class DepartmentUpdate(InputModel):
     """Every field optional; `code` is immutable and so not accepted."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "building": "Block B", "floor": 3, "hod_id": 12,
+    }]})
 
     name: Name | None = None
     description: str | None = Field(None, max_length=5000)

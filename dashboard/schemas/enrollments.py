@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
-from dashboard.schemas.fields import Number, RefId
+from dashboard.schemas.fields import Number, ref_id
 from models.enums import EnrollmentStatus
 
 Remarks = Annotated[str, Field(max_length=2000)]
@@ -19,29 +19,24 @@ EnrollmentDate = Annotated[dt.datetime, Field(ge=dt.datetime(1950, 1, 1), le=dt.
 
 
 class EnrollmentCreate(InputModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"student_id": 1042, "program_id": 7, "enrollment_date": "2025-08-01", "remarks": "Lateral entry"}
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 1042,
+        "program_id": 7,
+        "enrollment_date": "2025-08-01",
+        "remarks": "Lateral entry",
+    }]})
 
-    student_id: RefId
-    program_id: RefId
+    student_id: Annotated[int, ref_id("The student's id")]
+    program_id: Annotated[int, ref_id("The program's id")]
     # Naive values are taken as UTC; absent means now.
     enrollment_date: EnrollmentDate | None = None
     remarks: Remarks | None = None
 
 
 class EnrollmentBulk(InputModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {"enrollments": [{"student_id": 1042, "program_id": 7}, {"student_id": 1043, "program_id": 7}]}
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollments": [{"student_id": 1042, "program_id": 7}, {"student_id": 1043, "program_id": 7}],
+    }]})
 
     enrollments: Annotated[list[EnrollmentCreate], Field(min_length=1, max_length=MAX_BULK_ENROLLMENTS)]
 
@@ -50,11 +45,12 @@ class EnrollmentUpdate(InputModel):
     """Every field optional. `status` moves only from enrolled to dropped, completed or
     failed."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [{"status": "completed", "grade": "A", "grade_point": 8.4, "credits_earned": 160}]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "completed",
+        "grade": "A",
+        "grade_point": 8.4,
+        "credits_earned": 160,
+    }]})
 
     status: EnrollmentStatus | None = None
     grade: Annotated[str, Field(min_length=1, max_length=5)] | None = None
@@ -65,8 +61,8 @@ class EnrollmentUpdate(InputModel):
 
 class EnrollmentOut(OutputModel):
     id: int
-    student_id: int
-    program_id: int
+    student_id: int = Field(description="The student's id")
+    program_id: int = Field(description="The program's id")
     program_name: str | None = None
     program_code: str | None = None
     enrollment_date: dt.datetime
@@ -80,18 +76,18 @@ class EnrollmentOut(OutputModel):
 
 
 class EligibilityOut(OutputModel):
-    student_id: int
-    program_id: int
+    student_id: int = Field(description="The student's id")
+    program_id: int = Field(description="The program's id")
     is_eligible: bool
     reasons: list[str]
 
 
 class EnrollmentBulkResult(OutputModel):
-    student_id: int
-    program_id: int
+    student_id: int = Field(description="The student's id")
+    program_id: int = Field(description="The program's id")
     success: bool
     message: str
-    enrollment_id: int | None = None
+    enrollment_id: int | None = Field(default=None, description="The enrollment's id (a student in a program)")
 
 
 class EnrollmentBulkOut(OutputModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import EmailStr, Field
+from pydantic import ConfigDict, EmailStr, Field
 
 from dashboard.schemas.base import OutputModel
 from dashboard.schemas.fields import Code, Name, Password, UserName, ref_id
@@ -18,6 +18,14 @@ Experience = Annotated[int, Field(ge=0, le=80)]
 
 
 class FacultyCreate(ContactFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "meera.iyer@university.example", "user_name": "meera.iyer",
+        "password": "correct-horse-battery", "first_name": "Meera", "last_name": "Iyer",
+        "employee_id": "FAC1042", "department_code": "CSE", "designation": "Associate Professor",
+        "employment_type": "permanent", "specialization": "Distributed systems",
+        "date_of_joining": "2019-07-01", "experience_years": 11,
+    }]})
+
     email: EmailStr
     user_name: UserName
     password: Password
@@ -37,6 +45,10 @@ class FacultyCreate(ContactFields):
 
 class FacultyUpdate(ContactFields):
     """Every field optional; only those sent change. The employee id is permanent."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "designation": "Professor", "experience_years": 12,
+    }]})
 
     email: EmailStr | None = None
     first_name: Name | None = None

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import Money, ref_id
@@ -34,6 +34,12 @@ class FeeStructureCreate(InputModel):
     """`program_id` defaults to the student's program and must be it when given;
     `total_fee` is the sum of the components and may be left out."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 17, "academic_year": "2026-27", "semester": 3, "tuition_fee": "45000.00",
+        "lab_fee": "5000.00", "library_fee": "1000.00", "sports_fee": "500.00",
+        "examination_fee": "1500.00", "due_date": "2026-08-31", "late_fee_per_day": "50.00",
+    }]})
+
     student_id: Annotated[int, ref_id("The student's id")]
     program_id: Annotated[int | None, ref_id("The program's id")] = None
     academic_year: AcademicYear = Field(validation_alias=AliasChoices("academic_year", "acedamic_year"))
@@ -58,6 +64,10 @@ class FeeStructureCreate(InputModel):
 class FeeStructureUpdate(InputModel):
     """Any fee component, the due date and the daily late fee; the total follows the
     components (send it only to confirm it)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "due_date": "2026-09-15", "late_fee_per_day": "25.00",
+    }]})
 
     tuition_fee: Amount | None = None
     lab_fee: Amount | None = None
@@ -95,6 +105,11 @@ class FeePaymentCreate(InputModel):
     """`amount_paid` counts against the structure's balance and may not exceed it.
     `late_fee` is computed by the server (late_fee_per_day × days past the due date);
     send it only to override that figure, with `late_fee_reason`."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 17, "fee_structure_id": 230, "amount_paid": "25000.00",
+        "payment_date": "2026-09-01", "payment_mode": "upi", "transaction_id": "UPI-20260901-4821",
+    }]})
 
     student_id: Annotated[int, ref_id("The student's id")]
     fee_structure_id: Annotated[int, ref_id("The fee structure's id")]
@@ -134,6 +149,10 @@ class FeePaymentOut(OutputModel):
 
 
 class RefundCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "payment_id": 512, "reason": "Paid twice by mistake",
+    }]})
+
     payment_id: Annotated[int, ref_id("The fee payment's row id")]
     reason: Reason
 

@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.enrollments import Remarks
-from dashboard.schemas.fields import Number, RefId
+from dashboard.schemas.fields import Number, RefId, ref_id
 from models.enums import ResultStatus
 
 MAX_BULK_GRADES = 1000
@@ -26,13 +26,15 @@ class GradeCreate(InputModel):
     """`course_id` is derived from the assessment; when sent it must match. `reason` is
     required once the semester's results are published."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"enrollment_id": 2210, "assessment_id": 301, "marks_obtained": 17.5}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "enrollment_id": 2210,
+        "assessment_id": 301,
+        "marks_obtained": 17.5,
+    }]})
 
-    enrollment_id: RefId
-    assessment_id: RefId
-    course_id: RefId | None = None
+    enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
+    assessment_id: Annotated[int, ref_id("The assessment's id")]
+    course_id: Annotated[int | None, ref_id("The course's id")] = None
     marks_obtained: MarksObtained
     remarks: Remarks | None = None
     reason: Reason | None = None
@@ -41,9 +43,10 @@ class GradeCreate(InputModel):
 class GradeUpdate(InputModel):
     """`reason` is required to change the marks of a published semester."""
 
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"marks_obtained": 18, "reason": "Re-evaluation after appeal"}]}
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "marks_obtained": 18,
+        "reason": "Re-evaluation after appeal",
+    }]})
 
     marks_obtained: MarksObtained | None = None
     remarks: Remarks | None = None
@@ -51,51 +54,42 @@ class GradeUpdate(InputModel):
 
 
 class GradeBulkItem(InputModel):
-    enrollment_id: RefId
+    enrollment_id: Annotated[int, ref_id("The enrollment's id (a student in a program)")]
     marks_obtained: MarksObtained
     remarks: Remarks | None = None
 
 
 class GradeBulk(InputModel):
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "assessment_id": 301,
-                    "items": [
-                        {"enrollment_id": 2210, "marks_obtained": 17.5},
-                        {"enrollment_id": 2211, "marks_obtained": 12},
-                    ],
-                }
-            ]
-        }
-    )
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "assessment_id": 301,
+        "items": [{"enrollment_id": 2210, "marks_obtained": 17.5}, {"enrollment_id": 2211, "marks_obtained": 12}],
+    }]})
 
-    assessment_id: RefId
-    course_id: RefId | None = None
+    assessment_id: Annotated[int, ref_id("The assessment's id")]
+    course_id: Annotated[int | None, ref_id("The course's id")] = None
     items: Annotated[list[GradeBulkItem], Field(min_length=1, max_length=MAX_BULK_GRADES)]
 
 
 class GradeOut(OutputModel):
     id: int
-    enrollment_id: int
-    student_id: int | None = None
-    course_id: int
-    course_offering_id: int
-    assessment_id: int
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    student_id: int | None = Field(default=None, description="The student's id")
+    course_id: int = Field(description="The course's id")
+    course_offering_id: int = Field(description="The course offering's id")
+    assessment_id: int = Field(description="The assessment's id")
     marks_obtained: Number
     remarks: str | None
-    graded_by: int | None
+    graded_by: int | None = Field(description="The user id of who graded it last")
     graded_at: dt.datetime
     created_at: dt.datetime
     updated_at: dt.datetime | None
 
 
 class GradeBulkResult(OutputModel):
-    enrollment_id: int
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
     success: bool
     message: str
-    grade_id: int | None = None
+    grade_id: int | None = Field(default=None, description="The id of the grade row")
 
 
 class GradeBulkOut(OutputModel):
@@ -106,7 +100,7 @@ class GradeBulkOut(OutputModel):
 
 
 class CourseResult(OutputModel):
-    course_id: int
+    course_id: int = Field(description="The course's id")
     course_name: str
     course_code: str
     credits: int
@@ -116,7 +110,7 @@ class CourseResult(OutputModel):
 
 
 class SgpaOut(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     semester: int
     courses: list[CourseResult]
     total_credits: int
@@ -130,7 +124,7 @@ class SemesterGpa(OutputModel):
 
 
 class CgpaOut(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     semesters: list[SemesterGpa]
     total_credits: int
     cgpa: Number
@@ -145,7 +139,7 @@ class PublishRequest(InputModel):
 
 
 class PublishResult(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     success: bool
     message: str
     gpa: Number | None = None
@@ -163,14 +157,14 @@ class GradeChange(OutputModel):
     old_marks: Number | None
     new_marks: Number
     reason: str
-    changed_by: int | None
+    changed_by: int | None = Field(description="The user id of who made the change")
     changed_at: dt.datetime
 
 
 class GradeHistoryOut(OutputModel):
-    grade_id: int
-    enrollment_id: int
-    assessment_id: int
+    grade_id: int = Field(description="The id of the grade row")
+    enrollment_id: int = Field(description="The enrollment's id (a student in a program)")
+    assessment_id: int = Field(description="The assessment's id")
     marks_obtained: Number
     history: list[GradeChange]
     total: int
@@ -188,11 +182,11 @@ class TranscriptSemester(OutputModel):
 
 
 class TranscriptOut(OutputModel):
-    student_id: int
+    student_id: int = Field(description="The student's id")
     student_code: str
     first_name: str
     last_name: str
-    program_id: int
+    program_id: int = Field(description="The program's id")
     program_name: str
     semesters: list[TranscriptSemester]
     total_credits: int

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fees import AcademicYear, Remarks, check_academic_year
@@ -29,6 +29,12 @@ def _not_occupied(status: HostelRoomStatus | None) -> None:
 
 
 class HostelCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "Kaveri Hostel", "hostel_type": "girls", "address": "North campus",
+        "total_rooms": 120, "total_capacity": 240, "amenities": ["wifi", "mess", "laundry"],
+        "rules": ["Gates close at 22:00"],
+    }]})
+
     name: Name
     hostel_type: HostelType
     address: Annotated[str, Field(max_length=255)] | None = None
@@ -41,6 +47,10 @@ class HostelCreate(InputModel):
 
 class HostelUpdate(InputModel):
     """Every field optional; the hostel type is immutable."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "total_rooms": 124, "total_capacity": 248,
+    }]})
 
     name: Name | None = None
     address: Annotated[str, Field(max_length=255)] | None = None
@@ -69,6 +79,11 @@ class HostelOut(OutputModel):
 
 
 class RoomCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "hostel_id": 2, "room_number": "B-204", "room_type": "double", "floor": 2, "capacity": 2,
+        "room_fee": "18000.00", "amenities": ["wifi", "study table"],
+    }]})
+
     hostel_id: Annotated[int, ref_id("The hostel's id")]
     room_number: RoomNumber
     room_type: HostelRoomType
@@ -87,6 +102,10 @@ class RoomCreate(InputModel):
 class RoomUpdate(InputModel):
     """Every field optional; the hostel and number are fixed. Capacity may not fall below
     the beds taken."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "status": "maintenance",
+    }]})
 
     room_type: HostelRoomType | None = None
     floor: Annotated[int, Field(ge=-5, le=200)] | None = None
@@ -133,6 +152,10 @@ class AvailableRoom(OutputModel):
 
 
 class AllocationCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "student_id": 17, "hostel_id": 2, "room_id": 31, "academic_year": "2026-27",
+    }]})
+
     student_id: Annotated[int, ref_id("The student's id")]
     hostel_id: Annotated[int, ref_id("The hostel's id")]
     room_id: Annotated[int, ref_id("The hostel room's id")]
@@ -148,6 +171,10 @@ class AllocationCreate(InputModel):
 class AllocationUpdate(InputModel):
     """A transfer when `room_id` names another room (the old allocation is closed as
     transferred and a new one returned); otherwise only the remarks change."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "room_id": 35, "remarks": "Moved nearer the lift",
+    }]})
 
     room_id: Annotated[int | None, ref_id("The hostel room's id")] = None
     remarks: Remarks | None = None

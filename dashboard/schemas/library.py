@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fees import PositiveAmount, Remarks
@@ -36,6 +36,13 @@ class BookFields(InputModel):
 
 
 class BookCreate(BookFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "title": "Introduction to Algorithms", "author": "Cormen, Leiserson, Rivest, Stein",
+        "isbn": "978-0262046305", "publisher": "MIT Press", "edition": "4th",
+        "category": "Computer Science", "year_of_publication": 2022, "price": "1450.00",
+        "copies_total": 5, "department_id": 1,
+    }]})
+
     title: Title
     author: Title
     isbn: Isbn
@@ -46,6 +53,10 @@ class BookCreate(BookFields):
 class BookUpdate(BookFields):
     """Every field optional; the ISBN is immutable. A new `copies_total` keeps the copies
     on loan: it may not fall below them, and the available copies follow it."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "copies_total": 7, "rack_no": "CS-3",
+    }]})
 
     title: Title | None = None
     author: Title | None = None
@@ -91,6 +102,10 @@ class BookSearchResult(OutputModel):
 class IssueCreate(InputModel):
     """`due_date` defaults to the loan period of the settings and must be in the future."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "book_id": 88, "user_id": 240,
+    }]})
+
     book_id: Annotated[int, ref_id("The book's row id (library books)")]
     user_id: Annotated[int, ref_id("The borrower's user id")]
     due_date: dt.datetime | None = None
@@ -98,6 +113,10 @@ class IssueCreate(InputModel):
 
 
 class ReturnCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "issue_id": 1204, "remarks": "Returned in good condition",
+    }]})
+
     issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     remarks: Remarks | None = None
 
@@ -106,17 +125,29 @@ class RenewCreate(InputModel):
     """Without `new_due_date` the loan is extended by the renewal period of the settings;
     a date given must be later than the current due date and within that period."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "issue_id": 1204,
+    }]})
+
     issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     new_due_date: dt.datetime | None = None
 
 
 class FinePaymentCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "issue_id": 1204, "amount": "30.00",
+    }]})
+
     issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     amount: PositiveAmount
     remarks: Remarks | None = None
 
 
 class MarkLostCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "issue_id": 1204, "remarks": "Reported lost by the borrower",
+    }]})
+
     issue_id: Annotated[int, ref_id("The loan's row id (book issues)")]
     remarks: Remarks | None = None
 

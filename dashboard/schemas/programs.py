@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import ref_id
@@ -22,6 +22,12 @@ OptionalDepartmentRef = Annotated[int | None, ref_id("The department's id")]
 
 
 class ProgramCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "name": "B.Tech Computer Science", "code": "BTECH-CSE", "degree_type": "bachelors",
+        "department_id": 1, "duration_years": 4, "total_semesters": 8, "total_credits": 160,
+        "eligibility_criteria": "10+2 with Physics, Chemistry and Mathematics",
+    }]})
+
     name: Name
     code: Code
     description: Text | None = None
@@ -36,6 +42,10 @@ class ProgramCreate(InputModel):
 
 class ProgramUpdate(InputModel):
     """Every field optional; `code` is immutable and so not accepted."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "total_credits": 164, "eligibility_criteria": "10+2 with PCM, 60% aggregate",
+    }]})
 
     name: Name | None = None
     description: Text | None = None
@@ -65,6 +75,10 @@ class ProgramOut(OutputModel):
 
 
 class CurriculumAdd(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "course_id": 7, "semester": 3, "is_mandatory": True,
+    }]})
+
     course_id: Annotated[int, ref_id("The course's id")]
     semester: Semesters
     is_mandatory: bool = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import Email, Name, NewPassword, Phone, ref_id
@@ -19,6 +19,13 @@ AccountUserName = Annotated[str, Field(min_length=3, max_length=50, pattern=r"^[
 
 
 class StaffCreate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "user_type": "staff", "email": "ravi.kumar@university.example", "user_name": "ravi.kumar",
+        "password": "correct-horse-battery", "first_name": "Ravi", "last_name": "Kumar",
+        "role": "registrar", "department_id": 1, "designation": "Deputy Registrar",
+        "date_of_joining": "2021-06-14",
+    }]})
+
     user_type: StaffUserType = UserType.STAFF
     email: Email
     user_name: AccountUserName
@@ -37,6 +44,10 @@ class StaffCreate(InputModel):
 class StaffUpdate(InputModel):
     """Every field optional. Email, user name and password change through the account
     flows, not here."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "designation": "Registrar", "role": "registrar",
+    }]})
 
     user_type: StaffUserType | None = None
     first_name: Name | None = None

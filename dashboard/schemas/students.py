@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from pydantic import AliasChoices, EmailStr, Field
+from pydantic import AliasChoices, ConfigDict, EmailStr, Field
 
 from dashboard.schemas.base import OutputModel
 from dashboard.schemas.fields import Code, Money, Name, Number, Password, Short, UserName, ref_id
@@ -32,6 +32,15 @@ GuardianRef = Annotated[int | None, ref_id("The guardian: a parent's id (a paren
 
 
 class StudentCreate(ContactFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "email": "asha.rao@example.edu", "user_name": "asha.rao",
+        "password": "correct-horse-battery", "first_name": "Asha", "last_name": "Rao",
+        "date_of_birth": "2005-04-12", "gender": "female", "phone": "+91 98450 12345",
+        "student_code": "CSE2026001", "admission_number": "ADM2026-0001",
+        "admission_date": "2026-07-20", "program_code": "BTECH-CSE", "department_code": "CSE",
+        "batch_year": 2026, "semester": 1, "section": "A", "category": "general",
+    }]})
+
     email: EmailStr
     user_name: UserName
     password: Password
@@ -56,6 +65,10 @@ class StudentCreate(ContactFields):
 
 class StudentUpdate(ContactFields):
     """Every field optional; only those sent change."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "semester": 2, "section": "B", "phone": "+91 98450 54321",
+    }]})
 
     email: EmailStr | None = None
     first_name: Name | None = None

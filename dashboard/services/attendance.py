@@ -3,7 +3,7 @@
 A mark belongs to one course offering and is accepted only for an enrollment registered
 in it; a faculty member marks only the offerings they teach (403). One formula
 everywhere: attended = present + late, and every mark (excused included) counts in the
-total; percentage = attended / total × 100, rounded to 2 decimals.
+total; percentage = attended / total x 100, rounded to 2 decimals.
 
 `attendance_summary` (per enrollment and calendar month) is kept exact in the same
 transaction as every write: the write first locks the affected summary rows (creating
@@ -284,7 +284,7 @@ async def mark_attendance(actor: Actor, *, data: AttendanceCreate) -> dict[str, 
     enrollment = await Enrollment.get_or_none(id=data.enrollment_id)
     if enrollment is None:
         raise NotFound("Enrollment not found")
-    if data.student_id is not None and data.student_id != enrollment.student_id:
+    if data.student_id is not None and data.student_id != enrollment.student_id:  # type: ignore[attr-defined]
         raise InvalidState("student_id is not the enrollment's student")
     if not await CourseRegistration.exists(enrollment_id=enrollment.id, course_offering_id=offering.id,
                                            status=RegistrationStatus.REGISTERED):
@@ -292,7 +292,7 @@ async def mark_attendance(actor: Actor, *, data: AttendanceCreate) -> dict[str, 
     try:
         async with atomic():
             mark = await Attendance.create(
-                enrollment_id=enrollment.id, student_id=enrollment.student_id,
+                enrollment_id=enrollment.id, student_id=enrollment.student_id,  # type: ignore[attr-defined]
                 course_offering_id=offering.id, date=data.date, status=data.status, remarks=data.remarks,
                 marked_by_id=actor.user_id,
             )
@@ -317,6 +317,11 @@ ORDER BY e
 ON CONFLICT (enrollment_id, date, course_offering_id) DO NOTHING
 RETURNING id, enrollment_id
 """
+# The register's save: a mark added by a concurrent save since this one looked is
+# overwritten (the last submit wins, as when it was there already).
+_UPSERT_MARKS = _INSERT_MARKS.replace("DO NOTHING", (
+    "DO UPDATE SET status = EXCLUDED.status, remarks = EXCLUDED.remarks, marked_by_id = EXCLUDED.marked_by_id, "
+    "updated_at = now()"))
 _LOCK_MARKS = """
 SELECT id, enrollment_id, status, remarks FROM attendance
 WHERE course_offering_id = $1 AND date = $2 AND enrollment_id = ANY($3::int[])
@@ -333,7 +338,8 @@ async def bulk_mark_attendance(actor: Actor, *, data: AttendanceBulk, overwrite:
     """One class: a result per item, in order. The valid marks go in with one INSERT in
     one transaction; a mark that exists already (or is added meanwhile by a concurrent
     request) is "already marked", unless `overwrite` (the admin panel's register, which
-    shows the marks it edits), where it is changed instead."""
+    shows the marks it edits), where it is changed instead, and so is one that a
+    concurrent save added meanwhile: the last submit wins."""
     authorize(actor, Permission.ATTENDANCE_WRITE)
     offering = await _offering_for_marks(actor, data.course_offering_id, data.date)
     connection = connections.get("default")
@@ -378,7 +384,7 @@ async def bulk_mark_attendance(actor: Actor, *, data: AttendanceBulk, overwrite:
                 touched.extend(changed)
                 to_insert = [e for e in ids if e not in existing]
             if to_insert:
-                inserted = await connection.execute_query_dict(_INSERT_MARKS, [
+                inserted = await connection.execute_query_dict(_UPSERT_MARKS if overwrite else _INSERT_MARKS, [
                     to_insert, [state[e]["student_id"] for e in to_insert],
                     [valid[e][1].status.value for e in to_insert], offering.id, data.date, actor.user_id,
                     [valid[e][1].remarks for e in to_insert]])
@@ -406,13 +412,12 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     require_changes(values)
     refuse_nulls(Attendance, values)
     async with atomic():
-        async with audited_edit(
-            actor, await visible_attendance(actor), attendance_id, label="Attendance record"
-        ) as mark:
-            await ensure_teaches(actor, mark.course_offering_id)
+        scope = await visible_attendance(actor)
+        async with audited_edit(actor, scope, attendance_id, label="Attendance record") as mark:
+            await ensure_teaches(actor, mark.course_offering_id)  # type: ignore[attr-defined]
             mark.update_from_dict(values)
-            mark.marked_by_id = actor.user_id
-        await refresh_summaries([(mark.enrollment_id, mark.date)])
+            mark.marked_by_id = actor.user_id  # type: ignore[attr-defined]
+        await refresh_summaries([(mark.enrollment_id, mark.date)])  # type: ignore[attr-defined]
     return await _record(attendance_id)
 
 
@@ -446,5 +451,5 @@ async def save_register(actor: Actor, *, offering_id: int, day: dt.date,
     """The register's one submit: new marks are added, changed ones edited."""
     return await bulk_mark_attendance(actor, data=AttendanceBulk(
         course_offering_id=offering_id, date=day,
-        items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],
+        items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],  # type: ignore[misc]
     ), overwrite=True)

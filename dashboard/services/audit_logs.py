@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tortoise.queryset import QuerySet
+
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.errors import InvalidState
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
 from models import AuditLog
+
+
+def visible_audit_logs(actor: Actor) -> QuerySet[AuditLog]:
+    """The audit rows this actor may read: all of them with AUDIT_READ, none without."""
+    return AuditLog.all() if actor.can(Permission.AUDIT_READ) else AuditLog.none()
 
 
 async def list_audit_logs(
@@ -20,7 +27,7 @@ async def list_audit_logs(
     authorize(actor, Permission.AUDIT_READ)
     if date_from is not None and date_to is not None and date_from > date_to:
         raise InvalidState("date_from must not be after date_to")
-    query = AuditLog.all().order_by("-timestamp", "-id")
+    query = visible_audit_logs(actor).order_by("-timestamp", "-id")
     if entity_type is not None:
         query = query.filter(entity_type=entity_type)
     if entity_id is not None:

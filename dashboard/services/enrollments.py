@@ -95,7 +95,6 @@ async def visible_enrollments(actor: Actor) -> QuerySet[Enrollment]:
     return await scope_by_student(actor, Enrollment.all())
 
 
-
 async def audit_bulk(actor: Actor, action: str, *, entity_type: str, entity_id: int, name: str,
                      after: dict[str, Any]) -> None:
     """One audit row for a set-based write of many rows (one per row would cost as much
@@ -144,17 +143,15 @@ async def list_enrollments(
 ) -> Page[dict[str, Any]]:
     authorize(actor, Permission.ENROLLMENTS_READ)
     filters = {"student_id": student_id, "program_id": program_id, "status": status}
-    query = (
-        (await visible_enrollments(actor)).filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
-    )
+    scope = await visible_enrollments(actor)
+    query = scope.filter(**{k: v for k, v in filters.items() if v is not None}).order_by("id")
     return await paginate_values(query, page, *ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
 
 
 async def get_enrollment(actor: Actor, *, enrollment_id: int) -> dict[str, Any]:
     authorize(actor, Permission.ENROLLMENTS_READ)
-    rows = (
-        await (await visible_enrollments(actor)).filter(id=enrollment_id).values(*ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
-    )
+    scope = await visible_enrollments(actor)
+    rows = await scope.filter(id=enrollment_id).values(*ENROLLMENT_FIELDS, **_PROGRAM_FIELDS)
     if not rows:
         raise NotFound("Enrollment not found")
     return rows[0]
@@ -175,7 +172,7 @@ async def create_enrollment(actor: Actor, *, data: EnrollmentCreate) -> dict[str
     partial unique index `uq_enrollments_one_enrolled` settles a race the same way)."""
     authorize(actor, Permission.ENROLLMENTS_WRITE)
     for reason, error in await _ineligibility(actor, data.student_id, data.program_id):
-        raise error(reason)
+        raise error(reason)  # type: ignore[call-arg]
     try:
         async with atomic():
             enrollment = await Enrollment.create(
@@ -208,9 +205,7 @@ async def bulk_create_enrollments(actor: Actor, *, data: EnrollmentBulk) -> dict
     program_ids = {i.program_id for i in items}
     visible = await (await scope_by_student(actor, Student.filter(id__in=student_ids), "id")).values("id", "status")
     students = {row["id"]: row["status"] for row in visible}
-    programs = {
-        row["id"]: row["is_active"] for row in await Program.filter(id__in=program_ids).values("id", "is_active")
-    }
+    programs = dict(await Program.filter(id__in=program_ids).values_list("id", "is_active"))
     enrolled = {
         (row["student_id"], row["program_id"])
         for row in await Enrollment.filter(student_id__in=student_ids, program_id__in=program_ids,
@@ -268,9 +263,8 @@ async def update_enrollment(actor: Actor, *, enrollment_id: int, changes: Enroll
     async with atomic():
         if values.get("status") is EnrollmentStatus.DROPPED:
             await _lock_open_offerings(enrollment_id)
-        async with audited_edit(
-            actor, await visible_enrollments(actor), enrollment_id, label="Enrollment"
-        ) as enrollment:
+        scope = await visible_enrollments(actor)
+        async with audited_edit(actor, scope, enrollment_id, label="Enrollment") as enrollment:
             await _apply_update(actor, enrollment, values)
     return await get_enrollment(actor, enrollment_id=enrollment_id)
 
@@ -292,9 +286,8 @@ async def drop_enrollment(actor: Actor, *, enrollment_id: int) -> None:
     authorize(actor, Permission.ENROLLMENTS_WRITE)
     async with atomic():
         await _lock_open_offerings(enrollment_id)
-        async with audited_edit(
-            actor, await visible_enrollments(actor), enrollment_id, label="Enrollment"
-        ) as enrollment:
+        scope = await visible_enrollments(actor)
+        async with audited_edit(actor, scope, enrollment_id, label="Enrollment") as enrollment:
             if enrollment.status is EnrollmentStatus.DROPPED:
                 return
             if EnrollmentStatus.DROPPED not in _TRANSITIONS.get(enrollment.status, set()):
@@ -331,12 +324,12 @@ async def _lock_open_offerings(enrollment_id: int) -> None:
 async def _drop_registrations(actor: Actor, enrollment: Enrollment) -> None:
     offering_ids = await CourseRegistration.filter(
         enrollment_id=enrollment.id, status=RegistrationStatus.REGISTERED,
-        course_offering__program_id=enrollment.program_id,
+        course_offering__program_id=enrollment.program_id,  # type: ignore[attr-defined]
     ).values_list("course_offering_id", flat=True)
     if not offering_ids:
         return
     freed = await connections.get("default").execute_query_dict(
-        _DROP_REGISTRATIONS, [enrollment.id, enrollment.program_id])
+        _DROP_REGISTRATIONS, [enrollment.id, enrollment.program_id])  # type: ignore[attr-defined]
     if len(freed) != len(set(offering_ids)):
         raise Conflict("The offerings' registered counts disagree with their rosters; nothing was dropped")
     await audit_bulk(actor, "update", entity_type="course_registrations", entity_id=enrollment.id,

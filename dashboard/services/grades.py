@@ -3,10 +3,10 @@ domain.md §3.9 with its RECs and notes §3.1-§3.2.
 
 Marks belong to an assessment of one course offering and are accepted only for an
 enrollment registered in it; a faculty member writes only for offerings they teach.
-A course's percentage in a semester is Σ(marks ÷ max_marks × weightage) over its
+A course's percentage in a semester is Σ(marks ÷ max_marks x weightage) over its
 assessments (ungraded ones count 0), rounded to 2 decimals; its letter and grade point
 come from `grading_scales` (the highest threshold at or below the percentage).
-SGPA = Σ(credits × grade point) ÷ Σ credits; CGPA weights each published semester's GPA
+SGPA = Σ(credits x grade point) ÷ Σ credits; CGPA weights each published semester's GPA
 by its credits attempted.
 
 Publishing is one set-based statement per request (every student of the semester at
@@ -70,7 +70,7 @@ def _over_max(max_marks: Decimal) -> str:
 
 # Per (student, semester, year, course): the weighted percentage with its letter and
 # grade point. {where} filters grades g / offerings o / enrollments e.
-_COURSE_RESULTS = """
+COURSE_RESULTS = """
 SELECT p.student_id, p.semester, p.academic_year, p.course_id, p.enrollment_id, c.name AS course_name,
        c.code AS course_code, c.credits, p.pct AS weighted_percentage, gs.letter AS grade_letter,
        gs.grade_point
@@ -94,16 +94,16 @@ JOIN LATERAL (
 
 def _sgpa(rows: Sequence[dict[str, Any]]) -> tuple[int, Decimal]:
     credits = sum(int(r["credits"]) for r in rows)
-    points = sum((Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows), Decimal(0))
+    points = sum(Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows)
     return credits, (points / credits).quantize(Decimal("0.01")) if credits else Decimal("0.00")
 
 
-def _course(row: dict[str, Any]) -> dict[str, Any]:
+def course_result(row: dict[str, Any]) -> dict[str, Any]:
     return {k: row[k] for k in ("course_id", "course_name", "course_code", "credits", "weighted_percentage",
                                 "grade_point", "grade_letter")}
 
 
-async def _visible_student(actor: Actor, student_id: int) -> Student:
+async def visible_student(actor: Actor, student_id: int) -> Student:
     student = await Student.get_or_none(id=student_id) if await sees_student(actor, student_id) else None
     if student is None:
         raise NotFound("Student not found")
@@ -113,38 +113,38 @@ async def _visible_student(actor: Actor, student_id: int) -> Student:
 async def calculate_sgpa(actor: Actor, *, student_id: int, semester: int) -> dict[str, Any]:
     """404 for a student outside the caller's scope, or without grades that semester."""
     authorize(actor, Permission.GRADES_READ)
-    await _visible_student(actor, student_id)
+    await visible_student(actor, student_id)
     rows = await connections.get("default").execute_query_dict(
-        _COURSE_RESULTS.format(where="e.student_id = $1 AND o.semester = $2") + " ORDER BY c.code, p.course_id",
+        COURSE_RESULTS.format(where="e.student_id = $1 AND o.semester = $2") + " ORDER BY c.code, p.course_id",
         [student_id, semester])
     if not rows:
         raise NotFound("No grades found for this semester")
     credits, sgpa = _sgpa(rows)
-    return {"student_id": student_id, "semester": semester, "courses": [_course(r) for r in rows],
+    return {"student_id": student_id, "semester": semester, "courses": [course_result(r) for r in rows],
             "total_credits": credits, "sgpa": sgpa}
 
 
-_PUBLISHED_RESULTS = """
+PUBLISHED_RESULTS = """
 SELECT semester, academic_year, gpa, cgpa, total_credits_attempted AS credits, total_credits_earned AS earned,
        status, published_at
 FROM semester_results WHERE student_id = $1 AND published_at IS NOT NULL ORDER BY semester
 """
 
 
-def _cgpa(results: Sequence[dict[str, Any]]) -> tuple[int, Decimal | None]:
+def cgpa_of(results: Sequence[dict[str, Any]]) -> tuple[int, Decimal | None]:
     credits = sum(int(r["credits"] or 0) for r in results)
-    points = sum((Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results), Decimal(0))
+    points = sum(Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results)
     return credits, (points / credits).quantize(Decimal("0.01")) if credits else None
 
 
 async def calculate_cgpa(actor: Actor, *, student_id: int) -> dict[str, Any]:
     """From published semester results only; none is a 404."""
     authorize(actor, Permission.GRADES_READ)
-    await _visible_student(actor, student_id)
-    results = await connections.get("default").execute_query_dict(_PUBLISHED_RESULTS, [student_id])
+    await visible_student(actor, student_id)
+    results = await connections.get("default").execute_query_dict(PUBLISHED_RESULTS, [student_id])
     if not results:
         raise NotFound("No published results for this student")
-    credits, cgpa = _cgpa(results)
+    credits, cgpa = cgpa_of(results)
     return {"student_id": student_id, "total_credits": credits, "cgpa": cgpa,
             "semesters": [{"semester": r["semester"], "gpa": r["gpa"], "credits": r["credits"] or 0} for r in results]}
 
@@ -224,7 +224,7 @@ async def submit_grade(actor: Actor, *, data: GradeCreate) -> dict[str, Any]:
                 raise InvalidState(_NOT_REGISTERED)
             if data.marks_obtained > assessment["max_marks"]:
                 raise InvalidState(_over_max(assessment["max_marks"]))
-            student_id = enrollment.student_id
+            student_id = enrollment.student_id  # type: ignore[attr-defined]
             published = bool(await _published_students([student_id], assessment["semester"]))
             if published and not data.reason:
                 raise InvalidState(f"Results for semester {assessment['semester']} are published: give a reason")
@@ -256,21 +256,21 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
     refuse_nulls(Grade, values)
     async with atomic():
         current = await get_or_404(await visible_grades(actor), grade_id, label="Grade")
-        assessment = await _assessment_for_marks(actor, current.assessment_id, None)
+        assessment = await _assessment_for_marks(actor, current.assessment_id, None)  # type: ignore[attr-defined]
         grade = await get_or_404(Grade, grade_id, label="Grade", for_update=True)
         marks = values.get("marks_obtained", grade.marks_obtained)
         if marks > assessment["max_marks"]:
             raise InvalidState(_over_max(assessment["max_marks"]))
-        student_id = await Enrollment.filter(id=grade.enrollment_id).values_list("student_id", flat=True)
+        student_id = await Enrollment.filter(id=grade.enrollment_id).values_list("student_id", flat=True)  # type: ignore[attr-defined]
         marks_change = marks != grade.marks_obtained
-        published = marks_change and bool(await _published_students(student_id, assessment["semester"]))  # type: ignore[arg-type]
+        published = marks_change and bool(await _published_students(student_id, assessment["semester"]))
         if published and not reason:
             raise InvalidState(f"Results for semester {assessment['semester']} are published: give a reason "
                                "for changing these marks")
         before = audit.snapshot(grade)
         old_marks = grade.marks_obtained
         grade.update_from_dict(values)
-        grade.graded_by_id = actor.user_id
+        grade.graded_by_id = actor.user_id  # type: ignore[attr-defined]
         grade.graded_at = dt.datetime.now(dt.UTC)
         touch(grade)
         await grade.save()
@@ -278,7 +278,7 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
         if published:
             await _record_changes(actor, [(grade.id, old_marks, marks)], reason or "")
             await _publish(actor, semester=assessment["semester"], academic_year=assessment["academic_year"],
-                           student_ids=list(student_id))  # type: ignore[arg-type]
+                           student_ids=list(student_id))
     return await _record(grade_id)
 
 
@@ -325,9 +325,8 @@ async def bulk_submit_grades(actor: Actor, *, data: GradeBulk) -> dict[str, Any]
             elif item.marks_obtained > assessment["max_marks"]:
                 result["message"] = f"Marks exceed max marks ({assessment['max_marks']})"
             elif row["student_id"] in published:
-                result["message"] = (
-                    "Results for this semester are published: submit this grade on its own, with a reason"
-                )
+                result["message"] = ("Results for this semester are published: submit this grade on its own, "
+                                     "with a reason")
             elif item.enrollment_id in valid:
                 result["message"] = "Listed twice in this request"
             else:
@@ -376,7 +375,7 @@ async def grade_history(actor: Actor, *, grade_id: int) -> dict[str, Any]:
 # --- publishing ---------------------------------------------------------------------------
 
 _COMPUTED = """
-WITH course_results AS (""" + _COURSE_RESULTS.format(
+WITH course_results AS (""" + COURSE_RESULTS.format(
     where="o.semester = $1 AND o.academic_year = $2 AND ($3::int[] IS NULL OR e.student_id = ANY($3::int[]))") + """
 ), per_student AS (
     SELECT student_id, min(enrollment_id) AS enrollment_id, sum(credits) AS attempted,
@@ -455,11 +454,10 @@ async def publish_results(actor: Actor, *, data: PublishRequest) -> dict[str, An
                    for r in published]
         if requested is not None:
             done = {r["student_id"] for r in published}
-            known = set(
-                await Student.filter(id__in=[i for i in requested if i not in done]).values_list("id", flat=True)
-            )
+            others = [i for i in requested if i not in done]
+            known = set(await Student.filter(id__in=others).values_list("id", flat=True))
             results += [{"student_id": i, "success": False, "message": "No grades for this semester", "gpa": None}
-                        for i in requested if i in known]  # type: ignore[comparison-overlap, redundant-expr]
+                        for i in requested if i in known]
             order = {sid: n for n, sid in enumerate(requested)}
             results.sort(key=lambda r: order[r["student_id"]])
         if not published:
@@ -481,40 +479,6 @@ async def preview_publish(actor: Actor, *, semester: int, academic_year: str,
     rows = await connections.get("default").execute_query_dict(
         _PREVIEW, [semester, academic_year, list(student_ids) if student_ids is not None else None])
     return [dict(r) for r in rows]
-
-
-# --- transcripts --------------------------------------------------------------------------
-
-
-async def student_transcript(actor: Actor, *, student_id: int) -> dict[str, Any]:
-    """Every published semester with its courses, credits, letters and SGPA, and the
-    CGPA over them; in the usual scopes (another student's id is a 404)."""
-    authorize(actor, Permission.GRADES_READ)
-    await _visible_student(actor, student_id)
-    connection = connections.get("default")
-    people = await connection.execute_query_dict(
-        "SELECT s.id, s.student_code, u.first_name, u.last_name, s.program_id, p.name AS program_name "
-        "FROM students s JOIN users u ON u.id = s.user_id JOIN programs p ON p.id = s.program_id WHERE s.id = $1",
-        [student_id])
-    results = await connection.execute_query_dict(_PUBLISHED_RESULTS, [student_id])
-    courses = await connection.execute_query_dict(
-        _COURSE_RESULTS.format(where="e.student_id = $1") + " ORDER BY p.semester, c.code", [student_id])
-    by_term: dict[tuple[int, str], list[dict[str, Any]]] = {}
-    for row in courses:
-        by_term.setdefault((row["semester"], row["academic_year"]), []).append(_course(row))
-    credits, cgpa = _cgpa(results)
-    person = people[0]
-    return {
-        "student_id": student_id, "student_code": person["student_code"], "first_name": person["first_name"],
-        "last_name": person["last_name"], "program_id": person["program_id"], "program_name": person["program_name"],
-        "total_credits": credits, "cgpa": cgpa,
-        "semesters": [{
-            "semester": r["semester"], "academic_year": r["academic_year"],
-            "courses": by_term.get((r["semester"], r["academic_year"]), []),
-            "credits_attempted": r["credits"] or 0, "credits_earned": r["earned"] or 0, "sgpa": r["gpa"],
-            "status": r["status"], "published_at": r["published_at"],
-        } for r in results],
-    }
 
 
 # --- the admin panel's gradebook ----------------------------------------------------------
@@ -553,7 +517,7 @@ async def save_marks(actor: Actor, *, assessment_id: int, marks: dict[int, Decim
     new = [{"enrollment_id": e, "marks_obtained": m} for e, m in marks.items() if e not in existing]
     results: list[dict[str, Any]] = []
     if new:
-        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]
+        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]  # type: ignore[arg-type]
     for enrollment_id, value in marks.items():
         row = existing.get(enrollment_id)
         if row is None or Decimal(row["marks_obtained"]) == value:
@@ -582,7 +546,7 @@ ORDER BY s.student_code, e.id
 
 
 async def offering_gradebook(actor: Actor, *, offering_id: int) -> dict[str, Any]:
-    """Students × assessments of one offering, with each student's weighted percentage
+    """Students x assessments of one offering, with each student's weighted percentage
     and letter."""
     authorize(actor, Permission.GRADES_READ)
     await ensure_teaches(actor, offering_id)

@@ -149,7 +149,7 @@ async def page(browser: Any, live_server: str, app: Any) -> AsyncIterator[Any]:
     else (a CDN) is aborted and recorded in `page.outside_requests`, so a test sees that
     the panel renders with no internet. `app` is requested so that the test's rows are
     cleaned up like any other test's."""
-    # The screen of issue 10: a 1440 × 900 laptop, the smallest a member of staff works on.
+    # The screen of issue 10: a 1440 x 900 laptop, the smallest a member of staff works on.
     context = await browser.new_context(base_url=live_server, viewport=SCREEN)
     outside: list[str] = []
 

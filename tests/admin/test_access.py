@@ -1,4 +1,4 @@
-"""Who may do what in the panel, enforced on the server: every admin route × every role,
+"""Who may do what in the panel, enforced on the server: every admin route x every role,
 unregistered resources, faculty writes, cross-origin requests and refused logins."""
 
 from __future__ import annotations

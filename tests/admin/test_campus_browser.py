@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from admin_views.formatting import money
 from models import BookIssue, FeePayment, HostelAllocation, HostelRoom, LibraryBook
 from models.enums import UserType
 from tests import factories
@@ -16,7 +17,8 @@ from tests.admin.conftest import artifact, browser_login, make_person
 
 pytestmark = pytest.mark.browser
 
-TODAY = dt.datetime.now(dt.UTC).date()
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 async def _styled(page) -> None:
@@ -29,7 +31,7 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     staff, _ = await make_person(UserType.STAFF)
     user = await factories.create_user(first_name="Aarav", last_name="Sharma")
     student = await factories.create_student(user=user, student_code="CS2024001")
-    structure = await factories.create_fee_structure(student=student, due_date=TODAY - dt.timedelta(days=6),
+    structure = await factories.create_fee_structure(student=student, due_date=_today() - dt.timedelta(days=6),
                                                      late_fee_per_day=Decimal(25))
     await browser_login(page, staff)
 
@@ -58,13 +60,13 @@ async def test_cashier_takes_a_late_payment_and_prints_the_receipt(page):
     await page.screenshot(path=artifact("cashier_receipt.png"), full_page=True)
 
     await page.goto(f"/admin/cashier/students/{student.id}")
-    assert await page.locator("#balances .balance").first.inner_text() == "28,000.00"
+    assert await page.locator("#balances .balance").first.inner_text() == money(Decimal("28000"))
     page.once("dialog", lambda dialog: dialog.accept())
     await page.fill("#payments .refund-form input[name=reason]", "Cheque bounced")
     await page.click("#payments .refund-button")
     await page.wait_for_selector("#screen-notice")
     assert (await FeePayment.get(id=payment.id)).payment_status == "refunded"
-    assert await page.locator("#balances .balance").first.inner_text() == "58,000.00"
+    assert await page.locator("#balances .balance").first.inner_text() == money(Decimal("58000"))
 
 
 async def test_librarian_issues_a_book_and_takes_it_back_with_the_fine(page):

@@ -11,7 +11,9 @@ import pytest
 from models import AuditLog, BookIssue, FeePayment, HostelAllocation, HostelRoom, LibraryBook
 from tests import factories
 
-TODAY = dt.datetime.now(dt.UTC).date()
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @pytest.mark.parametrize("path", ["/admin/cashier/list", "/admin/fee_defaulters/list", "/admin/library_desk/list",
@@ -39,7 +41,7 @@ async def test_anonymous_is_sent_to_the_login_page(anonymous):
 
 async def test_cashier_records_a_payment_with_the_late_fee_and_refunds_it(admin_login):
     staff = await admin_login("staff")
-    structure = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=4),
+    structure = await factories.create_fee_structure(due_date=_today() - dt.timedelta(days=4),
                                                      late_fee_per_day=Decimal(5))
     student_id = structure.student_id
     found = await staff.get("/admin/cashier/list", params={"q": (await structure.student).student_code})
@@ -76,7 +78,7 @@ async def test_cashier_records_a_payment_with_the_late_fee_and_refunds_it(admin_
 
 async def test_defaulters_and_overdue_lists_export_csv(admin_login):
     staff = await admin_login("staff")
-    late = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=12))
+    late = await factories.create_fee_structure(due_date=_today() - dt.timedelta(days=12))
     loan = await factories.create_loan(due_date=dt.datetime.now(dt.UTC) - dt.timedelta(days=3, hours=2))
     listed = await staff.get("/admin/fee_defaulters/list")
     assert "58,000.00" in listed.text and "12" in listed.text

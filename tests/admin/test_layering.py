@@ -103,3 +103,27 @@ def test_resources_declare_their_service_and_no_hand_written_writers():
         for verb in ("create", "update", "delete"):
             assert getattr(resource, verb).__func__ is getattr(AdminResource, verb).__func__, (resource, verb)
         assert not any(name.startswith("service_") for name in vars(resource)), resource
+
+
+async def test_every_resource_reads_through_a_scope_function_of_its_service(app):
+    from tortoise.queryset import QuerySet
+
+    from dashboard.core.actor import Actor
+
+    for resource in resources():
+        assert isinstance(resource.service.visible(Actor.system()), QuerySet), resource
+
+
+def test_task_screens_register_through_the_registry_too():
+    from admin_views.registry import domain_modules, menu_items, screen_routers
+    from dashboard.core.actor import Actor
+    from models.enums import UserType
+
+    names = {module.__name__.rsplit(".", 1)[1] for module in domain_modules()}
+    assert {"departments", "students", "users"} <= names
+    assert all(hasattr(router, "routes") for router in screen_routers())
+    items = menu_items(Actor.for_user(user_id=1, role=UserType.ADMIN))
+    sections = [item["section"] for item in items]
+    # Sections come in one block each, in order.
+    assert sections == sorted(sections, key=["Academics", "Teaching", "People", "Campus", "Accounts"].index)
+    assert [i["model"] for i in items if i["section"] == "Accounts"] == ["users", "audit_logs"]

@@ -99,9 +99,8 @@ async def test_staff_previews_then_publishes_results(page):
     offering, regs = await factories.create_class(3)
     paper = await factories.create_assessment(course_offering=offering, max_marks=Decimal(100), weightage=Decimal(100))
     for registration, marks in zip(regs, (95, 62, 31), strict=True):
-        await factories.create_grade(
-            enrollment=registration.enrollment, assessment=paper, marks_obtained=Decimal(marks)
-        )
+        await factories.create_grade(enrollment=registration.enrollment, assessment=paper,
+                                     marks_obtained=Decimal(marks))
     await browser_login(page, staff)
     await page.click("text=Publish results")
     await page.fill("#semester", "1")

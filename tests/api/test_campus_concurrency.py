@@ -21,7 +21,9 @@ from dashboard.core.db import asyncpg_dsn
 from models import BookIssue, FeePayment, Hostel, HostelAllocation, HostelRoom, LibraryBook
 from tests import factories
 
-TODAY = dt.datetime.now(dt.UTC).date()
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 @contextlib.asynccontextmanager
@@ -96,7 +98,7 @@ async def test_one_student_allocated_to_many_rooms_at_once_gets_one(staff_client
 
 
 async def test_twenty_payments_that_exceed_a_nearly_paid_balance_never_overpay(staff_client, services):
-    structure = await factories.create_fee_structure(due_date=TODAY)
+    structure = await factories.create_fee_structure(due_date=_today())
     await factories.create_fee_payment(fee_structure=structure, amount_paid=Decimal("57000.00"))
     # 1000.00 left; twenty payments of 150.00 ask for 3000.00.
     async with _row_held(services, "fee_structures", structure.id):
@@ -115,7 +117,7 @@ async def test_twenty_payments_that_exceed_a_nearly_paid_balance_never_overpay(s
 
 
 async def test_ten_simultaneous_retries_with_one_idempotency_key_record_one_payment(staff_client):
-    structure = await factories.create_fee_structure(due_date=TODAY)
+    structure = await factories.create_fee_structure(due_date=_today())
     body = {"student_id": structure.student_id, "fee_structure_id": structure.id, "amount_paid": "2500.00",
             "payment_mode": "card", "transaction_id": "CARD-778899"}
     responses = await asyncio.gather(*[

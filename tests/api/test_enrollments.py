@@ -110,9 +110,8 @@ async def test_concurrent_creates_of_one_pair_make_one_enrollment(staff_client):
 async def test_only_admin_and_staff_write(login_as, role):
     caller = await login_as(role)
     student = await factories.create_student()
-    assert (
-        await caller.post(URL, json={"student_id": student.id, "program_id": student.program_id})
-    ).status_code == 403
+    body = {"student_id": student.id, "program_id": student.program_id}  # type: ignore[attr-defined]
+    assert (await caller.post(URL, json=body)).status_code == 403
     enrollment = await factories.create_enrollment(student=student)
     assert (await caller.delete(f"{URL}/{enrollment.id}")).status_code == 403
     assert (await caller.put(f"{URL}/{enrollment.id}", json={"remarks": "x"})).status_code == 403

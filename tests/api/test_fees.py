@@ -13,7 +13,9 @@ from tests import factories
 
 STRUCTURES = "/api/v1/fee-structures"
 PAYMENTS = "/api/v1/fee-payments"
-TODAY = dt.datetime.now(dt.UTC).date()
+def _today() -> dt.date:
+    """Read at each use: a long run may cross midnight UTC."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _structure_payload(student, **overrides) -> dict:
@@ -26,7 +28,7 @@ def _structure_payload(student, **overrides) -> dict:
 
 def _payment_payload(structure, **overrides) -> dict:
     payload = {"student_id": structure.student_id, "fee_structure_id": structure.id, "amount_paid": "1000.00",
-               "payment_date": TODAY.isoformat(), "payment_mode": "upi", "transaction_id": "UPI-0001"}
+               "payment_date": _today().isoformat(), "payment_mode": "upi", "transaction_id": "UPI-0001"}
     payload.update(overrides)
     return payload
 
@@ -141,7 +143,7 @@ async def test_students_and_parents_read_only_their_own_structures(login_as):
 
 
 async def test_a_payment_gets_a_receipt_number_and_the_late_fee_the_server_computes(staff_client):
-    due = TODAY - dt.timedelta(days=3)
+    due = _today() - dt.timedelta(days=3)
     structure = await factories.create_fee_structure(due_date=due, late_fee_per_day=Decimal("12.50"))
     response = await staff_client.post(PAYMENTS, json=_payment_payload(structure))
     assert response.status_code == 201, response.text
@@ -157,7 +159,7 @@ async def test_a_payment_gets_a_receipt_number_and_the_late_fee_the_server_compu
 
 
 async def test_overriding_the_late_fee_needs_a_reason(staff_client):
-    structure = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=2),
+    structure = await factories.create_fee_structure(due_date=_today() - dt.timedelta(days=2),
                                                      late_fee_per_day=Decimal(10))
     refused = await staff_client.post(PAYMENTS, json=_payment_payload(structure, late_fee="0"))
     assert refused.status_code == 400 and "late_fee_reason" in refused.json()["detail"]
@@ -175,12 +177,12 @@ async def test_overriding_the_late_fee_needs_a_reason(staff_client):
         ({"student_id": 999999}, 404, "Student not found"),
         ({"student_id": "other"}, 400, "The fee structure belongs to another student"),
         ({"transaction_id": "TAKEN-1"}, 409, "A payment with this transaction_id already exists"),
-        ({"payment_date": (TODAY + dt.timedelta(days=1)).isoformat()}, 400, "payment_date cannot be in the future"),
+        ({"payment_date": (_today() + dt.timedelta(days=2)).isoformat()}, 400, "payment_date cannot be in the future"),
         ({"discount": "5000"}, 400, "The discount cannot exceed the amount and the late fee"),
     ],
 )
 async def test_payment_refusals_change_nothing(staff_client, overrides, status, message):
-    structure = await factories.create_fee_structure(due_date=TODAY)
+    structure = await factories.create_fee_structure(due_date=_today())
     await factories.create_fee_payment(transaction_id="TAKEN-1", amount_paid=Decimal(1))
     if overrides.get("student_id") == "other":
         overrides["student_id"] = (await factories.create_student()).id
@@ -210,7 +212,7 @@ async def test_an_empty_body_is_422(staff_client):
 
 
 async def test_refund_is_full_and_once_and_reopens_the_balance(staff_client):
-    structure = await factories.create_fee_structure(due_date=TODAY + dt.timedelta(days=30))
+    structure = await factories.create_fee_structure(due_date=_today() + dt.timedelta(days=30))
     paid = await staff_client.post(PAYMENTS, json=_payment_payload(structure, amount_paid="58000.00"))
     payment_id = paid.json()["id"]
     student_id = structure.student_id
@@ -277,9 +279,9 @@ async def test_staff_without_a_staff_record_cannot_take_payments(login_as):
 async def test_pending_for_self_parent_and_staff(login_as, staff_client):
     student_client = await login_as("student")
     me = student_client.profile
-    overdue = await factories.create_fee_structure(student=me, semester=1, due_date=TODAY - dt.timedelta(days=10))
-    upcoming = await factories.create_fee_structure(student=me, semester=2, due_date=TODAY + dt.timedelta(days=10))
-    settled = await factories.create_fee_structure(student=me, semester=3, due_date=TODAY)
+    overdue = await factories.create_fee_structure(student=me, semester=1, due_date=_today() - dt.timedelta(days=10))
+    upcoming = await factories.create_fee_structure(student=me, semester=2, due_date=_today() + dt.timedelta(days=10))
+    settled = await factories.create_fee_structure(student=me, semester=3, due_date=_today())
     await factories.create_fee_payment(fee_structure=overdue, amount_paid=Decimal("8000.00"))
     await factories.create_fee_payment(fee_structure=settled, amount_paid=Decimal("58000.00"))
     await factories.create_fee_payment(fee_structure=upcoming, amount_paid=Decimal("58000.00"),
@@ -304,12 +306,12 @@ async def test_pending_for_self_parent_and_staff(login_as, staff_client):
 
 async def test_defaulters_list_overdue_balances_with_days(staff_client):
     late = await factories.create_student()
-    await factories.create_fee_structure(student=late, due_date=TODAY - dt.timedelta(days=40))
-    partly = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=5))
+    await factories.create_fee_structure(student=late, due_date=_today() - dt.timedelta(days=40))
+    partly = await factories.create_fee_structure(due_date=_today() - dt.timedelta(days=5))
     await factories.create_fee_payment(fee_structure=partly, amount_paid=Decimal(50000))
-    paid = await factories.create_fee_structure(due_date=TODAY - dt.timedelta(days=5))
+    paid = await factories.create_fee_structure(due_date=_today() - dt.timedelta(days=5))
     await factories.create_fee_payment(fee_structure=paid, amount_paid=Decimal(58000))
-    await factories.create_fee_structure(due_date=TODAY + dt.timedelta(days=5))
+    await factories.create_fee_structure(due_date=_today() + dt.timedelta(days=5))
     body = (await staff_client.get(f"{PAYMENTS}/defaulters")).json()
     assert body["total"] == 2
     assert [(d["student_id"], d["days_overdue"], d["balance"]) for d in body["defaulters"]] == [

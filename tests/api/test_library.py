@@ -14,7 +14,9 @@ from tests import factories
 
 BOOKS = "/api/v1/library/books"
 LIB = "/api/v1/library"
-NOW = dt.datetime.now(dt.UTC)
+def _now() -> dt.datetime:
+    """Read at each use: a long run must not compare with the time the module was imported."""
+    return dt.datetime.now(dt.UTC)
 
 
 def _book_payload(**overrides) -> dict:
@@ -79,7 +81,7 @@ async def test_copies_total_keeps_the_copies_on_loan(staff_client):
 async def test_a_book_with_loan_history_is_never_deleted(staff_client):
     lent = await factories.create_book()
     loan = await factories.create_loan(book=lent)
-    await BookIssue.filter(id=loan.id).update(status="returned", return_date=NOW)
+    await BookIssue.filter(id=loan.id).update(status="returned", return_date=_now())
     refused = await staff_client.delete(f"{BOOKS}/{lent.id}")
     assert refused.status_code == 409 and "loan history" in refused.json()["detail"]
     never_lent = await factories.create_book()
@@ -136,11 +138,11 @@ async def test_issue_with_the_default_loan_period_and_return_late_with_a_fine(st
     assert issued.status_code == 201, issued.text
     loan = issued.json()
     due = dt.datetime.fromisoformat(loan["due_date"])
-    assert abs(due - (NOW + dt.timedelta(days=14))) < dt.timedelta(minutes=5)
+    assert abs(due - (_now() + dt.timedelta(days=14))) < dt.timedelta(minutes=5)
     assert (await LibraryBook.get(id=book.id)).copies_available == 0
     # Three days and a few hours late: three whole days.
-    await BookIssue.filter(id=loan["id"]).update(issue_date=NOW - dt.timedelta(days=20),
-                                                 due_date=NOW - dt.timedelta(days=3, hours=5))
+    await BookIssue.filter(id=loan["id"]).update(issue_date=_now() - dt.timedelta(days=20),
+                                                 due_date=_now() - dt.timedelta(days=3, hours=5))
     returned = await staff_client.put(f"{LIB}/return", json={"issue_id": loan["id"]})
     assert returned.status_code == 200, returned.text
     assert returned.json()["status"] == "returned" and returned.json()["fine_amount"] == "15.00"
@@ -151,7 +153,7 @@ async def test_issue_with_the_default_loan_period_and_return_late_with_a_fine(st
 
 
 async def test_a_return_less_than_a_day_late_has_no_fine(staff_client):
-    loan = await factories.create_loan(due_date=NOW - dt.timedelta(hours=23))
+    loan = await factories.create_loan(due_date=_now() - dt.timedelta(hours=23))
     returned = await staff_client.put(f"{LIB}/return", json={"issue_id": loan.id, "remarks": "Good shape"})
     assert returned.json()["fine_amount"] == "0.00" and returned.json()["remarks"] == "Good shape"
 
@@ -186,7 +188,7 @@ async def test_issue_refusals_change_nothing(staff_client, case, status, message
     if case == "missing_user":
         payload["user_id"] = 999999
     if case == "past_due":
-        payload["due_date"] = (NOW - dt.timedelta(days=1)).isoformat()
+        payload["due_date"] = (_now() - dt.timedelta(days=1)).isoformat()
     before = (await _books_snapshot(), await _loans_snapshot())
     response = await staff_client.post(f"{LIB}/issue", json=payload)
     assert response.status_code == status, response.text
@@ -215,7 +217,7 @@ async def test_the_borrower_renews_their_own_loan_within_the_limits(login_as):
         "issue_id": loan.id, "new_due_date": (loan.due_date + dt.timedelta(days=60)).isoformat()})
     assert too_far.status_code == 400 and "at most 14 days" in too_far.json()["detail"]
     earlier = await student_client.post(f"{LIB}/renew", json={"issue_id": loan.id,
-                                                               "new_due_date": NOW.isoformat()})
+                                                               "new_due_date": _now().isoformat()})
     assert earlier.status_code == 400
     assert (await student_client.post(f"{LIB}/renew", json={"issue_id": loan.id})).status_code == 200
     limit = await student_client.post(f"{LIB}/renew", json={"issue_id": loan.id})
@@ -225,11 +227,11 @@ async def test_the_borrower_renews_their_own_loan_within_the_limits(login_as):
 
 
 async def test_no_renewal_while_overdue_or_owing_a_fine(staff_client):
-    overdue = await factories.create_loan(due_date=NOW - dt.timedelta(days=1))
+    overdue = await factories.create_loan(due_date=_now() - dt.timedelta(days=1))
     response = await staff_client.post(f"{LIB}/renew", json={"issue_id": overdue.id})
     assert response.status_code == 400 and "overdue" in response.json()["detail"]
     borrower = await factories.create_user()
-    await factories.create_loan(user=borrower, status="returned", return_date=NOW, fine_amount=Decimal(10))
+    await factories.create_loan(user=borrower, status="returned", return_date=_now(), fine_amount=Decimal(10))
     owing = await factories.create_loan(user=borrower)
     response = await staff_client.post(f"{LIB}/renew", json={"issue_id": owing.id})
     assert response.status_code == 400 and response.json()["detail"] == "The borrower has an unpaid fine"
@@ -237,7 +239,7 @@ async def test_no_renewal_while_overdue_or_owing_a_fine(staff_client):
 
 
 async def test_pay_fine_is_recorded_with_who_took_it(staff_client, login_as):
-    loan = await factories.create_loan(status="returned", return_date=NOW, fine_amount=Decimal("25.00"))
+    loan = await factories.create_loan(status="returned", return_date=_now(), fine_amount=Decimal("25.00"))
     too_much = await staff_client.post(f"{LIB}/pay-fine", json={"issue_id": loan.id, "amount": "25.01"})
     assert too_much.status_code == 400 and await _fine_payments() == []
     part = await staff_client.post(f"{LIB}/pay-fine", json={"issue_id": loan.id, "amount": "10"})
@@ -250,7 +252,7 @@ async def test_pay_fine_is_recorded_with_who_took_it(staff_client, login_as):
     assert [(r["amount"], r["received_by_id"]) for r in await _fine_payments()] == [
         (Decimal("10.00"), staff_client.profile.id), (Decimal("15.00"), staff_client.profile.id)]
     student_client = await login_as("student")
-    own = await factories.create_loan(user=student_client.user, status="returned", return_date=NOW,
+    own = await factories.create_loan(user=student_client.user, status="returned", return_date=_now(),
                                       fine_amount=Decimal(5))
     assert (await student_client.post(f"{LIB}/pay-fine", json={"issue_id": own.id, "amount": "5"})).status_code == 403
     assert (await student_client.post(f"{LIB}/issue", json={"book_id": 1, "user_id": 1})).status_code == 403
@@ -271,10 +273,10 @@ async def test_mark_lost_charges_the_price_and_removes_the_copy(staff_client):
 
 async def test_issued_and_overdue_lists_are_scoped_to_the_borrower(staff_client, login_as):
     student_client = await login_as("student")
-    mine_late = await factories.create_loan(user=student_client.user, due_date=NOW - dt.timedelta(days=4, hours=1))
+    mine_late = await factories.create_loan(user=student_client.user, due_date=_now() - dt.timedelta(days=4, hours=1))
     mine = await factories.create_loan(user=student_client.user)
-    theirs_late = await factories.create_loan(due_date=NOW - dt.timedelta(days=9))
-    await factories.create_loan(status="returned", return_date=NOW, due_date=NOW - dt.timedelta(days=20))
+    theirs_late = await factories.create_loan(due_date=_now() - dt.timedelta(days=9))
+    await factories.create_loan(status="returned", return_date=_now(), due_date=_now() - dt.timedelta(days=20))
 
     everyone = await staff_client.get(f"{LIB}/issued")
     assert [r["id"] for r in everyone.json()] == [theirs_late.id, mine_late.id, mine.id]

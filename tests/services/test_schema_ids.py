@@ -17,14 +17,14 @@ from api import create_api
 # The words a description uses to say whose id a field holds.
 WHOSE = re.compile(
     r"\b(user|faculty|staff|student|parent|guardian|department|program|course|offering|enrollment|"
-    r"registration|assessment|fee structure|hostel|slot|university|row|entry|employee number|transaction)",
+    r"registration|assessment|fee structure|hostel|slot|exam schedule|university|row|entry|employee number|transaction)",
     re.IGNORECASE,
 )
 
 
 # The sections of issue 10 item 6; the sections added since follow as they adopt ref_id.
 SECTIONS = ("departments", "programs", "courses", "course_offerings", "students", "faculty", "staff",
-            "audit_logs", "analytics", "people", "fields")
+            "audit_logs", "analytics", "people", "fields", "exams", "timetable")
 
 
 def _schema_models() -> list[type[BaseModel]]:

@@ -73,8 +73,9 @@ async def test_the_panel_scopes_faculty_with_the_same_definition():
     member = await factories.create_faculty()
     taught, _ = await factories.create_student(), await factories.create_student()
     await teach(member, taught)
-    panel = await StudentResource.faculty_scope(None, member.id, Student.all())  # type: ignore[arg-type]
-    api = students.visible_students(await _faculty_actor(member))
+    actor = await _faculty_actor(member)
+    panel = StudentResource.scope(actor)
+    api = students.visible_students(actor)
     assert await _ids(panel) == await _ids(api) == [taught.id]
     assert await _ids(Student.filter(id__in=Subquery(api.values("id")))) == [taught.id]
 

@@ -126,7 +126,6 @@ def _routes() -> list[tuple[str, APIRoute]]:
     return found
 
 
-@pytest.mark.xfail(reason="the routes of api/ document themselves next (docstrings, Query descriptions, examples)")
 def test_every_operation_has_a_summary_and_says_what_it_does():
     """A route's docstring: one summary line, a blank line, then what it does and changes
     (api/routing.py). FastAPI's summary made from the function name does not count."""
@@ -136,7 +135,6 @@ def test_every_operation_has_a_summary_and_says_what_it_does():
     assert not missing_text, f"operations without a description of their own: {missing_text}"
 
 
-@pytest.mark.xfail(reason="the routes of api/ document themselves next (docstrings, Query descriptions, examples)")
 def test_every_query_parameter_says_what_it_matches():
     missing = [f"{method.upper()} {path}: {parameter['name']}" for path, method, operation in OPERATIONS
                for parameter in operation.get("parameters", [])
@@ -158,7 +156,6 @@ def _resolve(schema: dict) -> dict:
     return schema
 
 
-@pytest.mark.xfail(reason="the routes of api/ document themselves next (docstrings, Query descriptions, examples)")
 def test_every_json_request_body_has_an_example():
     missing = []
     for path, method, operation in OPERATIONS:
@@ -186,7 +183,7 @@ def _body_models(route: APIRoute) -> list[type]:
 def test_every_request_body_example_is_accepted_by_its_schema():
     """An example a reader copies into "Try it out" passes validation (it may still meet a
     404 or 409 against real data)."""
-    for _name, route in _routes():
+    for _, route in _routes():
         for model in _body_models(route):
             for example in model.model_json_schema().get("examples", []):
                 model.model_validate(example)

@@ -1,0 +1,323 @@
+"""Notifications: domain.md §3.15 with its RECs.
+
+Sending saves the notification and, once that has committed, queues its fan-out
+(`FanOutNotification`): the request answers at once whatever the audience's size. The
+fan-out is one `INSERT … SELECT` over the audience with `ON CONFLICT DO NOTHING` on the
+(user, notification) key, so a retried or repeated job adds nobody twice. Drafts never fan
+out; a scheduled notification is fanned out by the worker's cron once `scheduled_at` has
+passed, and its `sent_at` is set then, in the same transaction as its recipients.
+
+Audiences: all = every active user; students, faculty = that user type; staff = admin and
+staff; specific = the listed users, which must exist and be active (deduplicated, in the
+order given).
+
+Email: once the recipients exist, they are emailed in batches (`EmailNotification`, one
+job per `notification_email_batch` recipients, by user id range). Urgent notices are always
+emailed; others unless `NOTIFICATION_EMAIL_ENABLED` is off. There is no per-user opt-out
+yet: it needs a column on users (a migration), see the section's notes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from tortoise import connections
+
+from dashboard.core import audit
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.db import atomic
+from dashboard.core.errors import InvalidState, NotFound
+from dashboard.core.pagination import Page, PageRequest
+from dashboard.core.queue import Job, queue_after_commit
+from dashboard.core.roles import Permission
+from dashboard.core.updates import get_or_404
+from dashboard.schemas.notifications import NotificationCreate
+from dashboard.settings import get_settings
+from models import Notification, User, UserNotification
+from models.enums import NotificationStatus, NotificationType, PriorityLevel, TargetAudience, UserType
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class FanOutNotification(Job):
+    """Write the recipients of a sent notification (jobs.notifications.fan_out_notification)."""
+
+    notification_id: int
+
+    def job_id(self) -> str | None:
+        return f"fan-out-notification:{self.notification_id}"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class EmailNotification(Job):
+    """Email the recipients of one notification whose user ids are in [first, last]."""
+
+    notification_id: int
+    first_user_id: int
+    last_user_id: int
+
+    def job_id(self) -> str | None:
+        return f"email-notification:{self.notification_id}:{self.first_user_id}-{self.last_user_id}"
+
+
+NOTIFICATION_FIELDS = ("id", "title", "message", "notification_type", "target_audience", "target_user_ids",
+                       "priority", "status", "sent_by_id", "scheduled_at", "sent_at", "created_at")
+
+# The audience's users, as a WHERE clause over `users u`; $2 is the specific list.
+_AUDIENCE_SQL: dict[TargetAudience, str] = {
+    TargetAudience.ALL: "u.is_active",
+    TargetAudience.STUDENTS: f"u.is_active AND u.user_type = '{UserType.STUDENT.value}'",
+    TargetAudience.FACULTY: f"u.is_active AND u.user_type = '{UserType.FACULTY.value}'",
+    TargetAudience.STAFF: f"u.is_active AND u.user_type IN ('{UserType.ADMIN.value}', '{UserType.STAFF.value}')",
+    TargetAudience.SPECIFIC: "u.is_active AND u.id = ANY($2::int[])",
+}
+
+# One statement whatever the audience's size; the count comes back, not the rows.
+_FAN_OUT_SQL = """
+WITH added AS (
+    INSERT INTO user_notifications (user_id, notification_id, is_read, created_at)
+    SELECT u.id, $1, false, now() FROM users u WHERE {where}
+    ON CONFLICT (user_id, notification_id) DO NOTHING
+    RETURNING 1
+)
+SELECT count(*) AS n FROM added
+"""
+
+_COUNT_SQL = "SELECT count(*) AS n FROM users u WHERE {where}"
+
+# Batches of recipients by user id: the first and last id of every `size` recipients.
+_EMAIL_BATCHES_SQL = """
+SELECT min(user_id) AS first_user_id, max(user_id) AS last_user_id
+FROM (SELECT user_id, (row_number() OVER (ORDER BY user_id) - 1) / $2 AS batch
+      FROM user_notifications WHERE notification_id = $1) numbered
+GROUP BY batch ORDER BY batch
+"""
+
+_INBOX_SQL = """
+SELECT un.id, un.notification_id, n.title, n.message, n.notification_type, n.priority,
+       n.sent_by_id AS sent_by, un.is_read, un.read_at, un.created_at
+FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
+WHERE un.user_id = $1 {filter}
+ORDER BY un.created_at DESC, un.id DESC
+LIMIT $2 OFFSET $3
+"""
+
+_MARK_READ_SQL = """
+UPDATE user_notifications SET is_read = true, read_at = now(), updated_at = now()
+WHERE user_id = $1 AND notification_id = $2 AND NOT is_read
+"""
+
+
+def _db() -> Any:
+    return connections.get("default")
+
+
+def _audience_params(audience: TargetAudience, user_ids: Sequence[int] | None) -> list[Any]:
+    return [list(user_ids or [])] if audience is TargetAudience.SPECIFIC else []
+
+
+async def _specific_recipients(user_ids: Sequence[int]) -> list[int]:
+    """The list without repeats, in the order given; every id an active user (400 naming
+    those that are not)."""
+    unique = list(dict.fromkeys(user_ids))
+    found = set(await User.filter(id__in=unique, is_active=True).values_list("id", flat=True))
+    missing = [user_id for user_id in unique if user_id not in found]
+    if missing:
+        shown = ", ".join(map(str, missing[:20])) + (" …" if len(missing) > 20 else "")
+        raise InvalidState(f"No active user with id {shown}")
+    return unique
+
+
+def visible_notifications(actor: Actor) -> Any:
+    """Admin and staff see every notification; anyone else those they received."""
+    if actor.can(Permission.NOTIFICATIONS_MANAGE):
+        return Notification.all()
+    return Notification.filter(recipients__user_id=actor.user_id)
+
+
+async def count_audience(actor: Actor, *, audience: TargetAudience, user_ids: Sequence[int] | None = None) -> int:
+    """How many users a notification to this audience reaches now (the composer shows it
+    before sending)."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    if audience is TargetAudience.SPECIFIC:
+        return len(await _specific_recipients(user_ids or []))
+    rows = await _db().execute_query_dict(_COUNT_SQL.format(where=_AUDIENCE_SQL[audience]))
+    return int(rows[0]["n"])
+
+
+async def send_notification(actor: Actor, *, data: NotificationCreate) -> Notification:
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    recipients = await _specific_recipients(data.target_id) if data.target_id else None
+    status = data.status
+    if status is NotificationStatus.SCHEDULED and data.scheduled_at is not None \
+            and data.scheduled_at <= dt.datetime.now(dt.UTC):
+        raise InvalidState("scheduled_at must be in the future; send it now with status sent")
+    async with atomic():
+        notification = await Notification.create(
+            title=data.title, message=data.message, notification_type=data.notification_type,
+            target_audience=data.target_audience, target_user_ids=recipients, priority=data.priority,
+            sent_by_id=actor.user_id, status=status, scheduled_at=data.scheduled_at,
+            sent_at=dt.datetime.now(dt.UTC) if status is NotificationStatus.SENT else None,
+        )
+        await audit.record(actor, "create", notification)
+        if status is NotificationStatus.SENT and data.target_audience is not None:
+            await queue_after_commit(FanOutNotification(notification_id=notification.id))
+    return notification
+
+
+async def fan_out(actor: Actor, *, notification_id: int) -> int:
+    """Insert the recipients of a sent notification; returns how many were added (0 when
+    run again). Queues the email batches after commit."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    async with atomic():
+        notification = await Notification.select_for_update().get_or_none(id=notification_id)
+        if notification is None or notification.status is not NotificationStatus.SENT:
+            return 0
+        added = await _insert_recipients(notification)
+        if added:
+            await _queue_emails(notification)
+    return added
+
+
+async def _insert_recipients(notification: Notification) -> int:
+    audience = notification.target_audience
+    if audience is None:
+        return 0
+    sql = _FAN_OUT_SQL.format(where=_AUDIENCE_SQL[audience])
+    params = [notification.id, *_audience_params(audience, notification.target_user_ids)]
+    rows = await _db().execute_query_dict(sql, params)
+    return int(rows[0]["n"])
+
+
+def emails_wanted(notification: Notification) -> bool:
+    return notification.notification_type is NotificationType.URGENT or get_settings().notification_email_enabled
+
+
+async def _queue_emails(notification: Notification) -> None:
+    if not emails_wanted(notification):
+        return
+    batches = await _db().execute_query_dict(
+        _EMAIL_BATCHES_SQL, [notification.id, get_settings().notification_email_batch])
+    for batch in batches:
+        await queue_after_commit(EmailNotification(
+            notification_id=notification.id, first_user_id=batch["first_user_id"],
+            last_user_id=batch["last_user_id"]))
+
+
+async def deliver_due(actor: Actor, *, now: dt.datetime | None = None) -> list[int]:
+    """Send every scheduled notification whose time has come: status sent, sent_at now,
+    recipients inserted, all in one transaction per notification. Concurrent runs skip
+    each other's rows."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    moment = now or dt.datetime.now(dt.UTC)
+    delivered: list[int] = []
+    while True:
+        async with atomic():
+            notification = await (Notification.filter(status=NotificationStatus.SCHEDULED, scheduled_at__lte=moment)
+                                  .order_by("scheduled_at", "id").select_for_update(skip_locked=True).first())
+            if notification is None:
+                return delivered
+            notification.status = NotificationStatus.SENT
+            notification.sent_at = dt.datetime.now(dt.UTC)
+            notification.updated_at = notification.sent_at
+            await notification.save(update_fields=["status", "sent_at", "updated_at"])
+            if await _insert_recipients(notification):
+                await _queue_emails(notification)
+            delivered.append(notification.id)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EmailLetter:
+    user_id: int
+    email: str
+    first_name: str
+
+
+async def email_batch(actor: Actor, *, notification_id: int, first_user_id: int,
+                      last_user_id: int) -> tuple[Notification | None, list[EmailLetter]]:
+    """The notification and the recipients with user ids in [first, last] to email."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    notification = await Notification.get_or_none(id=notification_id)
+    if notification is None or not emails_wanted(notification):
+        return None, []
+    rows = await (UserNotification.filter(notification_id=notification_id, user_id__gte=first_user_id,
+                                          user_id__lte=last_user_id, user__is_active=True)
+                  .order_by("user_id").values("user_id", "user__email", "user__first_name"))
+    return notification, [EmailLetter(user_id=r["user_id"], email=r["user__email"],
+                                      first_name=r["user__first_name"]) for r in rows]
+
+
+async def get_notification(actor: Actor, *, notification_id: int) -> dict[str, Any]:
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    notification = await get_or_404(visible_notifications(actor), notification_id, label="Notification")
+    row = {name: getattr(notification, name) for name in NOTIFICATION_FIELDS}
+    if actor.can(Permission.NOTIFICATIONS_MANAGE):
+        row["delivery"] = await delivery(notification_id)
+    return row
+
+
+async def delivery(notification_id: int) -> dict[str, int]:
+    rows = await _db().execute_query_dict(
+        "SELECT count(*) AS recipients, count(*) FILTER (WHERE is_read) AS read "
+        "FROM user_notifications WHERE notification_id = $1", [notification_id])
+    return {"recipients": int(rows[0]["recipients"]), "read": int(rows[0]["read"])}
+
+
+async def list_all_notifications(
+    actor: Actor, *, page: PageRequest, notification_type: NotificationType | None = None,
+    priority: PriorityLevel | None = None, status: NotificationStatus | None = None,
+    target_audience: TargetAudience | None = None,
+) -> Page[dict]:
+    authorize(actor, Permission.NOTIFICATIONS_MANAGE)
+    query = Notification.all()
+    for name, value in (("notification_type", notification_type), ("priority", priority), ("status", status),
+                        ("target_audience", target_audience)):
+        if value is not None:
+            query = query.filter(**{name: value})
+    query = query.order_by("-created_at", "-id")
+    total = await query.count()
+    items = await query.offset(page.offset).limit(page.page_size).values(*NOTIFICATION_FIELDS) if total else []
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+async def inbox(actor: Actor, *, page: PageRequest, is_read: bool | None = None) -> Page[dict]:
+    """The caller's own notifications, newest first."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    query = UserNotification.filter(user_id=actor.user_id)
+    if is_read is not None:
+        query = query.filter(is_read=is_read)
+    total = await query.count()
+    items: list[dict] = []
+    if total and page.offset < total:
+        read_filter = "" if is_read is None else ("AND un.is_read" if is_read else "AND NOT un.is_read")
+        items = await _db().execute_query_dict(_INBOX_SQL.format(filter=read_filter),
+                                               [actor.user_id, page.page_size, page.offset])
+    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+
+
+async def unread_count(actor: Actor) -> dict[str, int | None]:
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    count = await UserNotification.filter(user_id=actor.user_id, is_read=False).count()
+    return {"user_id": actor.user_id, "unread_count": count}
+
+
+async def mark_read(actor: Actor, *, notification_id: int) -> dict[str, Any]:
+    """The caller's copy, read from now on; reading it again changes nothing."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    await _db().execute_query(_MARK_READ_SQL, [actor.user_id, notification_id])
+    rows = await _db().execute_query_dict(
+        _INBOX_SQL.format(filter="AND un.notification_id = $4"), [actor.user_id, 1, 0, notification_id])
+    if not rows:
+        raise NotFound("Notification not found")
+    return rows[0]
+
+
+async def delete_notification(actor: Actor, *, notification_id: int) -> None:
+    """Hard delete; the recipients' copies go with it (ON DELETE CASCADE)."""
+    authorize(actor, Permission.NOTIFICATIONS_MANAGE)
+    async with atomic():
+        notification = await get_or_404(Notification, notification_id, label="Notification", for_update=True)
+        await audit.record(actor, "delete", notification, before=audit.snapshot(notification))
+        await notification.delete()
