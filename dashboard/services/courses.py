@@ -20,7 +20,7 @@ from tortoise.expressions import Q, RawSQL
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
-from dashboard.core.db import atomic
+from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
@@ -132,7 +132,7 @@ async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable
     ids = sorted(set(prerequisite_ids))
     if not ids:
         return []
-    found = set(await Course.filter(id__in=ids).values_list("id", flat=True))
+    found = set(await ids_of(Course.filter(id__in=ids), "id"))
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"Prerequisite course not found: {', '.join(map(str, missing))}")
@@ -150,7 +150,7 @@ async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable
 
 async def _set_prerequisites(course: Course, ids: list[int]) -> tuple[list[int], list[int]]:
     """Replace the course's prerequisite links; (the ids before, the ids after)."""
-    current = set(await CoursePrerequisite.filter(course_id=course.id).values_list("prerequisite_id", flat=True))
+    current = set(await ids_of(CoursePrerequisite.filter(course_id=course.id), "prerequisite_id"))
     wanted = set(ids)
     if current - wanted:
         await CoursePrerequisite.filter(course_id=course.id, prerequisite_id__in=current - wanted).delete()
@@ -212,7 +212,7 @@ async def delete_course(actor: Actor, *, course_id: int) -> None:
         await _lock_graph()
         course = await get_or_404(Course, course_id, label=LABEL, for_update=True)
         blocking = [label for model, column, label in _DEPENDANTS
-                    if await model.exists(**{column: course_id})]
+                    if await model.filter(**{column: course_id}).exists()]
         if blocking:
             raise Conflict(f"Course cannot be deleted: it still has {', '.join(blocking)}")
         before = audit.snapshot(course)

@@ -99,7 +99,7 @@ async def update_program(actor: Actor, *, program_id: int, changes: ProgramUpdat
     async with audited_edit(actor, Program, program_id, label=LABEL) as program:
         if "name" in fields:
             await ensure_unique(Program, "program", name=fields["name"], exclude_id=program.id)
-        if fields.get("department_id") not in (None, program.department_id):  # type: ignore[attr-defined]
+        if fields.get("department_id") not in (None, program.department_id):
             await _check_department(fields["department_id"])
             if await Student.exists(program_id=program.id):
                 raise Conflict("The department of a program with students cannot change")

@@ -120,7 +120,7 @@ async def update_staff(actor: Actor, *, staff_id: int, changes: StaffUpdate) -> 
                 raise Conflict("An account with these details already exists")
             async with audited_change(actor, user):
                 user.update_from_dict(user_changes)
-                user.updated_by_id = actor.user_id  # type: ignore[attr-defined]
+                user.updated_by_id = actor.user_id
     return staff
 
 
