@@ -115,7 +115,7 @@ def _clash_message(row: dict[str, Any], offering: CourseOffering) -> str:
     if row["kind"] == "venue":
         return f"Venue '{row['venue']}' is already taken at that time by {other}"
     if row["kind"] == "cohort":
-        return (f"Program {offering.program_id} semester {offering.semester} "  # type: ignore[attr-defined]
+        return (f"Program {offering.program_id} semester {offering.semester} "
                 f"already has an exam at that time: {other}")
     count = row["students"]
     return (f"{count} student{'s' if count != 1 else ''} registered in course offering {offering.id} "
@@ -128,9 +128,9 @@ async def _check_entry(values: dict[str, Any], *, entry_id: int | None = None) -
     offering = await get_or_404(CourseOffering, values["course_offering_id"], label="Course offering")
     if values["start_time"] >= values["end_time"]:
         raise InvalidState("start_time must be before end_time")
-    if offering.course_id != schedule.course_id:  # type: ignore[attr-defined]
+    if offering.course_id != schedule.course_id:
         raise InvalidState(f"Course offering {offering.id} is not of the exam schedule's course "
-                           f"(course {schedule.course_id})")  # type: ignore[attr-defined]
+                           f"(course {schedule.course_id})")
     first, last = schedule.start_time.astimezone(dt.UTC), schedule.end_time.astimezone(dt.UTC)
     if not first.date() <= values["exam_date"] <= last.date():
         raise InvalidState(f"exam_date must be within the exam schedule's window, {first:%Y-%m-%d} to {last:%Y-%m-%d}")
@@ -170,7 +170,7 @@ async def get_exam_entry(actor: Actor, *, entry_id: int) -> ExamEntryOut:
     return await _record(entry_id)
 
 
-def registered_offerings(student_id: int) -> QuerySet[CourseRegistration]:
+def registered_offerings(student_id: int) -> Any:
     """The offerings a student is registered in now, as a subquery of ids."""
     return CourseRegistration.filter(enrollment__student_id=student_id, status=RegistrationStatus.REGISTERED
                                      ).values("course_offering_id")
@@ -290,6 +290,6 @@ async def offerings_of_schedule(actor: Actor, *, schedule_id: int) -> list[dict[
     """The offerings a sitting of this schedule may be for (its course's), for a form."""
     authorize(actor, Permission.EXAMS_READ)
     schedule = await get_or_404(exams.visible_exam_schedules(actor), schedule_id, label=exams.LABEL)
-    return await CourseOffering.filter(course_id=schedule.course_id).order_by(  # type: ignore[attr-defined]
+    return await CourseOffering.filter(course_id=schedule.course_id).order_by(
         "-academic_year", "semester", "section", "id").values(
         "id", "program_id", "academic_year", "semester", "section", course_code="course__code")

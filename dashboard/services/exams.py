@@ -19,7 +19,7 @@ from tortoise.queryset import QuerySet
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
-from dashboard.core.db import atomic
+from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
@@ -105,8 +105,7 @@ async def _entries_left_outside(schedule: ExamSchedule, values: dict[str, Any]) 
     outside = (Q(exam_date__lt=values["start_time"].date()) | Q(exam_date__gt=values["end_time"].date())
                | Q(start_time__lt=values["start_time"]) | Q(end_time__gt=values["end_time"])
                | ~Q(course_offering__course_id=values["course_id"]))
-    return await ExamTimetable.filter(outside, exam_schedule_id=schedule.id).order_by("id").values_list(
-        "id", flat=True)
+    return await ids_of(ExamTimetable.filter(outside, exam_schedule_id=schedule.id).order_by("id"), "id")
 
 
 async def update_exam_schedule(actor: Actor, *, schedule_id: int, changes: ExamScheduleUpdate) -> ExamScheduleOut:
@@ -139,7 +138,7 @@ async def delete_exam_schedule(actor: Actor, *, schedule_id: int) -> None:
     authorize(actor, Permission.EXAMS_WRITE)
     async with atomic():
         schedule = await get_or_404(visible_exam_schedules(actor), schedule_id, label=LABEL, for_update=True)
-        entries = await ExamTimetable.filter(exam_schedule_id=schedule_id).order_by("id").values_list("id", flat=True)
+        entries = await ids_of(ExamTimetable.filter(exam_schedule_id=schedule_id).order_by("id"), "id")
         if entries:
             raise Conflict(f"Exam schedule cannot be deleted: it still has timetable entries {name_ids(entries)}")
         before = audit.snapshot(schedule)

@@ -309,7 +309,7 @@ async def update_class_schedule(actor: Actor, *, schedule_id: int,
     async with atomic():
         await _lock()
         async with audited_edit(actor, visible_class_schedules(actor), schedule_id, label=LABEL) as row:
-            merged = {"course_offering_id": row.course_offering_id, "slot_id": row.slot_id,  # type: ignore[attr-defined]
+            merged = {"course_offering_id": row.course_offering_id, "slot_id": row.slot_id,
                       "room_no": row.room_no, "is_active": row.is_active} | values
             bookings = await _bookings([TimetableItem(course_offering_id=merged["course_offering_id"],
                                                       slot_id=merged["slot_id"], room_no=merged["room_no"])])

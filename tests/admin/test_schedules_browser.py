@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 async def test_staff_see_a_clash_on_the_form_then_add_a_sitting(page):
     staff, _ = await make_person(UserType.STAFF)
     schedule = await factories.create_exam_schedule(exam_name="Algorithms finals")
-    offering = await factories.create_offering(course=await schedule.course)
+    await factories.create_offering(course=await schedule.course)
     taken = await factories.create_exam_entry(venue="Hall A")
     await browser_login(page, staff)
     await page.click("text=Exam timetable")

@@ -227,14 +227,14 @@ async def test_a_students_exams_are_those_they_are_registered_for(login_as, staf
 
 async def test_faculty_read_only_the_exams_of_students_they_teach(login_as):
     teacher = await login_as("faculty")
-    offering, registrations = await factories.create_class(1, faculty=[teacher.profile])
+    _, registrations = await factories.create_class(1, faculty=[teacher.profile])
     stranger = await factories.create_student()
     assert (await teacher.get(f"{URL}/student/{registrations[0].student.id}")).status_code == 200
     assert (await teacher.get(f"{URL}/student/{stranger.id}")).status_code == 404
 
 
 async def test_a_parent_reads_their_childs_exams(login_as):
-    offering, registrations = await factories.create_class(1)
+    _, registrations = await factories.create_class(1)
     child = registrations[0].student
     parent = await login_as("parent")
     child.parent_id = parent.profile.id
@@ -257,7 +257,7 @@ async def exported():
 
 
 async def test_export_json_with_filters(student_client, exported):
-    schedule, entry, other = exported
+    schedule, entry, _ = exported
     everything = await student_client.get(f"{URL}/export")
     assert everything.status_code == 200 and everything.json()["total"] == 2
     one = (await student_client.get(f"{URL}/export", params={"exam_schedule_id": schedule.id})).json()

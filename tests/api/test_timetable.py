@@ -49,7 +49,8 @@ async def test_generate_books_every_item(staff_client):
     body = response.json()
     assert body["total"] == 3
     assert [(c["course_offering_id"], c["slot_id"], c["room_no"], c["is_active"]) for c in body["created"]] == [
-        (first.id, monday.id, "B-204", True), (second.id, monday.id, "B-210", True), (first.id, tuesday.id, "B-204", True)]
+        (first.id, monday.id, "B-204", True), (second.id, monday.id, "B-210", True),
+        (first.id, tuesday.id, "B-204", True)]
     assert len(await _rows()) == 3
     assert await AuditLog.filter(entity_type="class_schedules", action="create").count() == 1
 
