@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel
 from starlette.requests import Request
 from tortoise.expressions import Subquery
 from tortoise.models import Model as TortoiseModel
-from tortoise.queryset import QuerySet
+from tortoise.queryset import QuerySet, ValuesQuery
 
 import admin_views.compat  # noqa: F401  (before fastapi_admin)
 
@@ -260,7 +260,7 @@ class AdminResource(StockModelResource):
         """The rows `actor` may see: the service's own scope function, the one definition
         the API and jobs use too. Override only to join what the list shows."""
         if cls.service is None:
-            return cls.model.none()
+            return cls.model.filter(id__in=[])
         return cls.service.visible(actor)
 
     @classmethod
@@ -268,7 +268,7 @@ class AdminResource(StockModelResource):
         """Every row the signed-in actor may see, before the list's own filters."""
         actor: Actor = request.state.admin.actor
         if cls.access(actor) is Access.NONE:
-            return cls.model.none()
+            return cls.model.filter(id__in=[])
         return cls.scope(actor)
 
     # --- writes, through the service as the signed-in actor --------------------------------
@@ -325,7 +325,7 @@ class AdminResource(StockModelResource):
         return f"Sorted by {column.label.lower() if column_name != 'id' else 'ID'}, {words}"
 
     @classmethod
-    def page_query(cls, qs: QuerySet) -> QuerySet:
+    def page_query(cls, qs: QuerySet) -> ValuesQuery[Literal[False]]:
         """`.values()` of every column, joins included, in one query."""
         plain: list[str] = []
         aliased: dict[str, str] = {}

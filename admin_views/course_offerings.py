@@ -111,7 +111,7 @@ class CourseOfferingResource(AdminResource):
         # The catalogue is everyone's to read, but a faculty member's panel is their own
         # teaching: the offerings they are listed on.
         if cls.access(actor) is Access.SCOPED:
-            return offering_service.offerings_taught_by(actor.faculty_id)
+            return offering_service.offerings_taught_by(actor.faculty_id)  # type: ignore[arg-type]  # SCOPED means a faculty member
         return super().scope(actor)
 
     @classmethod

@@ -23,7 +23,7 @@ async def _department_faculty(request: Request) -> QuerySet:
     """Head-of-department choices: the faculty of the department being edited."""
     pk = w.parse_pk(request.path_params.get("pk"))
     if pk is None:
-        return faculty_service.visible_faculty(request.state.admin.actor).none()
+        return faculty_service.visible_faculty(request.state.admin.actor).filter(id__in=[])
     return faculty_service.visible_faculty(request.state.admin.actor).filter(department_id=pk).select_related("user")
 
 

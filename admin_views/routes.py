@@ -45,7 +45,7 @@ from admin_views.base import Action, AdminResource, FormResult
 from admin_views.errors import conflict_message
 from admin_views.guard import registered_resource, visible_resources
 from admin_views.widgets import FieldError
-from dashboard.core.db import atomic
+from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import DomainError
 
 router = APIRouter(dependencies=[Depends(get_current_admin)])
@@ -328,7 +328,7 @@ async def bulk_delete(request: Request) -> Response:
                             status_code=HTTP_400_BAD_REQUEST)
     if not ids or len(ids) > MAX_BULK or not all(1 <= pk < 2**31 for pk in ids):
         return JSONResponse({"detail": f"Give between 1 and {MAX_BULK} ids"}, status_code=HTTP_400_BAD_REQUEST)
-    visible = set(await (await resource.base_queryset(request)).filter(pk__in=ids).values_list("id", flat=True))
+    visible = set(await ids_of((await resource.base_queryset(request)).filter(pk__in=ids), "id"))
     missing = [pk for pk in ids if pk not in visible]
     if missing:
         return JSONResponse({"detail": f"Not found: {', '.join(map(str, missing))}"}, status_code=HTTP_404_NOT_FOUND)

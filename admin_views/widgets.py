@@ -256,12 +256,12 @@ class ForeignKey(inputs.ForeignKey):
         self.label = label
         self.limit = limit
 
-    async def get_queryset(self, request: Request | None = None) -> QuerySet:  # type: ignore[override]
+    async def get_queryset(self, request: Request | None = None) -> QuerySet:
         if self.scope is not None and request is not None:
             return await self.scope(request)
         return self.model.none()  # no scope, no choice: a dropdown never lists a whole table by default
 
-    async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:  # type: ignore[override]
+    async def get_options(self, request: Request | None = None) -> list[tuple[str, Any]]:
         rows = await (await self.get_queryset(request)).order_by("id").limit(self.limit)
         options = [(self.label(row), row.pk) for row in rows]
         if self.context.get("null"):

@@ -17,9 +17,6 @@ from dashboard.schemas.exams import ExamEntryCreate, ExamEntryOut, ExamEntryUpda
 from dashboard.schemas.fields import MAX_INT
 from dashboard.services import exam_timetable as service
 
-# The panel's exam and timetable screens are not built yet; the API is the way in for now.
-ADMIN = None  # no panel screen yet: schedules are managed through the API
-
 router = ResourceRouter(prefix="/exam-timetable", tags=["Exam Timetable"], responses=error_responses(401, 403, 422))
 
 EntryId = Annotated[int, Path(ge=1, le=MAX_INT, description="Exam timetable entry id")]

@@ -16,9 +16,6 @@ from dashboard.schemas.fields import MAX_INT
 from dashboard.services import exams as service
 from models.enums import ExamStatus, ExamType
 
-# The panel's exam and timetable screens are not built yet; the API is the way in for now.
-ADMIN = None  # no panel screen yet: schedules are managed through the API
-
 router = ResourceRouter(prefix="/exams", tags=["Exam Schedules"], responses=error_responses(401, 403, 422))
 
 ScheduleId = Annotated[int, Path(ge=1, le=MAX_INT, description="Exam schedule id")]

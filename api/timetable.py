@@ -23,9 +23,6 @@ from dashboard.schemas.timetable import (
 )
 from dashboard.services import timetable as service
 
-# The panel's exam and timetable screens are not built yet; the API is the way in for now.
-ADMIN = None  # no panel screen yet: schedules are managed through the API
-
 router = ResourceRouter(prefix="/timetable", tags=["Timetable"], responses=error_responses(401, 403, 422))
 
 ScheduleId = Annotated[int, Path(ge=1, le=MAX_INT, description="Class schedule id")]

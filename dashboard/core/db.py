@@ -6,10 +6,11 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
 from tortoise import Tortoise
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -184,3 +185,9 @@ async def on_commit(callback: AfterCommit) -> None:
         await callback()
     else:
         pending.append(callback)
+
+
+async def ids_of(query: QuerySet[Any], column: str) -> list[int]:
+    """One integer column of the query's rows. Tortoise types `values_list(..., flat=True)`
+    as a list of tuples whatever `flat` says, so the cast lives here once."""
+    return cast("list[int]", await query.values_list(column, flat=True))

@@ -110,7 +110,7 @@ class DashboardSummary:
 
     @property
     def hostel_occupancy_pct(self) -> float:
-        """Σ occupied / Σ capacity of active hostels × 100, two decimals; 0 without beds."""
+        """Σ occupied / Σ capacity of active hostels * 100, two decimals; 0 without beds."""
         if not self.hostel_capacity:
             return 0.0
         return round(self.hostel_occupied * 100 / self.hostel_capacity, 2)

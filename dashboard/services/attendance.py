@@ -284,7 +284,7 @@ async def mark_attendance(actor: Actor, *, data: AttendanceCreate) -> dict[str, 
     enrollment = await Enrollment.get_or_none(id=data.enrollment_id)
     if enrollment is None:
         raise NotFound("Enrollment not found")
-    if data.student_id is not None and data.student_id != enrollment.student_id:  # type: ignore[attr-defined]
+    if data.student_id is not None and data.student_id != enrollment.student_id:
         raise InvalidState("student_id is not the enrollment's student")
     if not await CourseRegistration.exists(enrollment_id=enrollment.id, course_offering_id=offering.id,
                                            status=RegistrationStatus.REGISTERED):
@@ -292,7 +292,7 @@ async def mark_attendance(actor: Actor, *, data: AttendanceCreate) -> dict[str, 
     try:
         async with atomic():
             mark = await Attendance.create(
-                enrollment_id=enrollment.id, student_id=enrollment.student_id,  # type: ignore[attr-defined]
+                enrollment_id=enrollment.id, student_id=enrollment.student_id,
                 course_offering_id=offering.id, date=data.date, status=data.status, remarks=data.remarks,
                 marked_by_id=actor.user_id,
             )
@@ -414,10 +414,10 @@ async def update_attendance(actor: Actor, *, attendance_id: int, changes: Attend
     async with atomic():
         scope = await visible_attendance(actor)
         async with audited_edit(actor, scope, attendance_id, label="Attendance record") as mark:
-            await ensure_teaches(actor, mark.course_offering_id)  # type: ignore[attr-defined]
+            await ensure_teaches(actor, mark.course_offering_id)
             mark.update_from_dict(values)
-            mark.marked_by_id = actor.user_id  # type: ignore[attr-defined]
-        await refresh_summaries([(mark.enrollment_id, mark.date)])  # type: ignore[attr-defined]
+            mark.marked_by_id = actor.user_id
+        await refresh_summaries([(mark.enrollment_id, mark.date)])
     return await _record(attendance_id)
 
 
@@ -451,5 +451,5 @@ async def save_register(actor: Actor, *, offering_id: int, day: dt.date,
     """The register's one submit: new marks are added, changed ones edited."""
     return await bulk_mark_attendance(actor, data=AttendanceBulk(
         course_offering_id=offering_id, date=day,
-        items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],  # type: ignore[misc]
+        items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],
     ), overwrite=True)

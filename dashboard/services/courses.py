@@ -20,7 +20,7 @@ from tortoise.expressions import Q, RawSQL
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
-from dashboard.core.db import atomic
+from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
@@ -132,8 +132,8 @@ async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable
     ids = sorted(set(prerequisite_ids))
     if not ids:
         return []
-    found = set(await Course.filter(id__in=ids).values_list("id", flat=True))
-    missing = [i for i in ids if i not in found]  # type: ignore[comparison-overlap, redundant-expr]
+    found = set(await ids_of(Course.filter(id__in=ids), "id"))
+    missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"Prerequisite course not found: {', '.join(map(str, missing))}")
     if course_id is None:
@@ -150,7 +150,7 @@ async def _check_prerequisites(course_id: int | None, prerequisite_ids: Iterable
 
 async def _set_prerequisites(course: Course, ids: list[int]) -> tuple[list[int], list[int]]:
     """Replace the course's prerequisite links; (the ids before, the ids after)."""
-    current = set(await CoursePrerequisite.filter(course_id=course.id).values_list("prerequisite_id", flat=True))
+    current = set(await ids_of(CoursePrerequisite.filter(course_id=course.id), "prerequisite_id"))
     wanted = set(ids)
     if current - wanted:
         await CoursePrerequisite.filter(course_id=course.id, prerequisite_id__in=current - wanted).delete()
@@ -158,7 +158,7 @@ async def _set_prerequisites(course: Course, ids: list[int]) -> tuple[list[int],
         await CoursePrerequisite.bulk_create(
             [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in sorted(wanted - current)]
         )
-    return sorted(current), sorted(wanted)  # type: ignore[arg-type]
+    return sorted(current), sorted(wanted)
 
 
 async def create_course(actor: Actor, *, data: CourseCreate) -> CourseOut:
@@ -173,8 +173,7 @@ async def create_course(actor: Actor, *, data: CourseCreate) -> CourseOut:
         await audit.record(actor, "create", course)
         if ids:
             await CoursePrerequisite.bulk_create(
-                [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids]
-            )
+                [CoursePrerequisite(course_id=course.id, prerequisite_id=i) for i in ids])
     return await _record(course.id)
 
 
@@ -213,7 +212,7 @@ async def delete_course(actor: Actor, *, course_id: int) -> None:
         await _lock_graph()
         course = await get_or_404(Course, course_id, label=LABEL, for_update=True)
         blocking = [label for model, column, label in _DEPENDANTS
-                    if await model.exists(**{column: course_id})]  # type: ignore[arg-type]
+                    if await model.filter(**{column: course_id}).exists()]
         if blocking:
             raise Conflict(f"Course cannot be deleted: it still has {', '.join(blocking)}")
         before = audit.snapshot(course)

@@ -172,7 +172,7 @@ async def create_enrollment(actor: Actor, *, data: EnrollmentCreate) -> dict[str
     partial unique index `uq_enrollments_one_enrolled` settles a race the same way)."""
     authorize(actor, Permission.ENROLLMENTS_WRITE)
     for reason, error in await _ineligibility(actor, data.student_id, data.program_id):
-        raise error(reason)  # type: ignore[call-arg]
+        raise error(reason)
     try:
         async with atomic():
             enrollment = await Enrollment.create(
@@ -324,12 +324,12 @@ async def _lock_open_offerings(enrollment_id: int) -> None:
 async def _drop_registrations(actor: Actor, enrollment: Enrollment) -> None:
     offering_ids = await CourseRegistration.filter(
         enrollment_id=enrollment.id, status=RegistrationStatus.REGISTERED,
-        course_offering__program_id=enrollment.program_id,  # type: ignore[attr-defined]
+        course_offering__program_id=enrollment.program_id,
     ).values_list("course_offering_id", flat=True)
     if not offering_ids:
         return
     freed = await connections.get("default").execute_query_dict(
-        _DROP_REGISTRATIONS, [enrollment.id, enrollment.program_id])  # type: ignore[attr-defined]
+        _DROP_REGISTRATIONS, [enrollment.id, enrollment.program_id])
     if len(freed) != len(set(offering_ids)):
         raise Conflict("The offerings' registered counts disagree with their rosters; nothing was dropped")
     await audit_bulk(actor, "update", entity_type="course_registrations", entity_id=enrollment.id,

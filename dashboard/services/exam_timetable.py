@@ -284,3 +284,12 @@ async def delete_exam_entry(actor: Actor, *, entry_id: int) -> None:
         await entry.delete()
         await audit.record(actor, "delete", entry, before=before, after=None)
 
+
+
+async def offerings_of_schedule(actor: Actor, *, schedule_id: int) -> list[dict[str, Any]]:
+    """The offerings a sitting of this schedule may be for (its course's), for a form."""
+    authorize(actor, Permission.EXAMS_READ)
+    schedule = await get_or_404(exams.visible_exam_schedules(actor), schedule_id, label=exams.LABEL)
+    return await CourseOffering.filter(course_id=schedule.course_id).order_by(  # type: ignore[attr-defined]
+        "-academic_year", "semester", "section", "id").values(
+        "id", "program_id", "academic_year", "semester", "section", course_code="course__code")

@@ -29,7 +29,7 @@ from tortoise.expressions import Subquery
 
 from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
-from dashboard.core.db import atomic
+from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
@@ -95,7 +95,7 @@ JOIN LATERAL (
 def _sgpa(rows: Sequence[dict[str, Any]]) -> tuple[int, Decimal]:
     credits = sum(int(r["credits"]) for r in rows)
     points = sum(Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows)
-    return credits, (points / credits).quantize(Decimal("0.01")) if credits else Decimal("0.00")
+    return credits, (Decimal(points) / credits).quantize(Decimal("0.01")) if credits else Decimal("0.00")
 
 
 def course_result(row: dict[str, Any]) -> dict[str, Any]:
@@ -134,7 +134,7 @@ FROM semester_results WHERE student_id = $1 AND published_at IS NOT NULL ORDER B
 def cgpa_of(results: Sequence[dict[str, Any]]) -> tuple[int, Decimal | None]:
     credits = sum(int(r["credits"] or 0) for r in results)
     points = sum(Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results)
-    return credits, (points / credits).quantize(Decimal("0.01")) if credits else None
+    return credits, (Decimal(points) / credits).quantize(Decimal("0.01")) if credits else None
 
 
 async def calculate_cgpa(actor: Actor, *, student_id: int) -> dict[str, Any]:
@@ -224,7 +224,7 @@ async def submit_grade(actor: Actor, *, data: GradeCreate) -> dict[str, Any]:
                 raise InvalidState(_NOT_REGISTERED)
             if data.marks_obtained > assessment["max_marks"]:
                 raise InvalidState(_over_max(assessment["max_marks"]))
-            student_id = enrollment.student_id  # type: ignore[attr-defined]
+            student_id = enrollment.student_id
             published = bool(await _published_students([student_id], assessment["semester"]))
             if published and not data.reason:
                 raise InvalidState(f"Results for semester {assessment['semester']} are published: give a reason")
@@ -256,12 +256,12 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
     refuse_nulls(Grade, values)
     async with atomic():
         current = await get_or_404(await visible_grades(actor), grade_id, label="Grade")
-        assessment = await _assessment_for_marks(actor, current.assessment_id, None)  # type: ignore[attr-defined]
+        assessment = await _assessment_for_marks(actor, current.assessment_id, None)
         grade = await get_or_404(Grade, grade_id, label="Grade", for_update=True)
         marks = values.get("marks_obtained", grade.marks_obtained)
         if marks > assessment["max_marks"]:
             raise InvalidState(_over_max(assessment["max_marks"]))
-        student_id = await Enrollment.filter(id=grade.enrollment_id).values_list("student_id", flat=True)  # type: ignore[attr-defined]
+        student_id = await ids_of(Enrollment.filter(id=grade.enrollment_id), "student_id")
         marks_change = marks != grade.marks_obtained
         published = marks_change and bool(await _published_students(student_id, assessment["semester"]))
         if published and not reason:
@@ -270,7 +270,7 @@ async def update_grade(actor: Actor, *, grade_id: int, changes: GradeUpdate) -> 
         before = audit.snapshot(grade)
         old_marks = grade.marks_obtained
         grade.update_from_dict(values)
-        grade.graded_by_id = actor.user_id  # type: ignore[attr-defined]
+        grade.graded_by_id = actor.user_id
         grade.graded_at = dt.datetime.now(dt.UTC)
         touch(grade)
         await grade.save()
@@ -455,7 +455,7 @@ async def publish_results(actor: Actor, *, data: PublishRequest) -> dict[str, An
         if requested is not None:
             done = {r["student_id"] for r in published}
             others = [i for i in requested if i not in done]
-            known = set(await Student.filter(id__in=others).values_list("id", flat=True))
+            known = set(await ids_of(Student.filter(id__in=others), "id"))
             results += [{"student_id": i, "success": False, "message": "No grades for this semester", "gpa": None}
                         for i in requested if i in known]
             order = {sid: n for n, sid in enumerate(requested)}
@@ -517,7 +517,7 @@ async def save_marks(actor: Actor, *, assessment_id: int, marks: dict[int, Decim
     new = [{"enrollment_id": e, "marks_obtained": m} for e, m in marks.items() if e not in existing]
     results: list[dict[str, Any]] = []
     if new:
-        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]  # type: ignore[arg-type]
+        results += (await bulk_submit_grades(actor, data=GradeBulk(assessment_id=assessment_id, items=new)))["results"]
     for enrollment_id, value in marks.items():
         row = existing.get(enrollment_id)
         if row is None or Decimal(row["marks_obtained"]) == value:

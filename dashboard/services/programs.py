@@ -154,8 +154,7 @@ async def add_program_course(actor: Actor, *, program_id: int, data: CurriculumA
                                            is_mandatory=data.is_mandatory)
         await audit.record(actor, "create", entry)
     rows = await ProgramCourse.filter(id=entry.id).values(
-        *_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS
-    )
+        *_CURRICULUM_FIELDS, "program_id", **_CURRICULUM_COURSE_FIELDS)
     return CurriculumOut.model_validate(rows[0])
 
 

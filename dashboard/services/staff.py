@@ -115,10 +115,8 @@ async def update_staff(actor: Actor, *, staff_id: int, changes: StaffUpdate) -> 
         if "status" in staff_changes:
             user_changes["is_active"] = staff_changes["status"] == PersonStatus.ACTIVE
         if _differs(user, user_changes):
-            if (
-                user_changes.get("phone")
-                and await User.filter(phone=user_changes["phone"]).exclude(id=user.id).exists()
-            ):
+            phone = user_changes.get("phone")
+            if phone and await User.filter(phone=phone).exclude(id=user.id).exists():
                 raise Conflict("An account with these details already exists")
             async with audited_change(actor, user):
                 user.update_from_dict(user_changes)

@@ -35,6 +35,7 @@ from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
+from dashboard.schemas.course_offerings import ClassScheduleEntry
 from dashboard.schemas.timetable import (
     ClassScheduleOut,
     ClassScheduleUpdate,
@@ -356,3 +357,10 @@ async def room_timetable(actor: Actor, *, room_no: str) -> RoomTimetableOut:
         raise NotFound("Room not found")
     entries = await course_offerings.class_schedule_entries(query)
     return RoomTimetableOut(room_no=room_no, schedules=entries, total=len(entries))
+
+
+async def cohort_timetable(actor: Actor, *, program_id: int, semester: int) -> list[ClassScheduleEntry]:
+    """The active classes of a program's semester (every section, every year), by day and time."""
+    authorize(actor, Permission.TIMETABLE_READ)
+    return await course_offerings.class_schedule_entries(visible_class_schedules(actor).filter(
+        course_offering__program_id=program_id, course_offering__semester=semester))
