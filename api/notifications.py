@@ -14,7 +14,6 @@ from dashboard.core.roles import Permission
 from dashboard.schemas.base import PageOut
 from dashboard.schemas.fields import MAX_INT, RefId
 from dashboard.schemas.notifications import (
-    MAX_SPECIFIC_RECIPIENTS,
     AudienceOut,
     InboxItemOut,
     NotificationCreate,
@@ -28,6 +27,8 @@ ADMIN = None  # the composer screen is not built yet (see the section's notes); 
 
 router = ResourceRouter(prefix="/notifications", tags=["Notifications"], responses=error_responses(401, 403, 422))
 
+# A URL stays short; a longer list is counted when it is sent.
+MAX_AUDIENCE_QUERY_IDS = 200
 NotificationId = Annotated[int, Path(ge=1, le=MAX_INT, description="Notification id")]
 
 
@@ -50,7 +51,8 @@ async def audience_count(
     actor: CurrentActor,
     target_audience: Annotated[TargetAudience, Query(description="The audience to count")],
     target_id: Annotated[list[RefId] | None, Query(
-        max_length=MAX_SPECIFIC_RECIPIENTS, description="User ids of a `specific` audience (repeat the parameter)",
+        max_length=MAX_AUDIENCE_QUERY_IDS,
+        description="User ids of a `specific` audience (repeat the parameter; at most 200 in a URL)",
     )] = None,
 ) -> Any:
     count = await service.count_audience(actor, audience=target_audience, user_ids=target_id)

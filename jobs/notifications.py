@@ -57,12 +57,12 @@ async def email_notification(ctx: dict[str, Any], *, notification_id: int, first
     sent = 0
     subject = notification.title if len(notification.title) < 200 else notification.title[:197] + "…"
     for letter in letters:
-        if await redis.sismember(key, letter.user_id):
+        if await redis.sismember(key, str(letter.user_id)):  # type: ignore[misc]  # redis-py types both styles
             continue
         context = {"name": letter.first_name, "message": notification.message}
         await deliver(ctx, to=letter.email, subject=subject, text=_text_env.from_string(_TEXT).render(context),
                       html=_html_env.from_string(_HTML).render(context))
-        await redis.sadd(key, letter.user_id)
+        await redis.sadd(key, str(letter.user_id))  # type: ignore[misc]  # as sismember above
         await redis.expire(key, _EMAILED_TTL_SECONDS)
         sent += 1
     return sent

@@ -122,7 +122,7 @@ async def _specific_recipients(user_ids: Sequence[int]) -> list[int]:
     """The list without repeats, in the order given; every id an active user (400 naming
     those that are not)."""
     unique = list(dict.fromkeys(user_ids))
-    found = set(await User.filter(id__in=unique, is_active=True).values_list("id", flat=True))
+    found: set[int] = set(await User.filter(id__in=unique, is_active=True).values_list("id", flat=True))  # type: ignore[arg-type]
     missing = [user_id for user_id in unique if user_id not in found]
     if missing:
         shown = ", ".join(map(str, missing[:20])) + (" …" if len(missing) > 20 else "")
@@ -182,7 +182,7 @@ async def fan_out(actor: Actor, *, notification_id: int) -> int:
 
 
 async def _insert_recipients(notification: Notification) -> int:
-    audience = notification.target_audience
+    audience: TargetAudience | None = notification.target_audience
     if audience is None:
         return 0
     sql = _FAN_OUT_SQL.format(where=_AUDIENCE_SQL[audience])
