@@ -17,7 +17,8 @@ from api import create_api
 # The words a description uses to say whose id a field holds.
 WHOSE = re.compile(
     r"\b(user|faculty|staff|student|parent|guardian|department|program|course|offering|enrollment|"
-    r"registration|assessment|fee structure|hostel|slot|exam schedule|university|row|entry|employee number|transaction)",
+    r"registration|assessment|fee structure|hostel|slot|exam schedule|university|row|entry|"
+    r"employee number|transaction)",
     re.IGNORECASE,
 )
 
