@@ -80,7 +80,8 @@ async def _owners(actor: Actor, ids: set[int]) -> dict[int, str]:
 
 async def _library(request: Request, actor: Actor, *, status_code: int = 200, error: str | None = None,
                    invalid: list[str] | None = None, form: dict[str, str] | None = None,
-                   notice: str | None = None) -> Response:
+                   notice: str | None = None, upload: bool = False) -> Response:
+    """The library page; `upload` says the error is the upload form's (shown in it, open)."""
     query = request.query_params
     q = (query.get("q") or "").strip()[:100]
     filters: dict[str, str] = {}
@@ -100,7 +101,7 @@ async def _library(request: Request, actor: Actor, *, status_code: int = 200, er
     rows = [{**DocumentOut.model_validate(row).model_dump(), "level": level_of(row)} for row in page.items]
     owners = await _owners(actor, {r["owner_user_id"] for r in rows} | {r["uploaded_by"] for r in rows})
     return render(request, "documents/library.html", SCREEN, "Document library", status_code=status_code,
-                  page=page, rows=rows, owners=owners, filters=filters, access=ACCESS, error=error,
+                  page=page, rows=rows, owners=owners, filters=filters, access=ACCESS, error=error, upload_error=upload,
                   invalid=invalid or [], form=form or {"access_level": "private", "document_type": "other"},
                   notice=notice or query.get("notice"), types=[t.value for t in DocumentType],
                   may_manage=actor.can(Permission.DOCUMENTS_MANAGE),
@@ -128,7 +129,7 @@ async def library_upload(request: Request) -> Response:
     limit = service.max_upload_bytes()
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + _ENVELOPE_BYTES:
-        return await _library(request, actor, status_code=413,
+        return await _library(request, actor, upload=True, status_code=413,
                               error=f"The file is larger than {limit // (1024 * 1024)} MB", invalid=["file"])
     data = await request.form(max_files=1, max_fields=len(FORM_FIELDS) + 2)
     try:
@@ -136,14 +137,14 @@ async def library_upload(request: Request) -> Response:
                                                                                                 UploadFile)}
         file = data.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
-            return await _library(request, actor, status_code=400, error="Choose a file to upload",
+            return await _library(request, actor, upload=True, status_code=400, error="Choose a file to upload",
                                   invalid=["file"], form=form)
         values = {name: value.strip() for name, value in form.items() if value.strip()}
         try:
             fields = DocumentCreate.model_validate(values)
         except ValidationError as exc:
             message, invalid = _form_error(exc)
-            return await _library(request, actor, status_code=400, error=message, invalid=invalid, form=form)
+            return await _library(request, actor, upload=True, status_code=400, error=message, invalid=invalid, form=form)
 
         async def read_form() -> DocumentCreate:
             return fields
@@ -153,7 +154,7 @@ async def library_upload(request: Request) -> Response:
                 actor, upload=SpooledUpload(file, filename=file.filename, content_type=file.content_type),
                 read_form=read_form)
         except DomainError as exc:
-            return await _library(request, actor, status_code=error_status(exc), error=exc.message,
+            return await _library(request, actor, upload=True, status_code=error_status(exc), error=exc.message,
                                   invalid=["file"] if exc.status_code in (400, 413) else ["owner_user_id"],
                                   form=form)
     finally:

@@ -116,6 +116,11 @@ async def timetable_add(request: Request) -> Response:
 
 # Exam schedules ---------------------------------------------------------------------------
 
+def readable(message: str) -> str:
+    """A service message in the form's words ("start_time" is the field labelled Starts)."""
+    return message.replace("start_time must be before end_time", "The start must be before the end")
+
+
 def next_statuses(current: ExamStatus | None) -> list[str]:
     """The statuses the form offers: where the flow lets this schedule go (itself included)."""
     if current is None:
@@ -212,7 +217,7 @@ async def schedules_save(request: Request) -> Response:
     except DomainError as exc:
         invalid = ["start_time", "end_time"] if "start_time" in exc.message or "window" in exc.message else []
         return await _schedules_page(request, actor, editing=editing, form=form, status_code=error_status(exc),
-                                     error=exc.message, invalid=invalid)
+                                     error=readable(exc.message), invalid=invalid)
     verb = "saved" if editing else "created"
     query = {"edit": saved.id, "notice": f"Exam schedule “{saved.exam_name}” {verb} ({saved.status.value})"}
     return see_other(request.app.admin_path + f"/{SCHEDULES}/list?" + urlencode(query))

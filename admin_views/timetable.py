@@ -45,9 +45,8 @@ def week_grid(entries: list[ClassScheduleEntry]) -> dict[str, Any]:
 
 async def teacher_choices(actor: Actor) -> list[tuple[int, str]]:
     rows = await (faculty_service.visible_faculty(actor).order_by("user__last_name", "user__first_name", "id")
-                  .values("id", "employee_id", "designation", "user__first_name", "user__last_name"))
-    return [(r["id"], f"{r['user__last_name']}, {r['user__first_name']} · {r['employee_id']} · {r['designation']}")
-            for r in rows]
+                  .values("id", "employee_id", "user__first_name", "user__last_name"))
+    return [(r["id"], f"{r['user__last_name']}, {r['user__first_name']} · {r['employee_id']}") for r in rows]
 
 
 async def program_choices(actor: Actor) -> list[tuple[int, str]]:

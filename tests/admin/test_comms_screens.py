@@ -82,7 +82,7 @@ async def test_time_and_window_errors_are_shown_on_the_form_and_change_nothing(a
     staff = await admin_login("staff")
     course = await factories.create_course()
     backwards = await staff.post(SCHEDULES, data=_schedule_form(course, end_time="2025-11-30T09:00"))
-    assert backwards.status_code == 400 and "start_time must be before end_time" in backwards.text
+    assert backwards.status_code == 400 and "The start must be before the end" in backwards.text
     assert 'id="starts" name="start_time" value="2025-12-01T09:00"' in backwards.text  # what was typed is kept
     assert 'is-invalid" type="datetime-local" id="starts"' in backwards.text
     bad = await staff.post(SCHEDULES, data=_schedule_form(course, academic_year="2025", semester="99"))
