@@ -154,6 +154,7 @@ async def test_the_exam_schedule_form_shows_an_error_then_saves(page):
     await page.screenshot(path=artifact("exam-schedule-saved.png"), full_page=True)
     await page.click("#open-timetable")
     await page.wait_for_selector("#add-sitting")
+    await page.wait_for_load_state()
     widths = [await page.locator(sel).evaluate("e => e.getBoundingClientRect().width") for sel in ("#start", "#end")]
     # "09:00" with its clock button fits without being cut off.
     assert min(widths) >= 120, widths
