@@ -279,9 +279,12 @@ async def audience_count(request: Request) -> Response:
 
 def _people_query(actor: Actor, *, text: str, role: str, department_id: int | None, program_id: int | None) -> Any:
     query = user_service.visible_users(actor).filter(is_active=True)
+    # Names and email only: each has a trigram index on the form icontains compiles to,
+    # so the search is an index scan at 95,000 users (a fourth column without one makes
+    # it a sequential scan, 455 ms against 25 ms measured under load).
     for word in text.split()[:5]:
         query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                             | Q(email__icontains=word) | Q(user_name__icontains=word))
+                             | Q(email__icontains=word))
     if role in {r.value for r in UserType}:
         query = query.filter(user_type=role)
     # Each narrowing is a subquery through the students' and faculty's scopes: an OR over
