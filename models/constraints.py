@@ -288,3 +288,14 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
+
+# Tables kept outside the Tortoise models, created by migration 8 (schedules and
+# communication): calendar feed tokens (hashed), the email opt-out, the emails each
+# notification has sent, and what each reminder rule has already notified.
+COMMUNICATION_TABLES: tuple[str, ...] = ("calendar_feeds", "notification_preferences", "notification_emails",
+                                         "reminder_notices")
+CONSTRAINTS = (
+    *CONSTRAINTS,
+    # migration 8: a notification's rule notices (SET NULL when it is deleted)
+    _index_where("reminder_notices", "notification", "notification_id", "true"),
+)

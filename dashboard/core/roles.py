@@ -72,6 +72,9 @@ class Permission(StrEnum):
     DOCUMENTS_UPLOAD = "documents:upload"
     DOCUMENTS_MANAGE = "documents:manage"  # every document, delete, upload for others
 
+    # The caller's own calendar feed URL (classes and exams), and rotating its secret.
+    CALENDARS_FEED = "calendars:feed"
+
     REPORTS_READ = "reports:read"
     ANALYTICS_READ = "analytics:read"
 
@@ -121,11 +124,12 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ATTENDANCE_REPORT,
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
+        _P.CALENDARS_FEED,
         # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,
     },
-    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ},
+    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ, _P.CALENDARS_FEED},
     # Read-only (notes §3.10): a parent neither borrows books nor files documents.
     UserType.PARENT: (_COMMON_READ - {_P.LIBRARY_RENEW, _P.DOCUMENTS_UPLOAD}) | {_P.FEES_READ},
 }

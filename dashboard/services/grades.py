@@ -32,9 +32,11 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.queue import queue_after_commit
 from dashboard.core.roles import Permission
 from dashboard.core.updates import get_or_404, refuse_nulls, require_changes, touch
 from dashboard.schemas.grades import GradeBulk, GradeCreate, GradeUpdate, PublishRequest
+from dashboard.services import reminders
 from dashboard.services.assessments import lock_for_marks
 from dashboard.services.enrollments import (
     audit_bulk,
@@ -444,6 +446,10 @@ async def _publish(actor: Actor, *, semester: int, academic_year: str,
     await connection.execute_query("SELECT pg_advisory_xact_lock($1)", [_PUBLISH_LOCK])
     rows = await connection.execute_query_dict(
         _PUBLISH, [semester, academic_year, list(student_ids) if student_ids is not None else None, actor.user_id])
+    if rows:
+        # The students and their parents are told by a job once this commits (a result
+        # published again after a change is told again; one unchanged is not).
+        await queue_after_commit(reminders.NotifyResultsPublished(semester=semester, academic_year=academic_year))
     return [dict(r) for r in rows]
 
 
