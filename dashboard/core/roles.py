@@ -76,6 +76,7 @@ class Permission(StrEnum):
     CALENDARS_FEED = "calendars:feed"
 
     REPORTS_READ = "reports:read"
+    REPORT_JOBS_ALL = "reports:all_jobs"  # every user's report files (else only one's own)
     ANALYTICS_READ = "analytics:read"
 
     ADMIN_PANEL = "admin_panel:access"
@@ -112,7 +113,7 @@ _COMMON_READ = frozenset(
     }
 )
 
-_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ}
+_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ, _P.REPORT_JOBS_ALL}
 
 ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
     UserType.ADMIN: frozenset(Permission),
