@@ -80,6 +80,11 @@ def day(value: dt.date | dt.datetime | None) -> str:
     return value.strftime("%d %b %Y")
 
 
+def shown(value: Any) -> str:
+    """A stored value in an audit row: a dash for none."""
+    return "–" if value is None or value == "" else str(value)
+
+
 def when(value: dt.datetime | None) -> str:
     """A moment to the minute, in UTC (12 Sep 2025 14:05 UTC)."""
     return "–" if value is None else _utc(value).strftime("%d %b %Y %H:%M UTC")
@@ -233,6 +238,7 @@ async def record(request: Request, student_id: int) -> Response:
     by_key = {section.key: section for section in sections}
     return render(
         request, "student_record/record.html", RECORD, student=student, profile=profile, sections=sections,
-        by_key=by_key, day=day, when=when, label=enum_label, threshold=ATTENDANCE_THRESHOLD,
+        by_key=by_key, day=day, when=when, shown=shown,
+        all_documents=actor.can(Permission.DOCUMENTS_MANAGE), label=enum_label, threshold=ATTENDANCE_THRESHOLD,
         page_title=f"{student.first_name} {student.last_name} ({student.student_code})",
     )
