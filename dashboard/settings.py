@@ -83,6 +83,8 @@ class Settings(BaseSettings):
     notification_email_enabled: bool = True
     # Documents: the upload limit, checked while the body is read.
     document_max_mb: int = Field(10, ge=1, le=100)
+    # Reports: how long a report file made by a worker stays downloadable.
+    report_file_ttl_minutes: int = Field(24 * 60, ge=1, le=60 * 24 * 90)
 
     @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
     @classmethod

@@ -73,6 +73,7 @@ class Permission(StrEnum):
     DOCUMENTS_MANAGE = "documents:manage"  # every document, delete, upload for others
 
     REPORTS_READ = "reports:read"
+    REPORT_JOBS_ALL = "reports:all_jobs"  # every user's report files (else only one's own)
     ANALYTICS_READ = "analytics:read"
 
     ADMIN_PANEL = "admin_panel:access"
@@ -109,7 +110,7 @@ _COMMON_READ = frozenset(
     }
 )
 
-_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ}
+_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ, _P.REPORT_JOBS_ALL}
 
 ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
     UserType.ADMIN: frozenset(Permission),

@@ -1,0 +1,794 @@
+"""The seven reports of domain.md §3.17 with its RECs, and the report files the workers make.
+
+Every report is one SQL statement of aggregates (no Python loop over rows), and every
+filter it accepts narrows every figure it returns: the rows counted are chosen once, in
+the statement's first CTE, and each figure and breakdown is computed from that set.
+
+- Attendance uses the attendance service's formula (attended = present + late over every
+  mark, excused included) and reads `attendance_daily_counts`, the per (offering, day,
+  student's department) counts that triggers on `attendance` keep exact in the same
+  transaction as every mark (migration 6), so a report over 8 million marks adds up a
+  few thousand rows instead.
+- Fees: pending is the outstanding balance of each fee structure (total less its
+  completed payments, as dashboard/services/fees.py defines it), overdue is derived
+  (a balance past its due date), and every money figure counts completed payments only.
+- Library: overdue is derived (an open loan past its due date), not a status.
+
+Report files: `queue_report_job` records a `report_jobs` row and queues `GenerateReport`
+after the commit; the worker (jobs/reports.py) claims the row with a lease it renews while
+it writes, so a worker that dies leaves a lease that runs out, and the sweeper
+(`sweep_report_jobs`, a cron job) queues the job again or, after `MAX_ATTEMPTS`, marks it
+failed. Done files expire after `REPORT_FILE_TTL_MINUTES` and `remove_expired_report_files`
+deletes them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from tortoise import connections
+
+from dashboard.core.actor import Actor, authorize
+from dashboard.core.errors import InvalidState, NotFound
+from dashboard.core.files import file_store
+from dashboard.core.queue import Job, enqueue, queue_after_commit
+from dashboard.core.roles import Permission
+from dashboard.schemas.base import InputModel
+from dashboard.schemas.reports import (
+    REPORT_FILTERS,
+    AttendanceFilters,
+    AttendanceReportOut,
+    DepartmentWiseFilters,
+    DepartmentWiseOut,
+    ExamResultsFilters,
+    ExamResultsOut,
+    FeeCollectionFilters,
+    FeeCollectionOut,
+    HostelOccupancyFilters,
+    HostelOccupancyOut,
+    LibraryStatsFilters,
+    LibraryStatsOut,
+    ReportFormat,
+    ReportJobOut,
+    ReportJobStatus,
+    ReportName,
+    StudentPerformanceFilters,
+    StudentPerformanceOut,
+)
+from dashboard.services.attendance import percentage as attendance_percentage
+from dashboard.settings import get_settings
+
+log = logging.getLogger("dashboard.reports")
+
+CENT = Decimal("0.01")
+# A running job renews its lease at least this often; the sweeper takes a lease that has
+# run out as a dead worker.
+LEASE_SECONDS = 60
+MAX_ATTEMPTS = 3
+# Rows fetched per query for a file's detail sheet (keyset pages).
+DETAIL_CHUNK = 5000
+
+
+def _db() -> Any:
+    return connections.get("default")
+
+
+class _Binds:
+    """Numbered bind parameters for a statement assembled from fixed fragments."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}"
+
+
+def _where(clauses: Sequence[str], keyword: str = "WHERE") -> str:
+    return f"{keyword} " + " AND ".join(clauses) if clauses else ""
+
+
+def _json(value: Any) -> Any:
+    """A json column: asyncpg hands it over as text; numbers are read as Decimal."""
+    if value is None:
+        return None
+    return json.loads(value, parse_float=Decimal) if isinstance(value, str) else value
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(CENT)
+
+
+def _avg(total: Any, count: int, places: int = 2) -> float | None:
+    if not count:
+        return None
+    return round(float(Decimal(total) / Decimal(count)), places)
+
+
+def _pct(part: int, whole: int) -> float:
+    return round(part * 100 / whole, 2) if whole else 0.0
+
+
+# --- student performance -------------------------------------------------------------------
+
+STUDENT_PERFORMANCE_SQL = """
+WITH s AS MATERIALIZED (
+    SELECT st.id, st.department_id, st.status, st.cgpa FROM students st {student_where}
+), r AS MATERIALIZED (
+    SELECT r.semester, r.gpa FROM semester_results r JOIN s ON s.id = r.student_id {result_where}
+), by_department AS (
+    SELECT department_id, count(*) AS n FROM s GROUP BY department_id
+)
+SELECT
+    (SELECT count(*) FROM s) AS total_students,
+    (SELECT round(avg(cgpa), 3) FROM s) AS avg_cgpa,
+    (SELECT coalesce(json_object_agg(status, n), '{{}}') FROM (SELECT status, count(*) AS n FROM s GROUP BY 1) x)
+        AS status_breakdown,
+    (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name,
+                                                'student_count', coalesce(c.n, 0)) ORDER BY d.name), '[]')
+     FROM departments d LEFT JOIN by_department c ON c.department_id = d.id {department_where}) AS department_wise,
+    (SELECT coalesce(json_agg(json_build_object('semester', semester, 'gpa_sum', gpa_sum, 'student_count', n)
+                              ORDER BY semester), '[]')
+     FROM (SELECT semester, sum(gpa) AS gpa_sum, count(*) AS n FROM r GROUP BY 1) x) AS semester_wise_gpa
+"""
+
+
+def _student_clauses(f: StudentPerformanceFilters, bind: _Binds) -> tuple[list[str], list[str]]:
+    """(clauses on students `st`, clauses on semester results `r`)."""
+    results: list[str] = []
+    if f.academic_year is not None:
+        results.append(f"r.academic_year = {bind(f.academic_year)}")
+    if f.semester is not None:
+        results.append(f"r.semester = {bind(f.semester)}")
+    students: list[str] = []
+    if f.department_id is not None:
+        students.append(f"st.department_id = {bind(f.department_id)}")
+    if f.program_id is not None:
+        students.append(f"st.program_id = {bind(f.program_id)}")
+    if results:
+        students.append("EXISTS (SELECT 1 FROM semester_results r WHERE r.student_id = st.id AND "
+                        + " AND ".join(results) + ")")
+    return students, results
+
+
+async def student_performance_report(actor: Actor, *, filters: StudentPerformanceFilters) -> StudentPerformanceOut:
+    """The students matching every filter (department, program; with an academic year or
+    a semester, those with a semester result there), their CGPA and statuses, and their
+    semester results (only those of the year/semester when given)."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    students, results = _student_clauses(filters, bind)
+    department_where = _where([f"d.id = {bind(filters.department_id)}"] if filters.department_id else [])
+    sql = STUDENT_PERFORMANCE_SQL.format(student_where=_where(students), result_where=_where(results),
+                                         department_where=department_where)
+    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    avg_cgpa = row["avg_cgpa"]
+    return StudentPerformanceOut(
+        total_students=row["total_students"],
+        avg_cgpa=float(avg_cgpa) if avg_cgpa is not None else None,
+        status_breakdown=_json(row["status_breakdown"]),
+        department_wise=_json(row["department_wise"]),
+        semester_wise_gpa=[{"semester": x["semester"], "student_count": x["student_count"],
+                            "avg_gpa": _avg(x["gpa_sum"], x["student_count"])}
+                           for x in _json(row["semester_wise_gpa"])],
+    )
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+ATTENDANCE_SQL = """
+WITH g AS MATERIALIZED (
+    SELECT a.department_id, date_trunc('month', a.date)::date AS month,
+           sum(a.present)::bigint AS present, sum(a.absent)::bigint AS absent,
+           sum(a.late)::bigint AS late, sum(a.excused)::bigint AS excused
+    FROM attendance_daily_counts a {offering_join}
+    {where}
+    GROUP BY 1, 2
+)
+SELECT
+    (SELECT json_build_object('present', coalesce(sum(present), 0), 'absent', coalesce(sum(absent), 0),
+                              'late', coalesce(sum(late), 0), 'excused', coalesce(sum(excused), 0)) FROM g) AS totals,
+    (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name,
+                                                'present', x.present, 'absent', x.absent, 'late', x.late,
+                                                'excused', x.excused) ORDER BY d.name), '[]')
+     FROM (SELECT department_id, sum(present) AS present, sum(absent) AS absent, sum(late) AS late,
+                  sum(excused) AS excused FROM g GROUP BY 1) x
+     JOIN departments d ON d.id = x.department_id) AS department_wise,
+    (SELECT coalesce(json_agg(json_build_object('period', to_char(month, 'YYYY-MM'), 'present', x.present,
+                                                'absent', x.absent, 'late', x.late, 'excused', x.excused)
+                              ORDER BY month), '[]')
+     FROM (SELECT month, sum(present) AS present, sum(absent) AS absent, sum(late) AS late,
+                  sum(excused) AS excused FROM g GROUP BY 1) x) AS monthly
+"""
+
+
+def _attendance_clauses(f: AttendanceFilters, bind: _Binds) -> tuple[str, list[str]]:
+    """(the join to course_offerings when needed, clauses on the counts `a` and offerings `o`)."""
+    clauses: list[str] = []
+    if f.department_id is not None:
+        clauses.append(f"a.department_id = {bind(f.department_id)}")
+    if f.course_offering_id is not None:
+        clauses.append(f"a.course_offering_id = {bind(f.course_offering_id)}")
+    if f.date_from is not None:
+        clauses.append(f"a.date >= {bind(f.date_from)}")
+    if f.date_to is not None:
+        clauses.append(f"a.date <= {bind(f.date_to)}")
+    offering: list[str] = []
+    if f.program_id is not None:
+        offering.append(f"o.program_id = {bind(f.program_id)}")
+    if f.academic_year is not None:
+        offering.append(f"o.academic_year = {bind(f.academic_year)}")
+    if f.semester is not None:
+        offering.append(f"o.semester = {bind(f.semester)}")
+    join = "JOIN course_offerings o ON o.id = a.course_offering_id" if offering else ""
+    return join, clauses + offering
+
+
+def _attendance_counts(x: dict[str, Any]) -> dict[str, Any]:
+    present, absent, late, excused = (int(x[k]) for k in ("present", "absent", "late", "excused"))
+    total = present + absent + late + excused
+    return {"total_records": total, "present_count": present, "absent_count": absent, "late_count": late,
+            "excused_count": excused, "attendance_percentage": float(attendance_percentage(present + late, total))}
+
+
+async def attendance_report(actor: Actor, *, filters: AttendanceFilters) -> AttendanceReportOut:
+    """Attendance marks matching every filter (the student's department; the offering, its
+    program, academic year and semester; the days), per status, department and month."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    join, clauses = _attendance_clauses(filters, bind)
+    sql = ATTENDANCE_SQL.format(offering_join=join, where=_where(clauses))
+    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    return AttendanceReportOut(
+        **_attendance_counts(_json(row["totals"])),
+        department_wise=[{"department_id": x["department_id"], "department_name": x["department_name"],
+                          **_attendance_counts(x)} for x in _json(row["department_wise"])],
+        monthly=[{"period": x["period"], **_attendance_counts(x)} for x in _json(row["monthly"])],
+    )
+
+
+# --- fee collection -------------------------------------------------------------------------
+
+FEE_COLLECTION_SQL = """
+WITH fs AS MATERIALIZED (
+    SELECT f.id, f.total_fee, f.due_date, st.department_id
+    FROM fee_structures f JOIN students st ON st.id = f.student_id
+    {structure_where}
+), paid AS (
+    SELECT p.fee_structure_id, sum(p.amount_paid) AS paid
+    FROM fee_payments p
+    WHERE p.payment_status = 'completed' AND p.fee_structure_id IN (SELECT id FROM fs)
+    GROUP BY 1
+), balances AS MATERIALIZED (
+    SELECT fs.department_id, fs.due_date < CURRENT_DATE AS overdue,
+           count(*) AS n, sum(greatest(fs.total_fee - coalesce(paid.paid, 0), 0)) AS balance
+    FROM fs LEFT JOIN paid ON paid.fee_structure_id = fs.id
+    WHERE fs.total_fee > coalesce(paid.paid, 0)
+    GROUP BY 1, 2
+), payments AS MATERIALIZED (
+    SELECT st.department_id, p.payment_status, p.payment_mode, date_trunc('month', p.payment_date)::date AS month,
+           count(*) AS n, sum(p.amount_paid) AS amount, sum(p.late_fee) AS late_fees, sum(p.discount) AS discounts
+    FROM fee_payments p JOIN fee_structures f ON f.id = p.fee_structure_id JOIN students st ON st.id = f.student_id
+    {payment_where}
+    GROUP BY 1, 2, 3, 4
+)
+SELECT
+    (SELECT json_build_object(
+        'collected', coalesce(sum(amount) FILTER (WHERE payment_status = 'completed'), 0),
+        'late_fees', coalesce(sum(late_fees) FILTER (WHERE payment_status = 'completed'), 0),
+        'discounts', coalesce(sum(discounts) FILTER (WHERE payment_status = 'completed'), 0)) FROM payments)
+        AS totals,
+    (SELECT json_build_object(
+        'pending', coalesce(sum(balance), 0), 'pending_count', coalesce(sum(n), 0),
+        'overdue', coalesce(sum(balance) FILTER (WHERE overdue), 0),
+        'overdue_count', coalesce(sum(n) FILTER (WHERE overdue), 0)) FROM balances) AS balance_totals,
+    (SELECT coalesce(json_object_agg(payment_status, n), '{{}}')
+     FROM (SELECT payment_status, sum(n) AS n FROM payments GROUP BY 1) x) AS status_breakdown,
+    (SELECT coalesce(json_object_agg(payment_mode, amount), '{{}}')
+     FROM (SELECT payment_mode, sum(amount) AS amount FROM payments WHERE payment_status = 'completed'
+           GROUP BY 1) x) AS mode_breakdown,
+    (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name,
+                                                'collected', coalesce(c.collected, 0),
+                                                'pending', coalesce(b.pending, 0),
+                                                'overdue', coalesce(b.overdue, 0)) ORDER BY d.name), '[]')
+     FROM departments d
+     LEFT JOIN (SELECT department_id, sum(amount) AS collected FROM payments WHERE payment_status = 'completed'
+                GROUP BY 1) c ON c.department_id = d.id
+     LEFT JOIN (SELECT department_id, sum(balance) AS pending, sum(balance) FILTER (WHERE overdue) AS overdue
+                FROM balances GROUP BY 1) b ON b.department_id = d.id
+     WHERE c.department_id IS NOT NULL OR b.department_id IS NOT NULL) AS department_wise,
+    (SELECT coalesce(json_agg(json_build_object('period', to_char(month, 'YYYY-MM'), 'collected', amount)
+                              ORDER BY month), '[]')
+     FROM (SELECT month, sum(amount) AS amount FROM payments WHERE payment_status = 'completed' GROUP BY 1) x)
+        AS monthly
+"""
+
+
+def _fee_clauses(f: FeeCollectionFilters, bind: _Binds) -> tuple[list[str], list[str]]:
+    """(clauses for the structures with balances, clauses for the payments); both on
+    structures `f` and students `st`, plus due dates or payment dates."""
+    common: list[str] = []
+    if f.academic_year is not None:
+        common.append(f"f.academic_year = {bind(f.academic_year)}")
+    if f.semester is not None:
+        common.append(f"f.semester = {bind(f.semester)}")
+    if f.department_id is not None:
+        common.append(f"st.department_id = {bind(f.department_id)}")
+    if f.program_id is not None:
+        common.append(f"st.program_id = {bind(f.program_id)}")
+    structures, payments = list(common), list(common)
+    if f.date_from is not None:
+        start = bind(f.date_from)
+        structures.append(f"f.due_date >= {start}")
+        payments.append(f"p.payment_date >= {start}")
+    if f.date_to is not None:
+        end = bind(f.date_to)
+        structures.append(f"f.due_date <= {end}")
+        payments.append(f"p.payment_date <= {end}")
+    return structures, payments
+
+
+async def fee_collection_report(actor: Actor, *, filters: FeeCollectionFilters) -> FeeCollectionOut:
+    """Fees of the structures matching the filters (academic year, semester, the student's
+    department and program): the payments made (within the dates, by payment date) and
+    the balances outstanding now (of structures due within the dates)."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    structures, payments = _fee_clauses(filters, bind)
+    sql = FEE_COLLECTION_SQL.format(structure_where=_where(structures), payment_where=_where(payments))
+    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    totals, balances = _json(row["totals"]), _json(row["balance_totals"])
+    return FeeCollectionOut(
+        total_collected=_money(totals["collected"]),
+        total_pending=_money(balances["pending"]),
+        total_overdue=_money(balances["overdue"]),
+        pending_count=int(balances["pending_count"]),
+        overdue_count=int(balances["overdue_count"]),
+        total_late_fees=_money(totals["late_fees"]),
+        total_discounts=_money(totals["discounts"]),
+        payment_status_breakdown={k: int(v) for k, v in _json(row["status_breakdown"]).items()},
+        payment_mode_breakdown={k: _money(v) for k, v in _json(row["mode_breakdown"]).items()},
+        department_wise=[{**x, "collected": _money(x["collected"]), "pending": _money(x["pending"]),
+                          "overdue": _money(x["overdue"])} for x in _json(row["department_wise"])],
+        monthly=[{"period": x["period"], "collected": _money(x["collected"])} for x in _json(row["monthly"])],
+    )
+
+
+# --- exam results ---------------------------------------------------------------------------
+
+EXAM_RESULTS_SQL = """
+WITH g AS MATERIALIZED (
+    SELECT r.semester, st.department_id, r.status, count(*) AS n, sum(r.gpa) AS gpa_sum
+    FROM semester_results r JOIN students st ON st.id = r.student_id
+    {where}
+    GROUP BY 1, 2, 3
+)
+SELECT
+    (SELECT json_build_object('n', coalesce(sum(n), 0), 'gpa_sum', coalesce(sum(gpa_sum), 0)) FROM g) AS totals,
+    (SELECT coalesce(json_object_agg(status, n), '{{}}') FROM (SELECT status, sum(n) AS n FROM g GROUP BY 1) x)
+        AS status_breakdown,
+    (SELECT coalesce(json_agg(json_build_object('semester', semester, 'n', n, 'gpa_sum', gpa_sum, 'passed', passed)
+                              ORDER BY semester), '[]')
+     FROM (SELECT semester, sum(n) AS n, sum(gpa_sum) AS gpa_sum,
+                  coalesce(sum(n) FILTER (WHERE status IN ('pass', 'promoted')), 0) AS passed
+           FROM g GROUP BY 1) x) AS semester_wise,
+    (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name, 'n', x.n,
+                                                'gpa_sum', x.gpa_sum) ORDER BY d.name), '[]')
+     FROM (SELECT department_id, sum(n) AS n, sum(gpa_sum) AS gpa_sum FROM g GROUP BY 1) x
+     JOIN departments d ON d.id = x.department_id) AS department_wise
+"""
+
+
+def _result_clauses(f: ExamResultsFilters, bind: _Binds) -> list[str]:
+    clauses: list[str] = []
+    if f.academic_year is not None:
+        clauses.append(f"r.academic_year = {bind(f.academic_year)}")
+    if f.semester is not None:
+        clauses.append(f"r.semester = {bind(f.semester)}")
+    if f.department_id is not None:
+        clauses.append(f"st.department_id = {bind(f.department_id)}")
+    if f.program_id is not None:
+        clauses.append(f"st.program_id = {bind(f.program_id)}")
+    return clauses
+
+
+async def exam_results_report(actor: Actor, *, filters: ExamResultsFilters) -> ExamResultsOut:
+    """Semester results matching every filter (academic year, semester, the student's
+    department and program): how many, their mean GPA and statuses, per semester and
+    department."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    sql = EXAM_RESULTS_SQL.format(where=_where(_result_clauses(filters, bind)))
+    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    totals = _json(row["totals"])
+    return ExamResultsOut(
+        total_results=int(totals["n"]),
+        avg_gpa=_avg(totals["gpa_sum"], int(totals["n"])),
+        status_breakdown={k: int(v) for k, v in _json(row["status_breakdown"]).items()},
+        semester_wise=[{"semester": x["semester"], "total_results": int(x["n"]),
+                        "avg_gpa": _avg(x["gpa_sum"], int(x["n"])), "pass_count": int(x["passed"])}
+                       for x in _json(row["semester_wise"])],
+        department_wise=[{"department_id": x["department_id"], "department_name": x["department_name"],
+                          "total_results": int(x["n"]), "avg_gpa": _avg(x["gpa_sum"], int(x["n"]))}
+                         for x in _json(row["department_wise"])],
+    )
+
+
+# --- library --------------------------------------------------------------------------------
+
+LIBRARY_STATS_SQL = """
+WITH b AS MATERIALIZED (
+    SELECT id, category, copies_total, copies_available FROM library_books b {where}
+), loans AS (
+    SELECT b.category,
+           count(*) FILTER (WHERE i.status IN ('issued', 'overdue')) AS issued,
+           count(*) FILTER (WHERE i.status IN ('issued', 'overdue') AND i.due_date < now()) AS overdue,
+           count(*) FILTER (WHERE i.status = 'lost') AS lost,
+           coalesce(sum(i.fine_amount), 0) AS fines
+    FROM book_issues i JOIN b ON b.id = i.book_id
+    GROUP BY 1
+), books AS (
+    SELECT category, count(*) AS titles, sum(copies_total) AS copies, sum(copies_available) AS available
+    FROM b GROUP BY 1
+)
+SELECT coalesce(json_agg(json_build_object(
+           'category', books.category, 'titles', books.titles, 'copies', books.copies,
+           'available', books.available, 'issued', coalesce(loans.issued, 0),
+           'overdue', coalesce(loans.overdue, 0), 'lost', coalesce(loans.lost, 0),
+           'fines', coalesce(loans.fines, 0)) ORDER BY books.category NULLS LAST), '[]') AS categories
+FROM books LEFT JOIN loans ON loans.category IS NOT DISTINCT FROM books.category
+"""
+
+
+async def library_stats_report(actor: Actor, *, filters: LibraryStatsFilters) -> LibraryStatsOut:
+    """The books matching the filters (department, category) and their loans."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    clauses: list[str] = []
+    if filters.department_id is not None:
+        clauses.append(f"b.department_id = {bind(filters.department_id)}")
+    if filters.category is not None:
+        clauses.append(f"lower(b.category) = lower({bind(filters.category)})")
+    row = (await _db().execute_query_dict(LIBRARY_STATS_SQL.format(where=_where(clauses)), bind.values))[0]
+    categories = _json(row["categories"])
+    return LibraryStatsOut(
+        total_books=sum(int(c["titles"]) for c in categories),
+        total_copies=sum(int(c["copies"]) for c in categories),
+        available_copies=sum(int(c["available"]) for c in categories),
+        currently_issued=sum(int(c["issued"]) for c in categories),
+        overdue_count=sum(int(c["overdue"]) for c in categories),
+        lost_count=sum(int(c["lost"]) for c in categories),
+        total_fines=_money(sum((Decimal(c["fines"]) for c in categories), Decimal(0))),
+        category_wise=[{"category": c["category"], "titles": int(c["titles"]), "copies": int(c["copies"]),
+                        "available": int(c["available"]), "issued": int(c["issued"])} for c in categories],
+    )
+
+
+# --- hostels --------------------------------------------------------------------------------
+
+HOSTEL_OCCUPANCY_SQL = """
+WITH h AS MATERIALIZED (
+    SELECT id, name, hostel_type, total_rooms, total_capacity, occupied_capacity
+    FROM hostels h WHERE h.is_active {type_clause}
+)
+SELECT
+    (SELECT coalesce(json_agg(json_build_object('hostel_id', id, 'hostel_name', name, 'hostel_type', hostel_type,
+                                                'total_rooms', total_rooms, 'total_capacity', total_capacity,
+                                                'occupied', occupied_capacity) ORDER BY name), '[]') FROM h)
+        AS hostels,
+    (SELECT coalesce(json_object_agg(room_type, n), '{{}}')
+     FROM (SELECT r.room_type, count(*) AS n FROM hostel_rooms r JOIN h ON h.id = r.hostel_id
+           WHERE r.is_active GROUP BY 1) x) AS room_types
+"""
+
+
+async def hostel_occupancy_report(actor: Actor, *, filters: HostelOccupancyFilters) -> HostelOccupancyOut:
+    """Active hostels (of the type, when given), from their bed counters."""
+    authorize(actor, Permission.REPORTS_READ)
+    bind = _Binds()
+    type_clause = f"AND h.hostel_type = {bind(filters.hostel_type)}" if filters.hostel_type else ""
+    row = (await _db().execute_query_dict(HOSTEL_OCCUPANCY_SQL.format(type_clause=type_clause), bind.values))[0]
+    hostels = _json(row["hostels"])
+    capacity = sum(h["total_capacity"] for h in hostels)
+    occupied = sum(h["occupied"] for h in hostels)
+    return HostelOccupancyOut(
+        total_hostels=len(hostels),
+        total_rooms=sum(h["total_rooms"] for h in hostels),
+        total_capacity=capacity,
+        total_occupied=occupied,
+        free_beds=capacity - occupied,
+        occupancy_percentage=_pct(occupied, capacity),
+        hostel_wise=[{**h, "free_beds": h["total_capacity"] - h["occupied"],
+                      "occupancy_percentage": _pct(h["occupied"], h["total_capacity"])} for h in hostels],
+        room_type_breakdown={k: int(v) for k, v in _json(row["room_types"]).items()},
+    )
+
+
+# --- departments ----------------------------------------------------------------------------
+
+DEPARTMENT_WISE_SQL = """
+SELECT d.id AS department_id, d.name AS department_name,
+       (SELECT count(*) FROM students s WHERE s.department_id = d.id) AS student_count,
+       (SELECT count(*) FROM faculty f WHERE f.department_id = d.id) AS faculty_count,
+       (SELECT count(*) FROM courses c WHERE c.department_id = d.id AND c.is_active) AS course_count,
+       (SELECT count(*) FROM programs p WHERE p.department_id = d.id AND p.is_active) AS program_count
+FROM departments d
+WHERE d.is_active
+ORDER BY d.name
+"""
+
+
+async def department_wise_report(actor: Actor, *, filters: DepartmentWiseFilters) -> DepartmentWiseOut:
+    """Active departments by name, each with its students, faculty, active courses and
+    active programs."""
+    authorize(actor, Permission.REPORTS_READ)
+    rows = await _db().execute_query_dict(DEPARTMENT_WISE_SQL)
+    return DepartmentWiseOut(departments=rows)
+
+
+# --- one entry point for every report -------------------------------------------------------
+
+ReportFunction = Callable[..., Awaitable[BaseModel]]
+
+REPORTS: dict[ReportName, ReportFunction] = {
+    ReportName.STUDENT_PERFORMANCE: student_performance_report,
+    ReportName.ATTENDANCE: attendance_report,
+    ReportName.FEE_COLLECTION: fee_collection_report,
+    ReportName.EXAM_RESULTS: exam_results_report,
+    ReportName.LIBRARY_STATS: library_stats_report,
+    ReportName.HOSTEL_OCCUPANCY: hostel_occupancy_report,
+    ReportName.DEPARTMENT_WISE: department_wise_report,
+}
+
+REPORT_TITLES: dict[ReportName, str] = {
+    ReportName.STUDENT_PERFORMANCE: "Student performance",
+    ReportName.ATTENDANCE: "Attendance",
+    ReportName.FEE_COLLECTION: "Fee collection",
+    ReportName.EXAM_RESULTS: "Exam results",
+    ReportName.LIBRARY_STATS: "Library",
+    ReportName.HOSTEL_OCCUPANCY: "Hostel occupancy",
+    ReportName.DEPARTMENT_WISE: "Departments",
+}
+
+
+def parse_filters(report: ReportName, values: dict[str, Any]) -> InputModel:
+    """The report's filter model from plain values (a job's stored filters, a form);
+    a `ValidationError` for anything the report does not accept."""
+    return REPORT_FILTERS[report].model_validate(values)
+
+
+async def run_report(actor: Actor, *, report: ReportName, filters: InputModel) -> BaseModel:
+    """Any report by name: what the panel's Reports page and the workers call."""
+    if not isinstance(filters, REPORT_FILTERS[report]):
+        raise InvalidState(f"{type(filters).__name__} are not the filters of the {report.value} report")
+    return await REPORTS[report](actor, filters=filters)
+
+
+# --- report jobs ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class GenerateReport(Job):
+    """Make the file of one report job (jobs.reports.generate_report). `attempt` is the
+    number of runs the job had when this one was queued: queueing the same attempt twice
+    is one run, and a retry after a dead worker is a new one."""
+
+    report_job_id: str
+    attempt: int = 0
+    max_tries = MAX_ATTEMPTS
+
+    def job_id(self) -> str | None:
+        return f"report:{self.report_job_id}:{self.attempt}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportFile:
+    """A finished file, ready to stream."""
+
+    file_name: str
+    media_type: str
+    size: int
+    body: AsyncIterator[bytes]
+
+
+MEDIA_TYPES = {
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+    ReportFormat.PDF: "application/pdf",
+}
+
+_JOB_COLUMNS = """id::text AS id, report, format, filters, status, progress, error, requested_by_id AS requested_by,
+file_name, file_size, created_at, started_at, finished_at, expires_at"""
+
+
+def _job_out(row: dict[str, Any]) -> ReportJobOut:
+    return ReportJobOut.model_validate({**row, "filters": _json(row["filters"]) or {}})
+
+
+def _job_uuid(job_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(job_id)
+    except ValueError:
+        raise NotFound("Report job not found") from None
+
+
+async def _visible_job(actor: Actor, job_id: str) -> dict[str, Any]:
+    """The job, for the user who asked for it or whoever sees every job (admin); anyone
+    else gets the same 404 as for a job that does not exist."""
+    bind = _Binds()
+    clauses = [f"id = {bind(_job_uuid(job_id))}"]
+    if not actor.can(Permission.REPORT_JOBS_ALL):
+        clauses.append(f"requested_by_id = {bind(actor.user_id or 0)}")
+    rows = await _db().execute_query_dict(
+        f"SELECT {_JOB_COLUMNS}, file_key FROM report_jobs {_where(clauses)}", bind.values)
+    if not rows:
+        raise NotFound("Report job not found")
+    return rows[0]
+
+
+async def queue_report_job(actor: Actor, *, report: ReportName, filters: InputModel,
+                           format: ReportFormat) -> ReportJobOut:
+    """Record a report job and queue it once recorded; answers the queued job."""
+    authorize(actor, Permission.REPORTS_READ)
+    if not isinstance(filters, REPORT_FILTERS[report]):
+        raise InvalidState(f"{type(filters).__name__} are not the filters of the {report.value} report")
+    job_id = uuid.uuid4()
+    stored = filters.model_dump(mode="json", exclude_none=True)
+    rows = await _db().execute_query_dict(
+        f"INSERT INTO report_jobs (id, report, format, filters, status, requested_by_id) "
+        f"VALUES ($1, $2, $3, $4::jsonb, 'queued', $5) RETURNING {_JOB_COLUMNS}",
+        [job_id, report.value, format.value, json.dumps(stored), actor.user_id])
+    await queue_after_commit(GenerateReport(report_job_id=str(job_id)))
+    return _job_out(rows[0])
+
+
+async def get_report_job(actor: Actor, *, job_id: str) -> ReportJobOut:
+    authorize(actor, Permission.REPORTS_READ)
+    return _job_out(await _visible_job(actor, job_id))
+
+
+async def list_report_jobs(actor: Actor, *, limit: int = 20) -> list[ReportJobOut]:
+    """The caller's own report jobs, newest first."""
+    authorize(actor, Permission.REPORTS_READ)
+    rows = await _db().execute_query_dict(
+        f"SELECT {_JOB_COLUMNS} FROM report_jobs WHERE requested_by_id = $1 ORDER BY created_at DESC LIMIT $2",
+        [actor.user_id or 0, max(1, min(limit, 100))])
+    return [_job_out(r) for r in rows]
+
+
+async def open_report_file(actor: Actor, *, job_id: str) -> ReportFile:
+    """The finished file of a job (404 until it is done, and once it has expired)."""
+    authorize(actor, Permission.REPORTS_READ)
+    row = await _visible_job(actor, job_id)
+    if row["status"] != ReportJobStatus.DONE or not row["file_key"]:
+        raise NotFound("The report file is not ready" if row["status"] in ("queued", "running")
+                       else "The report file is not available")
+    if row["expires_at"] is not None and row["expires_at"] <= dt.datetime.now(dt.UTC):
+        raise NotFound("The report file has expired")
+    store = file_store()
+    size = await store.size(row["file_key"])
+    if size is None:
+        raise NotFound("The report file is not available")
+    return ReportFile(file_name=row["file_name"], media_type=MEDIA_TYPES[ReportFormat(row["format"])], size=size,
+                      body=await store.open(row["file_key"]))
+
+
+# --- the worker's side ----------------------------------------------------------------------
+
+_CLAIM_SQL = """
+UPDATE report_jobs
+SET status = 'running', attempts = attempts + 1, progress = 0, error = NULL,
+    started_at = now(), lease_until = now() + make_interval(secs => $2)
+WHERE id = $1 AND attempts < $3 AND (status = 'queued' OR (status = 'running' AND lease_until < now()))
+RETURNING id::text AS id, report, format, filters, requested_by_id, attempts
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    id: str
+    report: ReportName
+    format: ReportFormat
+    filters: dict[str, Any]
+    requested_by_id: int | None
+    attempts: int
+
+
+async def claim_report_job(job_id: str) -> ClaimedJob | None:
+    """Take the job for this worker, or None when it is done, failed, gone, or held by a
+    live worker (so a job queued twice runs once)."""
+    rows = await _db().execute_query_dict(_CLAIM_SQL, [_job_uuid(job_id), LEASE_SECONDS, MAX_ATTEMPTS])
+    if not rows:
+        return None
+    row = rows[0]
+    return ClaimedJob(id=row["id"], report=ReportName(row["report"]), format=ReportFormat(row["format"]),
+                      filters=_json(row["filters"]) or {}, requested_by_id=row["requested_by_id"],
+                      attempts=row["attempts"])
+
+
+async def report_job_progress(job_id: str, progress: int) -> bool:
+    """Record progress and renew the lease; False when the job is no longer this
+    worker's to finish (failed by the sweeper meanwhile)."""
+    rows = await _db().execute_query_dict(
+        "UPDATE report_jobs SET progress = greatest(progress, $2), lease_until = now() + make_interval(secs => $3) "
+        "WHERE id = $1 AND status = 'running' RETURNING id",
+        [_job_uuid(job_id), max(0, min(99, progress)), LEASE_SECONDS])
+    return bool(rows)
+
+
+async def finish_report_job(job_id: str, *, file_key: str, file_name: str, file_size: int) -> bool:
+    minutes = get_settings().report_file_ttl_minutes
+    rows = await _db().execute_query_dict(
+        "UPDATE report_jobs SET status = 'done', progress = 100, file_key = $2, file_name = $3, file_size = $4, "
+        "finished_at = now(), lease_until = NULL, expires_at = now() + make_interval(mins => $5) "
+        "WHERE id = $1 AND status = 'running' RETURNING id",
+        [_job_uuid(job_id), file_key, file_name, file_size, minutes])
+    return bool(rows)
+
+
+async def fail_report_job(job_id: str, *, reason: str) -> None:
+    await _db().execute_query(
+        "UPDATE report_jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL "
+        "WHERE id = $1 AND status IN ('queued', 'running')", [_job_uuid(job_id), reason[:500]])
+
+
+DEAD_WORKER_REASON = "The worker making this report stopped before it finished; ask for the report again"
+
+
+async def sweep_report_jobs(actor: Actor) -> dict[str, int]:
+    """Jobs whose worker died (lease run out): queued again while attempts remain, else
+    failed. Queued jobs that no worker has taken for a while are queued again (a queue
+    that lost them); queueing is idempotent, so one still waiting is not doubled."""
+    authorize(actor, Permission.REPORT_JOBS_ALL)
+    db = _db()
+    failed = await db.execute_query_dict(
+        "UPDATE report_jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL "
+        "WHERE status = 'running' AND lease_until < now() AND attempts >= $1 RETURNING id::text AS id",
+        [MAX_ATTEMPTS, DEAD_WORKER_REASON])
+    requeued = await db.execute_query_dict(
+        "UPDATE report_jobs SET status = 'queued', lease_until = NULL "
+        "WHERE status = 'running' AND lease_until < now() AND attempts < $1 RETURNING id::text AS id, attempts",
+        [MAX_ATTEMPTS])
+    waiting = await db.execute_query_dict(
+        "SELECT id::text AS id, attempts FROM report_jobs WHERE status = 'queued' "
+        "AND coalesce(started_at, created_at) < now() - make_interval(secs => $1)", [LEASE_SECONDS])
+    for row in {r["id"]: r for r in [*requeued, *waiting]}.values():
+        await enqueue(GenerateReport(report_job_id=row["id"], attempt=row["attempts"]))
+    if failed or requeued:
+        log.warning("report jobs swept", extra={"fields": {"failed": [r["id"] for r in failed],
+                                                           "requeued": [r["id"] for r in requeued]}})
+    return {"failed": len(failed), "requeued": len(requeued), "waiting": len(waiting)}
+
+
+REMOVE_EXPIRED_SQL = """
+WITH gone AS (
+    SELECT id, file_key FROM report_jobs WHERE status = 'done' AND expires_at <= now() FOR UPDATE SKIP LOCKED
+)
+UPDATE report_jobs j SET status = 'expired', file_key = NULL FROM gone WHERE j.id = gone.id
+RETURNING gone.file_key AS key
+"""
+
+
+async def remove_expired_report_files(actor: Actor) -> int:
+    """Delete the files of done jobs past their expiry; the job stays, as expired."""
+    authorize(actor, Permission.REPORT_JOBS_ALL)
+    rows = await _db().execute_query_dict(REMOVE_EXPIRED_SQL)
+    store = file_store()
+    for row in rows:
+        if row["key"]:
+            await store.delete(row["key"])
+    return len(rows)
+
+
+def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """A filter ValidationError as the API's 422 details, located under body.filters."""
+    return [{**e, "loc": ("body", "filters", *e["loc"])} for e in exc.errors()]
