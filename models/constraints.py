@@ -283,8 +283,25 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _trigram("library_books", "publisher"),
     _check("library_fine_payments", "amount_positive", "amount > 0"),
     _index_where("library_fine_payments", "issue", "book_issue_id", "true"),
+    # reports (migration 6): the report jobs' states and the worker's scans, and the
+    # attendance counts the reports read
+    _check("report_jobs", "status", "status IN ('queued', 'running', 'done', 'failed', 'expired')"),
+    _check("report_jobs", "format", "format IN ('xlsx', 'csv', 'pdf')"),
+    _check("report_jobs", "progress", "progress BETWEEN 0 AND 100"),
+    _check("report_jobs", "done_has_file", "status <> 'done' OR file_key IS NOT NULL"),
+    _index_where("report_jobs", "requester", "requested_by_id, created_at", "true"),
+    _index_where("report_jobs", "lease", "lease_until", "status = 'running'"),
+    _index_where("report_jobs", "queued", "created_at", "status = 'queued'"),
+    _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
+    _check("attendance_daily_counts", "non_negative",
+           "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
+    _index_where("attendance_daily_counts", "date", "date", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
+
+# Created by migration 6 (reports): the report jobs the workers run, and the attendance
+# counts per (offering, day, student's department) that triggers on attendance keep exact.
+REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts")

@@ -28,6 +28,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ from dashboard.schemas.reports import (
     StudentPerformanceFilters,
     StudentPerformanceOut,
 )
+from dashboard.services import report_files as rf
 from dashboard.services.attendance import percentage as attendance_percentage
 from dashboard.settings import get_settings
 
@@ -735,6 +737,14 @@ async def finish_report_job(job_id: str, *, file_key: str, file_name: str, file_
     return bool(rows)
 
 
+async def release_report_job(job_id: str) -> None:
+    """Give a running job back to the queue (its worker is shutting down), so the next
+    run can take it at once instead of waiting for the lease to run out."""
+    await _db().execute_query(
+        "UPDATE report_jobs SET status = 'queued', lease_until = NULL WHERE id = $1 AND status = 'running'",
+        [_job_uuid(job_id)])
+
+
 async def fail_report_job(job_id: str, *, reason: str) -> None:
     await _db().execute_query(
         "UPDATE report_jobs SET status = 'failed', error = $2, finished_at = now(), lease_until = NULL "
@@ -792,3 +802,424 @@ async def remove_expired_report_files(actor: Actor) -> int:
 def validation_errors(exc: ValidationError) -> list[dict[str, Any]]:
     """A filter ValidationError as the API's 422 details, located under body.filters."""
     return [{**e, "loc": ("body", "filters", *e["loc"])} for e in exc.errors()]
+
+
+# --- the files: each report laid out as tables ----------------------------------------------
+
+_FILTER_LABELS = {
+    "department_id": "Department", "program_id": "Program", "course_offering_id": "Course offering",
+    "academic_year": "Academic year", "semester": "Semester", "date_from": "From", "date_to": "To",
+    "category": "Category", "hostel_type": "Hostel type",
+}
+
+
+async def _filter_lines(filters: InputModel) -> list[tuple[str, str]]:
+    """The filters as people read them: names for the department and program ids."""
+    values = filters.model_dump(exclude_none=True)
+    names: dict[str, str] = {}
+    db = _db()
+    for key, table in (("department_id", "departments"), ("program_id", "programs")):
+        if key in values:
+            rows = await db.execute_query_dict(f"SELECT name FROM {table} WHERE id = $1", [values[key]])
+            names[key] = f"{rows[0]['name']} (id {values[key]})" if rows else f"id {values[key]} (none such)"
+    return [(_FILTER_LABELS.get(k, k), names.get(k, str(v))) for k, v in values.items()]
+
+
+def _summary(rows: list[tuple[str, Any, rf.Kind]]) -> rf.Table:
+    """Figure / value pairs; each value keeps its own number format."""
+    return rf.Table("Summary", [rf.Column("Figure"), rf.Column("Value")],
+                    [[label, _typed(value, kind)] for label, value, kind in rows], [kind for _, _, kind in rows])
+
+
+def _typed(value: Any, kind: rf.Kind) -> Any:
+    """A summary value as the cell it becomes: numbers stay numbers."""
+    if value is None:
+        return None
+    if kind == "money":
+        return Decimal(value).quantize(CENT)
+    if kind in ("pct", "gpa"):
+        return float(value)
+    if kind == "int":
+        return int(value)
+    return value
+
+
+def _breakdown(title: str, mapping: dict[str, Any], label: str, value: str, kind: rf.Kind) -> rf.Table:
+    return rf.Table(title, [rf.Column(label), rf.Column(value, kind)], [[k, v] for k, v in sorted(mapping.items())])
+
+
+def _keyset(sql: str, values: list[Any]) -> Callable[[], AsyncIterator[Sequence[Sequence[Any]]]]:
+    """Pages of a detail query by its first column (an id), `DETAIL_CHUNK` rows at a time,
+    each an index range scan however deep; `sql` takes the last id and the page size as
+    its last two parameters. The id column itself is not written."""
+
+    async def chunks() -> AsyncIterator[Sequence[Sequence[Any]]]:
+        last = 0
+        db = _db()
+        while True:
+            rows = await db.execute_query(sql, [*values, last, DETAIL_CHUNK])
+            records = rows[1]
+            if not records:
+                return
+            last = records[-1][0]
+            yield [tuple(r)[1:] for r in records]
+            if len(records) < DETAIL_CHUNK:
+                return
+
+    return chunks
+
+
+async def _count(sql: str, values: list[Any]) -> int:
+    return int((await _db().execute_query_dict(sql, values))[0]["n"])
+
+
+def _page_clause(bind: _Binds, column: str) -> tuple[str, str]:
+    """The keyset clause and the LIMIT placeholder (bound at run time by `_keyset`)."""
+    after = f"${len(bind.values) + 1}"
+    limit = f"${len(bind.values) + 2}"
+    return f"{column} > {after}", limit
+
+
+STUDENT_DETAIL_SQL = """
+SELECT st.id, st.student_code, u.first_name || ' ' || u.last_name, d.name, p.name, st.batch_year, st.semester,
+       st.status, st.cgpa
+FROM students st JOIN users u ON u.id = st.user_id JOIN departments d ON d.id = st.department_id
+JOIN programs p ON p.id = st.program_id
+{where}
+ORDER BY st.id LIMIT {limit}
+"""
+
+
+async def _student_performance_document(out: StudentPerformanceOut, filters: StudentPerformanceFilters,
+                                        document: rf.ReportDocument) -> None:
+    document.summary = _summary([("Students", out.total_students, "int"), ("Average CGPA", out.avg_cgpa, "gpa")])
+    document.breakdowns = [
+        _breakdown("By status", out.status_breakdown, "Status", "Students", "int"),
+        rf.Table("By department", [rf.Column("Department"), rf.Column("Students", "int")],
+                 [[d.department_name, d.student_count] for d in out.department_wise]),
+        rf.Table("GPA by semester", [rf.Column("Semester", "int"), rf.Column("Average GPA", "gpa"),
+                                     rf.Column("Results", "int")],
+                 [[s.semester, s.avg_gpa, s.student_count] for s in out.semester_wise_gpa]),
+    ]
+    document.chart = rf.Chart("Students by department", [d.department_name for d in out.department_wise],
+                              [d.student_count for d in out.department_wise])
+    bind = _Binds()
+    students, _ = _student_clauses(filters, bind)
+    count_values = list(bind.values)
+    page, limit = _page_clause(bind, "st.id")
+    document.detail = rf.Detail(
+        "Students",
+        [rf.Column("Student code"), rf.Column("Name"), rf.Column("Department"), rf.Column("Program"),
+         rf.Column("Batch", "int"), rf.Column("Semester", "int"), rf.Column("Status"), rf.Column("CGPA", "gpa")],
+        count=await _count(f"SELECT count(*) AS n FROM students st {_where(students)}", count_values),
+        chunks=_keyset(STUDENT_DETAIL_SQL.format(where=_where([*students, page]), limit=limit), count_values),
+    )
+
+
+ATTENDANCE_DETAIL_SQL = """
+SELECT a.course_offering_id, c.code, c.name, o.academic_year, o.semester, o.section,
+       sum(a.present + a.absent + a.late + a.excused), sum(a.present), sum(a.absent), sum(a.late), sum(a.excused)
+FROM attendance_daily_counts a JOIN course_offerings o ON o.id = a.course_offering_id
+JOIN courses c ON c.id = o.course_id
+{where}
+GROUP BY a.course_offering_id, c.code, c.name, o.academic_year, o.semester, o.section
+ORDER BY a.course_offering_id LIMIT {limit}
+"""
+
+
+async def _attendance_document(out: AttendanceReportOut, filters: AttendanceFilters,
+                               document: rf.ReportDocument) -> None:
+    document.summary = _summary([
+        ("Marks", out.total_records, "int"), ("Present", out.present_count, "int"),
+        ("Absent", out.absent_count, "int"), ("Late", out.late_count, "int"),
+        ("Excused", out.excused_count, "int"), ("Attendance %", out.attendance_percentage, "pct")])
+    counts = [rf.Column("Marks", "int"), rf.Column("Present", "int"), rf.Column("Absent", "int"),
+              rf.Column("Late", "int"), rf.Column("Excused", "int"), rf.Column("Attendance %", "pct")]
+
+    def figures(x: Any) -> list[Any]:
+        return [x.total_records, x.present_count, x.absent_count, x.late_count, x.excused_count,
+                x.attendance_percentage]
+
+    document.breakdowns = [
+        rf.Table("By department", [rf.Column("Department"), *counts],
+                 [[d.department_name, *figures(d)] for d in out.department_wise]),
+        rf.Table("By month", [rf.Column("Month"), *counts], [[m.period, *figures(m)] for m in out.monthly]),
+    ]
+    document.chart = rf.Chart("Attendance % by department", [d.department_name for d in out.department_wise],
+                              [d.attendance_percentage for d in out.department_wise])
+    bind = _Binds()
+    _, clauses = _attendance_clauses(filters, bind)
+    count_values = list(bind.values)
+    page, limit = _page_clause(bind, "a.course_offering_id")
+    offerings = await _count(
+        "SELECT count(DISTINCT a.course_offering_id) AS n FROM attendance_daily_counts a "
+        f"JOIN course_offerings o ON o.id = a.course_offering_id {_where(clauses)}", count_values)
+    rows = _keyset(ATTENDANCE_DETAIL_SQL.format(where=_where([*clauses, page]), limit=limit), count_values)
+
+    async def with_percentage() -> AsyncIterator[Sequence[Sequence[Any]]]:
+        async for chunk in rows():
+            yield [(*r, float(attendance_percentage(int(r[6]) + int(r[8]), int(r[5])))) for r in chunk]
+
+    document.detail = rf.Detail(
+        "By course offering",
+        [rf.Column("Course code"), rf.Column("Course"), rf.Column("Academic year"), rf.Column("Semester", "int"),
+         rf.Column("Section"), *counts], count=offerings, chunks=with_percentage)
+
+
+FEE_DETAIL_SQL = """
+SELECT f.id, st.student_code, u.first_name || ' ' || u.last_name, d.name, f.academic_year, f.semester,
+       f.total_fee, coalesce(p.paid, 0), f.total_fee - coalesce(p.paid, 0), f.due_date,
+       CASE WHEN f.due_date < CURRENT_DATE THEN 'yes' ELSE 'no' END
+FROM fee_structures f JOIN students st ON st.id = f.student_id JOIN users u ON u.id = st.user_id
+JOIN departments d ON d.id = st.department_id
+LEFT JOIN LATERAL (SELECT sum(amount_paid) AS paid FROM fee_payments
+                   WHERE fee_structure_id = f.id AND payment_status = 'completed') p ON true
+{where}
+ORDER BY f.id LIMIT {limit}
+"""
+
+
+async def _fee_collection_document(out: FeeCollectionOut, filters: FeeCollectionFilters,
+                                   document: rf.ReportDocument) -> None:
+    document.summary = _summary([
+        ("Collected", out.total_collected, "money"), ("Pending (outstanding balances)", out.total_pending, "money"),
+        ("Overdue", out.total_overdue, "money"), ("Structures with a balance", out.pending_count, "int"),
+        ("Structures overdue", out.overdue_count, "int"), ("Late fees", out.total_late_fees, "money"),
+        ("Discounts", out.total_discounts, "money")])
+    document.breakdowns = [
+        _breakdown("Payments by status", out.payment_status_breakdown, "Status", "Payments", "int"),
+        _breakdown("Collected by mode", out.payment_mode_breakdown, "Mode", "Amount", "money"),
+        rf.Table("By department", [rf.Column("Department"), rf.Column("Collected", "money"),
+                                   rf.Column("Pending", "money"), rf.Column("Overdue", "money")],
+                 [[d.department_name, d.collected, d.pending, d.overdue] for d in out.department_wise]),
+        rf.Table("Collected by month", [rf.Column("Month"), rf.Column("Collected", "money")],
+                 [[m.period, m.collected] for m in out.monthly]),
+    ]
+    document.chart = rf.Chart("Collected by department", [d.department_name for d in out.department_wise],
+                              [float(d.collected) for d in out.department_wise])
+    bind = _Binds()
+    structures, _ = _fee_clauses(filters, bind)
+    values = list(bind.values)
+    page, limit = _page_clause(bind, "f.id")
+    document.detail = rf.Detail(
+        "Outstanding balances",
+        [rf.Column("Student code"), rf.Column("Name"), rf.Column("Department"), rf.Column("Academic year"),
+         rf.Column("Semester", "int"), rf.Column("Total fee", "money"), rf.Column("Paid", "money"),
+         rf.Column("Balance", "money"), rf.Column("Due date", "date"), rf.Column("Overdue")],
+        count=out.pending_count,
+        chunks=_keyset(FEE_DETAIL_SQL.format(
+            where=_where([*structures, page, "f.total_fee > coalesce(p.paid, 0)"]), limit=limit), values),
+    )
+
+
+RESULT_DETAIL_SQL = """
+SELECT r.id, st.student_code, u.first_name || ' ' || u.last_name, d.name, r.academic_year, r.semester, r.gpa,
+       r.cgpa, r.status
+FROM semester_results r JOIN students st ON st.id = r.student_id JOIN users u ON u.id = st.user_id
+JOIN departments d ON d.id = st.department_id
+{where}
+ORDER BY r.id LIMIT {limit}
+"""
+
+
+async def _exam_results_document(out: ExamResultsOut, filters: ExamResultsFilters,
+                                 document: rf.ReportDocument) -> None:
+    document.summary = _summary([("Results", out.total_results, "int"), ("Average GPA", out.avg_gpa, "gpa")])
+    document.breakdowns = [
+        _breakdown("By status", out.status_breakdown, "Status", "Results", "int"),
+        rf.Table("By semester", [rf.Column("Semester", "int"), rf.Column("Results", "int"),
+                                 rf.Column("Average GPA", "gpa"), rf.Column("Passed", "int")],
+                 [[s.semester, s.total_results, s.avg_gpa, s.pass_count] for s in out.semester_wise]),
+        rf.Table("By department", [rf.Column("Department"), rf.Column("Results", "int"),
+                                   rf.Column("Average GPA", "gpa")],
+                 [[d.department_name, d.total_results, d.avg_gpa] for d in out.department_wise]),
+    ]
+    document.chart = rf.Chart("Average GPA by semester", [f"Semester {s.semester}" for s in out.semester_wise],
+                              [s.avg_gpa or 0 for s in out.semester_wise])
+    bind = _Binds()
+    clauses = _result_clauses(filters, bind)
+    values = list(bind.values)
+    page, limit = _page_clause(bind, "r.id")
+    document.detail = rf.Detail(
+        "Results",
+        [rf.Column("Student code"), rf.Column("Name"), rf.Column("Department"), rf.Column("Academic year"),
+         rf.Column("Semester", "int"), rf.Column("GPA", "gpa"), rf.Column("CGPA", "gpa"), rf.Column("Status")],
+        count=out.total_results,
+        chunks=_keyset(RESULT_DETAIL_SQL.format(where=_where([*clauses, page]), limit=limit), values),
+    )
+
+
+BOOK_DETAIL_SQL = """
+SELECT b.id, b.title, b.author, b.isbn, b.category, b.copies_total, b.copies_available,
+       (SELECT count(*) FROM book_issues i WHERE i.book_id = b.id AND i.status IN ('issued', 'overdue')),
+       (SELECT count(*) FROM book_issues i WHERE i.book_id = b.id AND i.status IN ('issued', 'overdue')
+          AND i.due_date < now())
+FROM library_books b
+{where}
+ORDER BY b.id LIMIT {limit}
+"""
+
+
+def _library_clauses(filters: LibraryStatsFilters, bind: _Binds) -> list[str]:
+    clauses: list[str] = []
+    if filters.department_id is not None:
+        clauses.append(f"b.department_id = {bind(filters.department_id)}")
+    if filters.category is not None:
+        clauses.append(f"lower(b.category) = lower({bind(filters.category)})")
+    return clauses
+
+
+async def _library_document(out: LibraryStatsOut, filters: LibraryStatsFilters, document: rf.ReportDocument) -> None:
+    document.summary = _summary([
+        ("Titles", out.total_books, "int"), ("Copies", out.total_copies, "int"),
+        ("Copies available", out.available_copies, "int"), ("Open loans", out.currently_issued, "int"),
+        ("Overdue loans", out.overdue_count, "int"), ("Lost", out.lost_count, "int"),
+        ("Outstanding fines", out.total_fines, "money")])
+    document.breakdowns = [rf.Table(
+        "By category", [rf.Column("Category"), rf.Column("Titles", "int"), rf.Column("Copies", "int"),
+                        rf.Column("Available", "int"), rf.Column("Open loans", "int")],
+        [[c.category or "(none)", c.titles, c.copies, c.available, c.issued] for c in out.category_wise])]
+    document.chart = rf.Chart("Open loans by category", [c.category or "(none)" for c in out.category_wise],
+                              [c.issued for c in out.category_wise])
+    bind = _Binds()
+    clauses = _library_clauses(filters, bind)
+    values = list(bind.values)
+    page, limit = _page_clause(bind, "b.id")
+    document.detail = rf.Detail(
+        "Books",
+        [rf.Column("Title"), rf.Column("Author"), rf.Column("ISBN"), rf.Column("Category"), rf.Column("Copies", "int"),
+         rf.Column("Available", "int"), rf.Column("Open loans", "int"), rf.Column("Overdue", "int")],
+        count=out.total_books,
+        chunks=_keyset(BOOK_DETAIL_SQL.format(where=_where([*clauses, page]), limit=limit), values),
+    )
+
+
+ROOM_DETAIL_SQL = """
+SELECT r.id, h.name, r.room_number, r.room_type, r.floor, r.capacity, r.occupied_beds, r.status
+FROM hostel_rooms r JOIN hostels h ON h.id = r.hostel_id
+{where}
+ORDER BY r.id LIMIT {limit}
+"""
+
+
+async def _hostel_document(out: HostelOccupancyOut, filters: HostelOccupancyFilters,
+                           document: rf.ReportDocument) -> None:
+    document.summary = _summary([
+        ("Hostels", out.total_hostels, "int"), ("Rooms", out.total_rooms, "int"),
+        ("Beds", out.total_capacity, "int"), ("Beds taken", out.total_occupied, "int"),
+        ("Beds free", out.free_beds, "int"), ("Occupancy %", out.occupancy_percentage, "pct")])
+    document.breakdowns = [
+        rf.Table("By hostel", [rf.Column("Hostel"), rf.Column("Type"), rf.Column("Beds", "int"),
+                               rf.Column("Taken", "int"), rf.Column("Free", "int"), rf.Column("Occupancy %", "pct")],
+                 [[h.hostel_name, h.hostel_type, h.total_capacity, h.occupied, h.free_beds, h.occupancy_percentage]
+                  for h in out.hostel_wise]),
+        _breakdown("Rooms by type", out.room_type_breakdown, "Room type", "Rooms", "int"),
+    ]
+    document.chart = rf.Chart("Occupancy % by hostel", [h.hostel_name for h in out.hostel_wise],
+                              [h.occupancy_percentage for h in out.hostel_wise])
+    bind = _Binds()
+    clauses = ["h.is_active", "r.is_active"]
+    if filters.hostel_type:
+        clauses.append(f"h.hostel_type = {bind(filters.hostel_type)}")
+    values = list(bind.values)
+    page, limit = _page_clause(bind, "r.id")
+    document.detail = rf.Detail(
+        "Rooms",
+        [rf.Column("Hostel"), rf.Column("Room"), rf.Column("Type"), rf.Column("Floor", "int"), rf.Column("Beds", "int"),
+         rf.Column("Taken", "int"), rf.Column("Status")],
+        count=await _count("SELECT count(*) AS n FROM hostel_rooms r JOIN hostels h ON h.id = r.hostel_id "
+                           + _where(clauses), values),
+        chunks=_keyset(ROOM_DETAIL_SQL.format(where=_where([*clauses, page]), limit=limit), values),
+    )
+
+
+async def _department_document(out: DepartmentWiseOut, filters: DepartmentWiseFilters,
+                               document: rf.ReportDocument) -> None:
+    document.summary = _summary([
+        ("Departments", len(out.departments), "int"),
+        ("Students", sum(d.student_count for d in out.departments), "int"),
+        ("Faculty", sum(d.faculty_count for d in out.departments), "int")])
+    document.breakdowns = [rf.Table(
+        "Departments", [rf.Column("Department"), rf.Column("Students", "int"), rf.Column("Faculty", "int"),
+                        rf.Column("Courses", "int"), rf.Column("Programs", "int")],
+        [[d.department_name, d.student_count, d.faculty_count, d.course_count, d.program_count]
+         for d in out.departments])]
+    document.chart = rf.Chart("Students by department", [d.department_name for d in out.departments],
+                              [d.student_count for d in out.departments])
+
+
+_DOCUMENTS: dict[ReportName, Callable[[Any, Any, rf.ReportDocument], Awaitable[None]]] = {
+    ReportName.STUDENT_PERFORMANCE: _student_performance_document,
+    ReportName.ATTENDANCE: _attendance_document,
+    ReportName.FEE_COLLECTION: _fee_collection_document,
+    ReportName.EXAM_RESULTS: _exam_results_document,
+    ReportName.LIBRARY_STATS: _library_document,
+    ReportName.HOSTEL_OCCUPANCY: _hostel_document,
+    ReportName.DEPARTMENT_WISE: _department_document,
+}
+
+
+async def report_document(actor: Actor, *, report: ReportName, filters: InputModel) -> rf.ReportDocument:
+    """The report's figures (the same as its JSON) laid out as the tables of its file."""
+    out = await run_report(actor, report=report, filters=filters)
+    from dashboard.services.fees import university_name
+
+    document = rf.ReportDocument(
+        university=await university_name(), title=REPORT_TITLES[report], generated_at=dt.datetime.now(dt.UTC),
+        filters=await _filter_lines(filters), summary=rf.Table("Summary", [], []))
+    await _DOCUMENTS[report](out, filters, document)
+    return document
+
+
+def file_name_of(report: ReportName, fmt: ReportFormat, at: dt.datetime) -> str:
+    return f"{report.value}-report-{at:%Y%m%d-%H%M}.{fmt.value}"
+
+
+async def generate_report_file(job_id: str) -> str:
+    """Run one claimed-or-claimable job to its file. Answers what happened: "done",
+    "skipped" (done already, or a live worker holds it) or "failed"."""
+    job = await claim_report_job(job_id)
+    if job is None:
+        return "skipped"
+    actor = Actor.system()
+    try:
+        filters = parse_filters(job.report, job.filters)
+    except ValidationError:
+        await fail_report_job(job_id, reason="The stored filters are not valid for this report any more")
+        return "failed"
+    document = await report_document(actor, report=job.report, filters=filters)
+    await report_job_progress(job_id, 10)
+    last = [10]
+
+    async def progress(done: int, total: int) -> None:
+        pct = 10 + int(85 * done / total) if total else 95
+        if pct > last[0]:
+            last[0] = pct
+            if not await report_job_progress(job_id, pct):
+                raise _JobTakenAway(job_id)
+
+    store = file_store()
+    suffix = f".{job.format.value}"
+    with tempfile.TemporaryFile() as spool:
+        try:
+            await rf.write_file(document, job.format.value, spool, progress)
+        except _JobTakenAway:
+            return "skipped"
+        spool.seek(0)
+        stored = await store.save(_read_file(spool), folder="reports", suffix=suffix, name_prefix=job.report.value)
+    if not await finish_report_job(job_id, file_key=stored.key, file_name=file_name_of(
+            job.report, job.format, document.generated_at), file_size=stored.size):
+        await store.delete(stored.key)
+        return "skipped"
+    return "done"
+
+
+class _JobTakenAway(Exception):
+    """The sweeper took the job from this worker (its lease ran out): stop writing."""
+
+
+async def _read_file(handle: Any) -> AsyncIterator[bytes]:
+    import asyncio
+
+    while chunk := await asyncio.to_thread(handle.read, 1024 * 1024):
+        yield chunk
