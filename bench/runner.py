@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_schedules, scenarios_teaching
+from bench import scenarios_admin, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -174,6 +174,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         **campus,
         **await scenarios_teaching.parameters(db_url),
         **await scenarios_schedules.parameters(db_url),
+        **await scenarios_admin.parameters(db_url),
     }
 
 
@@ -194,6 +195,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         *campus_scenarios(params),
         *scenarios_teaching.scenarios(params),
         *scenarios_schedules.scenarios(params),
+        *scenarios_admin.scenarios(params),
     ]
 
 

@@ -582,3 +582,34 @@ async def offering_gradebook(actor: Actor, *, offering_id: int) -> dict[str, Any
         entry["percentage"] = to_hundredths(entry["percentage"])
         entry["letter"] = next((s["letter"] for s in scale if Decimal(s["min_percentage"]) <= entry["percentage"]), "")
     return {"assessments": assessments, "students": list(students.values())}
+
+
+async def student_semesters(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """Every term the student has marks in, oldest first: its courses (weighted
+    percentage, letter, grade point), the SGPA they give (as `calculate_sgpa`) and, once
+    the term is published, the published GPA and the CGPA it brought; with the CGPA over
+    the published terms (as `calculate_cgpa`, None before any)."""
+    authorize(actor, Permission.GRADES_READ)
+    if not await sees_student(actor, student_id):
+        raise NotFound("Student not found")
+    connection = connections.get("default")
+    courses = await connection.execute_query_dict(
+        COURSE_RESULTS.format(where="e.student_id = $1") + " ORDER BY p.academic_year, p.semester, c.code",
+        [student_id])
+    results = await connection.execute_query_dict(PUBLISHED_RESULTS, [student_id])
+    published = {(r["semester"], r["academic_year"]): r for r in results}
+    terms: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in courses:
+        terms.setdefault((row["semester"], row["academic_year"]), []).append(row)
+    semesters = []
+    for (semester, year), rows in terms.items():
+        credits, sgpa = _sgpa(rows)
+        result = published.get((semester, year))
+        semesters.append({
+            "semester": semester, "academic_year": year, "courses": [course_result(r) for r in rows],
+            "credits": credits, "sgpa": sgpa, "published": result is not None,
+            "published_gpa": result["gpa"] if result else None, "cgpa": result["cgpa"] if result else None,
+            "status": result["status"] if result else None,
+        })
+    total_credits, cgpa = cgpa_of(results)
+    return {"student_id": student_id, "semesters": semesters, "total_credits": total_credits, "cgpa": cgpa}
