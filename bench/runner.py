@@ -208,10 +208,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
-          extra: list[list[str]] | None = None) -> Iterator[tuple[str, int]]:
+          extra: list[list[str]] | None = None, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
     """Start a server (and helper processes such as the worker), wait until it answers,
     and stop them all on exit."""
-    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+    processes = [subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, start_new_session=True)]
     for other in extra or []:
         processes.append(subprocess.Popen(other, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
