@@ -194,7 +194,7 @@ async def ensure_not_revoked(claims: TokenClaims, *, fail_open: bool = False) ->
     if claims.session_id:
         keys.append(_revoked_session_key(claims.session_id))
     try:
-        revoked, sessions_after, *session_revoked = await cache.redis().mget(keys)
+        revoked, sessions_after, *session_revoked = await cache.auth_redis().mget(keys)
     except (RedisError, OSError) as exc:
         if fail_open:
             log.warning("token revocation not checked: Redis unreachable (%r)", exc)
