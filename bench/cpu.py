@@ -42,6 +42,7 @@ from bench.runner import (
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
     ROOT,
+    UVICORN_FAST,
     _admin_execute,
     clone_template,
     ensure_wrk,
@@ -209,7 +210,7 @@ def _measure(args: argparse.Namespace, wrk: str, chosen: list[Any], env: dict[st
     port = free_port()
     command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-               "--no-access-log", "--log-level", "warning"]
+               "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
     env = dict(env, PYTHONPATH=str(app_dir))
     with serve(command, env, port, ready_path="/health/ready", cwd=app_dir) as (base, pid):
         tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
