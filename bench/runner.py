@@ -34,6 +34,8 @@ WRK_SCRIPT = ROOT / "bench" / "wrk" / "scenario.lua"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 BENCH_SECRET = "bench-only-secret-" + "k" * 40
+# Named, so that a missing uvloop or httptools fails the run instead of measuring asyncio/h11.
+UVICORN_FAST = ["--loop", "uvloop", "--http", "httptools"]
 
 
 @dataclass
@@ -210,10 +212,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
-          extra: list[list[str]] | None = None) -> Iterator[tuple[str, int]]:
+          extra: list[list[str]] | None = None, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
     """Start a server (and helper processes such as the worker), wait until it answers,
     and stop them all on exit."""
-    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+    processes = [subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, start_new_session=True)]
     for other in extra or []:
         processes.append(subprocess.Popen(other, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -448,7 +450,7 @@ def main(argv: list[str] | None = None) -> int:
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
-                       "--no-access-log", "--log-level", "warning"]
+                       "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         worker_command = [sys.executable, "-m", "dashboard", "worker"]
         with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as (base, pid):
             tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
@@ -470,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_port = free_port()
         floor_command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
                          "--port", str(floor_port), "--workers", str(args.workers),
-                         "--no-access-log", "--log-level", "warning"]
+                         "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         with serve(floor_command, env, floor_port, ready_path="/health/live") as (base, _):
             for scenario in (s for s in chosen if s.has_floor):
                 result = run_wrk(wrk, base, scenario, "floor", None, args.duration, args.concurrency)
