@@ -295,13 +295,21 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
     _check("attendance_daily_counts", "non_negative",
            "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
+    _check("attendance_monthly_counts", "non_negative",
+           "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
+    _check("fee_payment_monthly", "non_negative", "n >= 0"),
+    _check("fee_balance_counts", "non_negative", "open_count >= 0 AND balance >= 0"),
     _index_where("attendance_daily_counts", "date", "date", "true"),
+    _index_where("attendance_monthly_counts", "month", "month", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
 
-# Created by migration 6 (reports): the report jobs the workers run, and the attendance
-# counts per (offering, day, student's department) that triggers on attendance keep exact.
-REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts")
+# Created by migration 6 (reports): the report jobs the workers run, and the counts the
+# reports read, kept exact by triggers on attendance, fee_payments, fee_structures and
+# students (attendance per offering, day or month and department; payments per month and
+# key; open fee balances per key).
+REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts", "attendance_monthly_counts",
+                                  "fee_payment_monthly", "fee_balance_counts")
