@@ -293,12 +293,6 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _index_where("report_jobs", "lease", "lease_until", "status = 'running'"),
     _index_where("report_jobs", "queued", "created_at", "status = 'queued'"),
     _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
-    _check("attendance_daily_counts", "non_negative",
-           "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
-    _check("attendance_monthly_counts", "non_negative",
-           "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
-    _check("fee_payment_monthly", "non_negative", "n >= 0"),
-    _check("fee_balance_counts", "non_negative", "open_count >= 0 AND balance >= 0"),
     _index_where("attendance_daily_counts", "date", "date", "true"),
     _index_where("attendance_monthly_counts", "month", "month", "true"),
 )

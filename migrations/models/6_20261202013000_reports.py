@@ -21,7 +21,9 @@ transaction, and a row trigger on ``students`` moves a student's counts when the
 department or program changes, so the counts always equal a recount of the rows
 (tests/services/test_report_counts.py recounts them). Each upsert takes its rows' locks in
 key order, so concurrent writers of the same key queue rather than deadlock. TRUNCATE of
-``attendance`` or ``fee_payments`` empties their counts.
+``attendance`` or ``fee_payments`` empties their counts. The count tables carry no CHECK:
+PostgreSQL checks the row an upsert proposes before it finds the conflict, and a delta
+(a deleted mark, a refund) is negative by nature.
 
 All are plain SQL tables rather than Tortoise models so that aerich's model snapshot is
 unchanged; dashboard/services/reports.py and analytics.py read them with SQL.
@@ -346,10 +348,6 @@ COMMENT ON TABLE attendance_daily_counts IS 'Attendance marks per (offering, day
 COMMENT ON TABLE attendance_monthly_counts IS 'The same per calendar month.';
 COMMENT ON TABLE fee_payment_monthly IS 'Fee payments per month, structure year and semester, student department and program, status and mode, kept by triggers.';
 COMMENT ON TABLE fee_balance_counts IS 'Fee structures with a balance and their outstanding balance per year, semester, department, program and due date, kept by triggers.';
-ALTER TABLE attendance_daily_counts ADD CONSTRAINT ck_attendance_daily_counts_non_negative CHECK (present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0);
-ALTER TABLE attendance_monthly_counts ADD CONSTRAINT ck_attendance_monthly_counts_non_negative CHECK (present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0);
-ALTER TABLE fee_payment_monthly ADD CONSTRAINT ck_fee_payment_monthly_non_negative CHECK (n >= 0);
-ALTER TABLE fee_balance_counts ADD CONSTRAINT ck_fee_balance_counts_non_negative CHECK (open_count >= 0 AND balance >= 0);
 CREATE INDEX IF NOT EXISTS ix_attendance_daily_counts_date ON attendance_daily_counts (date) WHERE true;
 CREATE INDEX IF NOT EXISTS ix_attendance_monthly_counts_month ON attendance_monthly_counts (month) WHERE true;
 {"".join(_ATTENDANCE_FUNCTIONS)}
