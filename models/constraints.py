@@ -305,8 +305,6 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _index_where("report_jobs", "lease", "lease_until", "status = 'running'"),
     _index_where("report_jobs", "queued", "created_at", "status = 'queued'"),
     _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
-    _check("attendance_daily_counts", "non_negative",
-           "present >= 0 AND absent >= 0 AND late >= 0 AND excused >= 0"),
     _index_where("attendance_daily_counts", "date", "date", "true"),
 
     # read paths (migration 5): one search text per searched table, counts kept by triggers
@@ -347,6 +345,8 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
         "WHERE paid < total_fee",
         "index",
     ),
+
+    _index_where("attendance_monthly_counts", "month", "month", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
@@ -386,3 +386,10 @@ READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("fee_payments", "tr_fee_balances_payments_changed"),
     ("fee_payments", "tr_fee_balances_payments_removed"),
 )
+
+# Created by migration 6 (reports): the report jobs the workers run, and the counts the
+# reports read, kept exact by triggers on attendance, fee_payments, fee_structures and
+# students (attendance per offering, day or month and department; payments per month and
+# key; open fee balances per key).
+REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts", "attendance_monthly_counts",
+                                  "fee_payment_monthly", "fee_balance_counts")
