@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from markupsafe import Markup
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from starlette.responses import JSONResponse, Response, StreamingResponse
 
 from admin_views import charts
@@ -30,6 +30,7 @@ from admin_views.screens import Screen, actor_for, form_error, redirect, render
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError, NotFound
 from dashboard.core.roles import Permission
+from dashboard.schemas.base import InputModel
 from dashboard.schemas.reports import REPORT_FILTERS, ReportFormat, ReportJobOut, ReportName
 from dashboard.services import reports
 
@@ -59,7 +60,7 @@ class Table:
     key: str
     title: str
     headers: Sequence[str]
-    rows: list[Sequence[str]]
+    rows: Sequence[Sequence[str]]
     # Indexes of the columns holding figures (right-aligned).
     numeric: frozenset[int] = frozenset()
     empty: str = "Nothing to show for these filters."
@@ -69,8 +70,16 @@ class Table:
 class ReportView:
     figures: list[tuple[str, str, str]]  # (key, label, formatted figure)
     chart_title: str
-    chart: Markup
+    chart: Markup | None  # None: nothing to draw for these filters
     tables: list[Table] = field(default_factory=list)
+
+
+def _bars(items: list[tuple[str, float]], **options: Any) -> Markup | None:
+    return charts.horizontal_bars(items, **options) if items else None
+
+
+def _columns(items: list[tuple[str, float]], **options: Any) -> Markup | None:
+    return charts.columns(items, **options) if items else None
 
 
 def _pct(value: float | None) -> str:
@@ -93,9 +102,9 @@ def _month(period: str) -> str:
     return dt.datetime.strptime(period, "%Y-%m").strftime("%b %y")
 
 
-def _counts(mapping: dict[str, Any], label: str, value_text: Callable[[Any], str] = number) -> Table:
+def _counts(mapping: dict[str, Any], label: str, first: str, value_text: Callable[[Any], str] = number) -> Table:
     rows = [(enum_label(key), value_text(value)) for key, value in mapping.items()]
-    return Table(f"{label.lower().replace(' ', '-')}", label, ("", "Count" if value_text is number else "Amount"),
+    return Table(label.lower().replace(" ", "-"), label, (first, "Count" if value_text is number else "Amount"),
                  rows, frozenset({1}))
 
 
@@ -106,7 +115,7 @@ def _student_performance(out: Any) -> ReportView:
                  ("avg_cgpa", "Average CGPA", _gpa(out.avg_cgpa)),
                  *[(f"status_{k}", enum_label(k), number(v)) for k, v in out.status_breakdown.items()]],
         chart_title="Students per department",
-        chart=charts.horizontal_bars(_top(departments, "departments"), title="Students per department"),
+        chart=_bars(_top(departments, "departments"), title="Students per department"),
         tables=[
             Table("semester-gpa", "Published results per semester", ("Semester", "Results", "Average GPA"),
                   [(str(s.semester), number(s.student_count), _gpa(s.avg_gpa)) for s in out.semester_wise_gpa],
@@ -126,15 +135,16 @@ _ATTENDANCE_HEADERS = ("", "Marks", "Present", "Late", "Absent", "Excused", "Att
 
 def _attendance(out: Any) -> ReportView:
     return ReportView(
-        figures=[("attendance_percentage", "Attended (present + late)", _pct(out.attendance_percentage)),
+        figures=[("attendance_percentage", "Attended (present + late)",
+                  _pct(out.attendance_percentage) if out.total_records else "–"),
                  ("total_records", "Marks", number(out.total_records)),
                  ("present_count", "Present", number(out.present_count)),
                  ("late_count", "Late", number(out.late_count)),
                  ("absent_count", "Absent", number(out.absent_count)),
                  ("excused_count", "Excused", number(out.excused_count))],
         chart_title="Attendance per month",
-        chart=charts.columns([(_month(m.period), m.attendance_percentage) for m in out.monthly],
-                             title="Attendance per month (%)", value_text=lambda v: f"{v:.0f}%"),
+        chart=_columns([(_month(m.period), m.attendance_percentage) for m in out.monthly],
+                             title="Attendance per month (%)", value_text=lambda v: f"{v:.0f}%", scale_max=100),
         tables=[
             Table("departments", "Per department", ("Department", *_ATTENDANCE_HEADERS[1:]),
                   [_attendance_row(d.department_name, d) for d in out.department_wise], frozenset(range(1, 7))),
@@ -151,15 +161,31 @@ def _fee_collection(out: Any) -> ReportView:
                  ("total_late_fees", "Late fees", money(out.total_late_fees)),
                  ("total_discounts", "Discounts", money(out.total_discounts))],
         chart_title="Collected per month",
-        chart=charts.columns([(_month(m.period), float(m.collected)) for m in out.monthly],
+        chart=_columns([(_month(period), float(amount)) for period, amount in _every_month(
+                                 {m.period: m.collected for m in out.monthly})],
                              title="Fees collected per month", value_text=_short_money),
         tables=[
             Table("departments", "Per department", ("Department", "Collected", "Pending", "Overdue"),
                   [(d.department_name, money(d.collected), money(d.pending), money(d.overdue))
                    for d in out.department_wise], frozenset({1, 2, 3})),
-            _counts({k: v for k, v in out.payment_mode_breakdown.items()}, "Collected per payment mode", money),
-            _counts(out.payment_status_breakdown, "Payments per status"),
+            _counts(out.payment_mode_breakdown, "Collected per payment mode", "Mode", money),
+            _counts(out.payment_status_breakdown, "Payments per status", "Status"),
         ])
+
+
+def _every_month(by_period: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The months from the first to the last with a figure, those without one as zero, so
+    a month with no payments shows as a gap rather than disappearing from the axis."""
+    if not by_period:
+        return []
+    first, last = min(by_period), max(by_period)
+    year, month = int(first[:4]), int(first[5:])
+    filled = []
+    while f"{year:04d}-{month:02d}" <= last:
+        period = f"{year:04d}-{month:02d}"
+        filled.append((period, by_period.get(period, 0)))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return filled
 
 
 def _short_money(value: float) -> str:
@@ -175,8 +201,9 @@ def _exam_results(out: Any) -> ReportView:
                  ("passed", "Passed or promoted", number(passed)),
                  *[(f"status_{k}", enum_label(k), number(v)) for k, v in out.status_breakdown.items()]],
         chart_title="Average GPA per semester",
-        chart=charts.horizontal_bars([(f"Semester {s.semester}", s.avg_gpa or 0) for s in out.semester_wise],
-                                     title="Average GPA per semester", value_text=lambda v: f"{v:.2f}"),
+        chart=_bars([(f"Semester {s.semester}", s.avg_gpa or 0) for s in out.semester_wise],
+                                     title="Average GPA per semester", value_text=lambda v: f"{v:.2f}",
+                                     scale_max=10),
         tables=[
             Table("semesters", "Per semester", ("Semester", "Results", "Average GPA", "Passed"),
                   [(str(s.semester), number(s.total_results), _gpa(s.avg_gpa), number(s.pass_count))
@@ -190,13 +217,15 @@ def _exam_results(out: Any) -> ReportView:
 def _library_stats(out: Any) -> ReportView:
     categories = [(c.category or "Uncategorised", c.issued) for c in out.category_wise]
     return ReportView(
-        figures=[("total_books", "Titles", number(out.total_books)), ("total_copies", "Copies", number(out.total_copies)),
+        figures=[("total_books", "Titles", number(out.total_books)),
+                 ("total_copies", "Copies", number(out.total_copies)),
                  ("available_copies", "On the shelf", number(out.available_copies)),
                  ("currently_issued", "On loan", number(out.currently_issued)),
-                 ("overdue_count", "Overdue", number(out.overdue_count)), ("lost_count", "Lost", number(out.lost_count)),
+                 ("overdue_count", "Overdue", number(out.overdue_count)),
+                 ("lost_count", "Lost", number(out.lost_count)),
                  ("total_fines", "Fines outstanding", money(out.total_fines))],
         chart_title="Books on loan per category",
-        chart=charts.horizontal_bars(_top(sorted(categories, key=lambda c: -c[1]), "categories"),
+        chart=_bars(_top(sorted(categories, key=lambda c: -c[1]), "categories"),
                                      title="Books on loan per category"),
         tables=[Table("categories", "Per category", ("Category", "Titles", "Copies", "On the shelf", "On loan"),
                       [(c.category or "Uncategorised", number(c.titles), number(c.copies), number(c.available),
@@ -206,19 +235,21 @@ def _library_stats(out: Any) -> ReportView:
 def _hostel_occupancy(out: Any) -> ReportView:
     return ReportView(
         figures=[("occupancy_percentage", "Occupancy", _pct(out.occupancy_percentage)),
-                 ("total_hostels", "Hostels", number(out.total_hostels)), ("total_rooms", "Rooms", number(out.total_rooms)),
+                 ("total_hostels", "Hostels", number(out.total_hostels)),
+                 ("total_rooms", "Rooms", number(out.total_rooms)),
                  ("total_capacity", "Beds", number(out.total_capacity)),
                  ("total_occupied", "Beds taken", number(out.total_occupied)),
                  ("free_beds", "Free beds", number(out.free_beds))],
         chart_title="Occupancy per hostel",
-        chart=charts.horizontal_bars([(h.hostel_name, h.occupancy_percentage) for h in out.hostel_wise],
-                                     title="Occupancy per hostel (%)", value_text=lambda v: f"{v:.1f}%"),
+        chart=_bars([(h.hostel_name, h.occupancy_percentage) for h in out.hostel_wise],
+                                     title="Occupancy per hostel (%)", value_text=lambda v: f"{v:.1f}%",
+                                     scale_max=100),
         tables=[
             Table("hostels", "Per hostel", ("Hostel", "Type", "Beds", "Taken", "Free", "Occupancy"),
                   [(h.hostel_name, enum_label(h.hostel_type), number(h.total_capacity), number(h.occupied),
                     number(h.free_beds), _pct(h.occupancy_percentage)) for h in out.hostel_wise],
                   frozenset({2, 3, 4, 5})),
-            _counts(out.room_type_breakdown, "Rooms per type"),
+            _counts(out.room_type_breakdown, "Rooms per type", "Room type"),
         ])
 
 
@@ -231,7 +262,7 @@ def _department_wise(out: Any) -> ReportView:
                  ("courses", "Courses", number(sum(d.course_count for d in rows))),
                  ("programs", "Programs", number(sum(d.program_count for d in rows)))],
         chart_title="Students per department",
-        chart=charts.horizontal_bars(_top(sorted(((d.department_name, d.student_count) for d in rows),
+        chart=_bars(_top(sorted(((d.department_name, d.student_count) for d in rows),
                                                  key=lambda d: -d[1]), "departments"),
                                      title="Students per department"),
         tables=[Table("departments", "Per department", ("Department", "Students", "Faculty", "Courses", "Programs"),
@@ -285,8 +316,10 @@ async def filter_fields(actor: Actor, report: ReportName, values: dict[str, str]
     fields = []
     for name, info in REPORT_FILTERS[report].model_fields.items():
         kind = _KINDS.get(name, "text")
+        # The API's descriptions name ids; the form picks the row by name.
+        help_text = (info.description or "").replace(" (its id)", "") if kind == "select" else info.description or ""
         fields.append(FilterField(name=name, label=FILTER_LABELS.get(name, name.replace("_", " ").capitalize()),
-                                  kind=kind, value=values.get(name, ""), help=info.description or "",
+                                  kind=kind, value=values.get(name, ""), help=help_text,
                                   options=await _options(actor, name) if kind == "select" else []))
     return fields
 
@@ -297,7 +330,7 @@ def _submitted(report: ReportName, source: Any) -> dict[str, str]:
     return {name: str(source.get(name)).strip()[:100] for name in names if str(source.get(name) or "").strip()}
 
 
-def _parse(report: ReportName, values: dict[str, str]) -> tuple[BaseModel | None, str | None]:
+def _parse(report: ReportName, values: dict[str, str]) -> tuple[InputModel | None, str | None]:
     try:
         return reports.parse_filters(report, values), None
     except ValidationError as exc:
