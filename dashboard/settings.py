@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     notification_email_enabled: bool = True
     # Documents: the upload limit, checked while the body is read.
     document_max_mb: int = Field(10, ge=1, le=100)
+    # Bulk imports: the largest share of a file's rows that may be errors for it still to
+    # be committed (an import may set a stricter or looser share of its own).
+    import_error_threshold: float = Field(0.1, ge=0, le=1)
 
     @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
     @classmethod

@@ -288,3 +288,7 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
+
+# Tables of the bulk imports (migration 7), outside the Tortoise models for the same
+# reason, read and written with SQL by dashboard.services.imports.
+IMPORT_TABLES: tuple[str, ...] = ("imports", "import_rows")
