@@ -10,16 +10,25 @@ from typing import Annotated, Any
 from pydantic import EmailStr, Field
 
 from dashboard.schemas.base import InputModel, OutputModel
+from dashboard.schemas.enrollments import EnrollmentDate, Remarks
+from dashboard.schemas.faculty import FacultyCreate
+from dashboard.schemas.fees import AcademicYear, FeeStructureCreate
 from dashboard.schemas.fields import Code, Name, Password, UserName
 from dashboard.schemas.grades import MarksObtained
+from dashboard.schemas.grades import Semester as GradeSemester
 from dashboard.schemas.library import BookCreate
 from dashboard.schemas.students import StudentCreate
 
 
 class ImportKindName(StrEnum):
     STUDENTS = "students"
+    FACULTY = "faculty"
+    PARENTS = "parents"
+    ENROLLMENTS = "enrollments"
+    REGISTRATIONS = "registrations"
     GRADES = "grades"
     LIBRARY_BOOKS = "library_books"
+    FEE_STRUCTURES = "fee_structures"
 
 
 class ImportMode(StrEnum):
@@ -39,6 +48,40 @@ class StudentImportRow(StudentCreate):
     kind rather than by id."""
 
     password: Password | None = None  # type: ignore[assignment]
+
+
+class FacultyImportRow(FacultyCreate):
+    """A faculty member: the single create's fields without a password (invited instead)
+    and without headship, which is set on the member's own page."""
+
+    password: Password | None = None  # type: ignore[assignment]
+
+
+class EnrollmentImportRow(InputModel):
+    """A student enrolled in a program, both named by code."""
+
+    student_code: Code
+    program_code: Code
+    enrollment_date: EnrollmentDate | None = None
+    remarks: Remarks | None = None
+
+
+class RegistrationImportRow(InputModel):
+    """A student on an offering's roster; the offering is named by its course code, year,
+    semester and (when it has one) section."""
+
+    student_code: Code
+    course_code: Code
+    academic_year: AcademicYear
+    semester: GradeSemester
+    section: Annotated[str, Field(max_length=20)] | None = None
+
+
+class FeeStructureImportRow(FeeStructureCreate):
+    """A fee structure, the student named by code (the program is the student's)."""
+
+    student_id: int | None = None  # type: ignore[assignment]
+    student_code: Code
 
 
 class GradeImportRow(InputModel):

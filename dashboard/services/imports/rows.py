@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import Enum
@@ -73,7 +73,7 @@ class ImportContext:
     # Per-import caches a kind fills once (programs by code, the assessment).
     cache: dict[str, Any] = field(default_factory=dict)
     # (column, folded value) -> the first row holding it: duplicates within the file.
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    seen: dict[str, int] = field(default_factory=dict)
 
 
 def plain(value: Any) -> Any:
@@ -123,16 +123,12 @@ def validate(row: Row, schema: type[BaseModel], data: dict[str, Any], *, ignore_
         return None
 
 
-def check_duplicates(ctx: ImportContext, rows: Iterable[Row], columns: Sequence[str],
-                     *, fold_value: Any = fold) -> None:
+def check_duplicates(ctx: ImportContext, rows: Iterable[Row], keys: Callable[[Row], list[tuple[str, str]]]) -> None:
     """A value that must be unique and was already on an earlier row of the file: an
-    error of this (the later) row."""
+    error of this (the later) row. `keys` gives a row's (column, value) pairs."""
     for row in rows:
-        for column in columns:
-            value = row.raw.get(column)
-            if value is None:
-                continue
-            key = (column, fold_value(value))
+        for column, value in keys(row):
+            key = f"{column}\x00{fold(value)}"
             first = ctx.seen.get(key)
             if first is None:
                 ctx.seen[key] = row.number
