@@ -83,7 +83,8 @@ PARENT_HEADER = ["email", "user_name", "first_name", "last_name", "father_name",
 
 async def test_parents_are_linked_to_their_children(staff_client, run_jobs):
     one, two = await factories.create_student(), await factories.create_student()
-    rows = [["p1@example.com", "p.one", "Ravi", "Rao", "Ravi Rao", "Lata Rao", f"{one.student_code};{two.student_code}"]]
+    codes = f"{one.student_code};{two.student_code}"
+    rows = [["p1@example.com", "p.one", "Ravi", "Rao", "Ravi Rao", "Lata Rao", codes]]
     import_id = (await upload(staff_client, csv_text([PARENT_HEADER, *rows]), kind="parents")).json()["id"]
     assert (await settled(staff_client, import_id, run_jobs))["created_count"] == 1
     await commit(staff_client, import_id, run_jobs)
