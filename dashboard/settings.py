@@ -86,6 +86,10 @@ class Settings(BaseSettings):
     # Reports: how long a report file made by a worker stays downloadable.
     report_file_ttl_minutes: int = Field(24 * 60, ge=1, le=60 * 24 * 90)
 
+    # Bulk imports: the largest share of a file's rows that may be errors for it still to
+    # be committed (an import may set a stricter or looser share of its own).
+    import_error_threshold: float = Field(0.1, ge=0, le=1)
+
     # Where uploaded photos and documents are kept: `local` (media_dir) or `s3`, any
     # S3-compatible service (AWS S3, MinIO, Ceph, ...): the bucket must exist.
     file_store: Literal["local", "s3"] = "local"

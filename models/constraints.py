@@ -345,17 +345,12 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
         "WHERE paid < total_fee",
         "index",
     ),
-
     _index_where("attendance_monthly_counts", "month", "month", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
-
-# Created by migration 6 (reports): the report jobs the workers run, and the attendance
-# counts per (offering, day, student's department) that triggers on attendance keep exact.
-REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts")
 
 # Tables kept outside the Tortoise models, created by migration 8 (schedules and
 # communication): calendar feed tokens (hashed), the email opt-out, the emails each
@@ -366,6 +361,7 @@ CONSTRAINTS = (
     *CONSTRAINTS,
     # migration 8: a notification's rule notices (SET NULL when it is deleted)
     _index_where("reminder_notices", "notification", "notification_id", "true"),
+)
 
 # Tables kept outside the Tortoise models, created by migration 5, and the triggers that
 # keep them equal to the rows they are made from, in the transaction of every write.
@@ -393,3 +389,7 @@ READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
 # key; open fee balances per key).
 REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts", "attendance_monthly_counts",
                                   "fee_payment_monthly", "fee_balance_counts")
+
+# Tables of the bulk imports (migration 7), outside the Tortoise models for the same
+# reason, read and written with SQL by dashboard.services.imports.
+IMPORT_TABLES: tuple[str, ...] = ("imports", "import_rows")

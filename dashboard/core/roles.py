@@ -81,6 +81,10 @@ class Permission(StrEnum):
 
     ADMIN_PANEL = "admin_panel:access"
 
+    # Bulk imports (issue 15): what a role may then import is the write permission of
+    # each kind (a faculty member's is grades, for offerings they teach).
+    IMPORTS_RUN = "imports:run"
+
     # Without it, reads of person-bound records are scoped to the actor's own students
     # (a student's own id, a parent's children).
     RECORDS_ALL = "records:all"
@@ -126,6 +130,8 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
         _P.CALENDARS_FEED,
+
+        _P.IMPORTS_RUN,
         # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,
