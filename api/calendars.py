@@ -21,7 +21,8 @@ ADMIN = None  # a personal subscription address: each user gets and rotates thei
 
 router = ResourceRouter(prefix="/calendars", tags=["Calendars"], responses=error_responses(401, 403, 422))
 
-FeedToken = Annotated[str, Path(min_length=1, max_length=100, description="The feed's secret, from GET /calendars/feed")]
+FeedToken = Annotated[str, Path(min_length=1, max_length=100,
+                                 description="The feed's secret, from GET /calendars/feed")]
 
 
 def _out(request: Request, feed: CalendarFeed) -> dict[str, Any]:
@@ -60,5 +61,5 @@ async def rotate_feed(request: Request, actor: CurrentActor) -> Any:
 )
 async def calendar_feed(token: FeedToken) -> Response:
     body = await service.render_feed(token=token)
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="timetable.ics"'})
+    return Response(body, media_type="text/calendar; charset=utf-8", headers={
+        "Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="timetable.ics"'})

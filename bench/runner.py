@@ -526,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
+    asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
 
     env = dict(
         os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
@@ -550,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
             results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
+            if not args.only or scenarios_schedules.ONE_SHOTS & set(args.only):
+                results += scenarios_schedules.one_shots(base, tokens, params, db_url)
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)

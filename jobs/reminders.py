@@ -5,6 +5,7 @@ the grades publish queues them. Each run is idempotent: a rule run twice tells n
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from arq import cron
@@ -33,7 +34,7 @@ async def notify_results_published(ctx: dict[str, Any], *, semester: int, academ
 async def run_daily_reminders(ctx: dict[str, Any]) -> dict[str, int]:
     """Every daily rule, each on its own (one failing does not stop the others)."""
     system = Actor.system()
-    rules = {
+    rules: dict[str, Callable[[Actor], Awaitable[int]]] = {
         reminders.FEE_DUE: reminders.remind_fees_due,
         reminders.BOOK_OVERDUE: reminders.remind_books_overdue,
         reminders.ATTENDANCE_LOW: reminders.remind_low_attendance,

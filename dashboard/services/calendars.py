@@ -52,27 +52,35 @@ class CalendarFeed:
     created_at: dt.datetime
 
 
-def _token(user_id: int, nonce: str) -> str:
-    key = get_settings().secret_key().encode()
-    digest = hmac.new(key, f"calendar-feed:{user_id}:{nonce}".encode(), hashlib.sha256).digest()
+def feed_token(user_id: int, nonce: str, *, key: str) -> str:
+    """The secret of a feed; `key` is the server's (settings.secret_key())."""
+    digest = hmac.new(key.encode(), f"calendar-feed:{user_id}:{nonce}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
 
-def _hash(token: str) -> str:
+def _token(user_id: int, nonce: str) -> str:
+    return feed_token(user_id, nonce, key=get_settings().secret_key())
+
+
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+_hash = token_hash
 
 
 def _db() -> Any:
     return connections.get("default")
 
 
-async def _owner_kind(actor: Actor) -> None:
-    """A feed needs a timetable: the caller's student or faculty record."""
-    if actor.student_id is None and actor.faculty_id is None:
-        if actor.user_id is not None and (await Student.filter(user_id=actor.user_id).exists()
-                                          or await Faculty.filter(user_id=actor.user_id).exists()):
-            return
-        raise InvalidState("Calendar feeds are for students and faculty members (your account has no timetable)")
+async def _owner(actor: Actor) -> int:
+    """The caller's user id; a feed needs a timetable, their student or faculty record."""
+    user_id = actor.user_id
+    if user_id is not None and (actor.student_id is not None or actor.faculty_id is not None
+                                or await Student.filter(user_id=user_id).exists()
+                                or await Faculty.filter(user_id=user_id).exists()):
+        return user_id
+    raise InvalidState("Calendar feeds are for students and faculty members (your account has no timetable)")
 
 
 _CREATE_SQL = """
@@ -99,23 +107,21 @@ async def _feed_of(user_id: int) -> CalendarFeed:
 async def get_feed(actor: Actor) -> CalendarFeed:
     """The caller's feed URL, made on first use; asking again gives the same URL."""
     authorize(actor, Permission.CALENDARS_FEED)
-    await _owner_kind(actor)
-    assert actor.user_id is not None  # a signed-in user: CALENDARS_FEED is never the system's alone
-    await _write(actor.user_id, _CREATE_SQL)
-    return await _feed_of(actor.user_id)
+    user_id = await _owner(actor)
+    await _write(user_id, _CREATE_SQL)
+    return await _feed_of(user_id)
 
 
 async def rotate_feed(actor: Actor) -> CalendarFeed:
     """A new secret for the caller's feed; the old URL stops working at once."""
     authorize(actor, Permission.CALENDARS_FEED)
-    await _owner_kind(actor)
-    assert actor.user_id is not None
+    user_id = await _owner(actor)
     async with atomic():
-        await _write(actor.user_id, _ROTATE_SQL)
-        await AuditLog.create(user_id=actor.user_id, action="update", entity_name="calendar feed secret rotated",
-                              entity_type="calendar_feeds", entity_id=actor.user_id, old_value=None, new_value=None,
+        await _write(user_id, _ROTATE_SQL)
+        await AuditLog.create(user_id=user_id, action="update", entity_name="calendar feed secret rotated",
+                              entity_type="calendar_feeds", entity_id=user_id, old_value=None, new_value=None,
                               ip_address=actor.ip_address, user_agent=(actor.user_agent or "")[:500] or None)
-    return await _feed_of(actor.user_id)
+    return await _feed_of(user_id)
 
 
 # --- the feed itself ------------------------------------------------------------------

@@ -400,14 +400,20 @@ RETURNING user_id, email_opt_out, updated_at
 """
 
 
+def _own_user_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise InvalidState("An email preference belongs to a signed-in user")
+    return actor.user_id
+
+
 async def get_email_preference(actor: Actor) -> EmailPreference:
     """The caller's own choice: urgent notices are emailed whatever it says."""
     authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    user_id = _own_user_id(actor)
     rows = await _db().execute_query_dict(
-        "SELECT user_id, email_opt_out, updated_at FROM notification_preferences WHERE user_id = $1",
-        [actor.user_id])
+        "SELECT user_id, email_opt_out, updated_at FROM notification_preferences WHERE user_id = $1", [user_id])
     if not rows:
-        return EmailPreference(user_id=actor.user_id, email_opt_out=False, updated_at=None)
+        return EmailPreference(user_id=user_id, email_opt_out=False, updated_at=None)
     return EmailPreference(**rows[0])
 
 
@@ -415,7 +421,7 @@ async def set_email_preference(actor: Actor, *, email_opt_out: bool) -> EmailPre
     """Opt the caller out of (or back into) email for non-urgent notices; setting the same
     value again changes nothing. Batches not yet sent honour it at once."""
     authorize(actor, Permission.NOTIFICATIONS_INBOX)
-    rows = await _db().execute_query_dict(_UPSERT_PREFERENCE_SQL, [actor.user_id, email_opt_out])
+    rows = await _db().execute_query_dict(_UPSERT_PREFERENCE_SQL, [_own_user_id(actor), email_opt_out])
     return EmailPreference(**rows[0])
 
 

@@ -230,7 +230,7 @@ async def test_an_exam_entry_created_then_moved_tells_its_students_each_time(run
         end_time=dt.datetime.combine(future + dt.timedelta(days=5), dt.time(0), tzinfo=dt.UTC))
     entry = await factories.create_exam_entry(exam_schedule=schedule, course_offering=offering, day=future,
                                               venue="Hall A")
-    other_offering, (outsider,) = await factories.create_class(size=1)
+    _, (outsider,) = await factories.create_class(size=1)
     course = await offering.course
 
     assert await run_exam_change_reminders({}) == 1
