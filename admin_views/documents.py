@@ -144,7 +144,8 @@ async def library_upload(request: Request) -> Response:
             fields = DocumentCreate.model_validate(values)
         except ValidationError as exc:
             message, invalid = _form_error(exc)
-            return await _library(request, actor, upload=True, status_code=400, error=message, invalid=invalid, form=form)
+            return await _library(request, actor, upload=True, status_code=400, error=message, invalid=invalid,
+                                  form=form)
 
         async def read_form() -> DocumentCreate:
             return fields

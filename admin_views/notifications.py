@@ -26,9 +26,9 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.responses import JSONResponse, Response
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
-from admin_views.adapters import department_service, program_service, user_service
+from admin_views.adapters import department_service, faculty_service, program_service, student_service, user_service
 from admin_views.enrollments import actor_of, error_status, int_arg, menu_item, render, see_other
 from admin_views.guard import require_admin_session
 from admin_views.widgets import has_control_characters
@@ -84,9 +84,11 @@ async def notifications_page(request: Request) -> Response:
                                                 **filters)
     rows = [NotificationOut.model_validate(row) for row in page.items]
     deliveries = {row.id: await service.get_delivery(actor, notification_id=row.id) for row in rows}
+    senders = await _names(actor, {row.sent_by for row in rows if row.sent_by is not None})
     kept = {name: value.value for name, value in filters.items()}
     return render(request, "notifications/list.html", SCREEN, "Notifications", page=page, deliveries=deliveries,
                   filters=kept, notice=query.get("notice"), audience_names=dict(AUDIENCES), rows=rows,
+                  senders=senders,
                   statuses=[s.value for s in NotificationStatus if s is not NotificationStatus.FAILED],
                   types=[t.value for t in NotificationType], shown=int_arg(query.get("shown")),
                   page_url=lambda n: "?" + urlencode({**kept, "page": n}))
@@ -128,6 +130,13 @@ async def _choices(actor: Actor) -> dict[str, list[tuple[int, str]]]:
     programs = await program_service.visible_programs(actor).order_by("name").values("id", "name", "code")
     return {"departments": [(d["id"], f"{d['name']} ({d['code']})") for d in departments],
             "programs": [(p["id"], f"{p['name']} ({p['code']})") for p in programs]}
+
+
+async def _names(actor: Actor, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = await user_service.visible_users(actor).filter(id__in=sorted(ids)).values("id", "first_name", "last_name")
+    return {r["id"]: f"{r['first_name']} {r['last_name']}" for r in rows}
 
 
 async def _chosen_people(actor: Actor, ids: list[int]) -> list[dict[str, Any]]:
@@ -244,12 +253,19 @@ def _people_query(actor: Actor, *, text: str, role: str, department_id: int | No
                              | Q(email__icontains=word) | Q(user_name__icontains=word))
     if role in {r.value for r in UserType}:
         query = query.filter(user_type=role)
+    # Each narrowing is a subquery through the students' and faculty's scopes: an OR over
+    # joins of both would drop the users who have only one of them.
     if department_id is not None:
-        query = query.filter(Q(student__department_id=department_id) | Q(faculty__department_id=department_id)
-                             | Q(parent__students__department_id=department_id))
+        students = student_service.visible_students(actor).filter(department_id=department_id)
+        teachers = faculty_service.visible_faculty(actor).filter(department_id=department_id)
+        query = query.filter(Q(id__in=Subquery(students.values("user_id")))
+                             | Q(id__in=Subquery(teachers.values("user_id")))
+                             | Q(id__in=Subquery(students.filter(parent_id__isnull=False).values("parent__user_id"))))
     if program_id is not None:
-        query = query.filter(Q(student__program_id=program_id) | Q(parent__students__program_id=program_id))
-    return query.distinct()
+        students = student_service.visible_students(actor).filter(program_id=program_id)
+        query = query.filter(Q(id__in=Subquery(students.values("user_id")))
+                             | Q(id__in=Subquery(students.filter(parent_id__isnull=False).values("parent__user_id"))))
+    return query
 
 
 @router.get(f"/{SCREEN}/people", include_in_schema=False)

@@ -6,6 +6,7 @@ teacher's name."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from pathlib import Path
 
@@ -36,11 +37,12 @@ async def test_the_composer_counts_the_audience_sends_and_shows_the_delivery(pag
     await page.click("text=Notifications")
     await page.click("#compose")
     await page.wait_for_selector("#composer")
+    await page.wait_for_load_state()
     await page.wait_for_function("document.querySelector('#audience-count').textContent === '4'")
-    await page.check("#audience-all")
+    await page.check("#audience-all", force=True)
     await page.wait_for_function("document.querySelector('#audience-count').textContent === '6'")
     # Chosen people: the program's students found by program, one removed again.
-    await page.check("#audience-specific")
+    await page.check("#audience-specific", force=True)
     await page.wait_for_function("document.querySelector('#audience-count').textContent === '0'")
     await page.select_option("#people-program", str(program.id))
     await page.wait_for_selector("#add-all:not([hidden])")
@@ -82,6 +84,7 @@ async def test_the_document_library_upload_filter_and_download(page, tmp_path: P
     await page.click("text=Document library")
     await page.wait_for_selector("#documents")
     assert "2 documents" in await _text(page, "#documents-total")
+    await page.wait_for_load_state()
     await page.click("#open-upload")
     await page.set_input_files("#file", str(pdf))
     await page.fill("#doc-title", "Degree certificate")
@@ -108,7 +111,8 @@ async def test_the_document_library_upload_filter_and_download(page, tmp_path: P
         await page.click(f'[data-download="{document.id}"]')
     download = await download_info.value
     assert download.suggested_filename == "Degree certificate — Hopper.pdf"
-    assert Path(await download.path()).read_bytes() == PDF
+    saved = Path(await download.path())
+    assert await asyncio.to_thread(saved.read_bytes) == PDF
     await page.screenshot(path=artifact("document-library-filtered.png"), full_page=True)
     assert page.outside_requests == []
     for stored in get_settings().media_root.rglob("*"):
@@ -123,6 +127,7 @@ async def test_the_exam_schedule_form_shows_an_error_then_saves(page):
     await browser_login(page, staff)
     await page.click("text=Exam schedules")
     await page.wait_for_selector("#schedule-form")
+    await page.wait_for_load_state()
     await page.fill("#exam-name", "Algorithms finals")
     await page.select_option("#exam-type", "final")
     await page.fill("#course-search", "algo")
@@ -172,6 +177,7 @@ async def test_a_teachers_week_picked_by_name(page):
         await factories.create_class_schedule(course_offering=offering, slot=slot, room_no="B-204")
     await browser_login(page, staff)
     await page.click("text=Week timetable")
+    await page.wait_for_load_state()
     await page.fill("#faculty-search", "lovel")
     assert "1 of 4 match" in await _text(page, "#pick-teacher [data-match-count]")
     await page.click("#show-teacher")
