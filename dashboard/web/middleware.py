@@ -4,6 +4,7 @@ body-size limits, one structured log line per request, and a last-resort 500."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -40,6 +41,14 @@ def _has_nul(scope: Scope) -> bool:
     query = scope.get("query_string", b"")
     raw_path = scope.get("raw_path") or scope["path"].encode()
     return b"%00" in query.lower() or b"\x00" in query or b"%00" in raw_path.lower() or "\x00" in scope["path"]
+
+
+# A calendar feed's URL is its secret (calendar apps send no header): never logged.
+_FEED_SECRET = re.compile(r"^(/api/v1/calendars/feeds/)[^/]+$")
+
+
+def loggable_path(path: str) -> str:
+    return _FEED_SECRET.sub(r"\1<secret>", path)
 
 
 def _canonical_path(path: str) -> str:
@@ -132,7 +141,7 @@ class RequestContextMiddleware:
         except Exception as exc:  # noqa: BLE001 - the last line of defence: never leak a trace
             if not status_holder["started"]:
                 access_log.error("unhandled error", exc_info=exc)
-                await store_system_log(exc, module=path)
+                await store_system_log(exc, module=loggable_path(path))
                 await envelope(500, GENERIC_500)(scope, receive, send_with_headers)
             # Otherwise the API's own handler already answered and logged it, or the
             # app failed after a 413 had been sent.
@@ -150,7 +159,7 @@ class RequestContextMiddleware:
                 "fields": {
                     "request_id": rid,
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": loggable_path(scope["path"]),
                     "status_code": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": state.get("user_id"),
