@@ -299,7 +299,8 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     SchemaConstraint(
         "student_search",
         "trgm_student_search",
-        "CREATE INDEX IF NOT EXISTS trgm_student_search ON student_search USING gin (haystack gin_trgm_ops) WITH (fastupdate = off)",
+        "CREATE INDEX IF NOT EXISTS trgm_student_search ON student_search USING gin (haystack gin_trgm_ops) "
+        "WITH (fastupdate = off)",
         "trigram",
     ),
     SchemaConstraint(

@@ -132,7 +132,8 @@ async def test_attendance_totals_equal_a_recount_after_concurrent_writes(app, se
             statements.append((
                 "INSERT INTO attendance_summary (enrollment_id, month, total_classes, attended_classes, "
                 "attendance_percentage, created_at) VALUES ($1, $2, 4, 1, 0, now()) "
-                "ON CONFLICT (enrollment_id, month) DO UPDATE SET total_classes = attendance_summary.total_classes + 4, "
+                "ON CONFLICT (enrollment_id, month) DO UPDATE SET "
+                "total_classes = attendance_summary.total_classes + 4, "
                 "attended_classes = attendance_summary.attended_classes + 1",
                 [enrollment, dt.date(2025, 10 + n % 3, 1)]))
         elif kind == 1:
