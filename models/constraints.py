@@ -353,6 +353,7 @@ READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("attendance_summary", "tr_attendance_totals_added"),
     ("attendance_summary", "tr_attendance_totals_changed"),
     ("attendance_summary", "tr_attendance_totals_removed"),
+    ("enrollments", "tr_attendance_totals_student_changed"),
     ("fee_structures", "tr_fee_balances_structures_added"),
     ("fee_structures", "tr_fee_balances_structure_changed"),
     ("fee_payments", "tr_fee_balances_payments_added"),

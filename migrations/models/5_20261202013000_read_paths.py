@@ -155,6 +155,8 @@ CREATE TRIGGER tr_student_counts_removed AFTER DELETE ON students
 
 CREATE TABLE IF NOT EXISTS attendance_totals (
     enrollment_id INT PRIMARY KEY REFERENCES enrollments (id) ON DELETE CASCADE,
+    -- the enrollment's student, so that the defaulters join students by it directly
+    student_id INT NOT NULL,
     total_classes INT NOT NULL,
     attended_classes INT NOT NULL,
     attendance_percentage DECIMAL(5,2) GENERATED ALWAYS AS (
@@ -164,18 +166,29 @@ ALTER TABLE attendance_totals ADD CONSTRAINT ck_attendance_totals_classes_range
     CHECK (attended_classes >= 0 AND attended_classes <= total_classes);
 CREATE INDEX IF NOT EXISTS ix_attendance_totals_percentage ON attendance_totals (attendance_percentage)
     WHERE total_classes > 0;
-INSERT INTO attendance_totals (enrollment_id, total_classes, attended_classes)
-SELECT enrollment_id, sum(total_classes), sum(attended_classes) FROM attendance_summary GROUP BY 1
+INSERT INTO attendance_totals (enrollment_id, student_id, total_classes, attended_classes)
+SELECT x.enrollment_id, e.student_id, sum(x.total_classes), sum(x.attended_classes)
+FROM attendance_summary x JOIN enrollments e ON e.id = x.enrollment_id GROUP BY 1, 2
 ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION attendance_totals_student_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE attendance_totals SET student_id = NEW.student_id WHERE enrollment_id = NEW.id;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS tr_attendance_totals_student_changed ON enrollments;
+CREATE TRIGGER tr_attendance_totals_student_changed AFTER UPDATE OF student_id ON enrollments
+    FOR EACH ROW WHEN (OLD.student_id IS DISTINCT FROM NEW.student_id)
+    EXECUTE FUNCTION attendance_totals_student_changed();
 
 -- The difference each statement makes per enrollment. An enrollment deleted in the same
 -- statement (its summaries go with it by cascade) is left to its own cascade.
 CREATE OR REPLACE FUNCTION attendance_totals_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO attendance_totals AS t (enrollment_id, total_classes, attended_classes)
-    SELECT enrollment_id, sum(total_classes), sum(attended_classes) FROM added
-    WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e.id = added.enrollment_id)
-    GROUP BY enrollment_id HAVING sum(total_classes) <> 0 OR sum(attended_classes) <> 0 ORDER BY enrollment_id
+    INSERT INTO attendance_totals AS t (enrollment_id, student_id, total_classes, attended_classes)
+    SELECT a.enrollment_id, e.student_id, sum(a.total_classes), sum(a.attended_classes)
+    FROM added a JOIN enrollments e ON e.id = a.enrollment_id
+    GROUP BY 1, 2 HAVING sum(a.total_classes) <> 0 OR sum(a.attended_classes) <> 0 ORDER BY 1
     ON CONFLICT (enrollment_id) DO UPDATE SET total_classes = t.total_classes + EXCLUDED.total_classes,
                                               attended_classes = t.attended_classes + EXCLUDED.attended_classes;
     RETURN NULL;
@@ -353,11 +366,11 @@ def _apply_totals(changes: str) -> str:
         UPDATE attendance_totals t SET total_classes = t.total_classes + d.total_classes,
                                        attended_classes = t.attended_classes + d.attended_classes
         FROM ({changes}) d WHERE t.enrollment_id = d.enrollment_id;
-        INSERT INTO attendance_totals AS t (enrollment_id, total_classes, attended_classes)
-        SELECT enrollment_id, total_classes, attended_classes FROM ({changes}) d
+        INSERT INTO attendance_totals AS t (enrollment_id, student_id, total_classes, attended_classes)
+        SELECT d.enrollment_id, e.student_id, d.total_classes, d.attended_classes
+        FROM ({changes}) d JOIN enrollments e ON e.id = d.enrollment_id
         WHERE NOT EXISTS (SELECT 1 FROM attendance_totals x WHERE x.enrollment_id = d.enrollment_id)
-          AND EXISTS (SELECT 1 FROM enrollments e WHERE e.id = d.enrollment_id)
-        ORDER BY enrollment_id
+        ORDER BY d.enrollment_id
         ON CONFLICT (enrollment_id) DO UPDATE SET total_classes = t.total_classes + EXCLUDED.total_classes,
                                                   attended_classes = t.attended_classes + EXCLUDED.attended_classes;"""
 
@@ -392,6 +405,8 @@ DROP TRIGGER IF EXISTS tr_attendance_totals_removed ON attendance_summary;
 DROP TRIGGER IF EXISTS tr_attendance_totals_changed ON attendance_summary;
 DROP TRIGGER IF EXISTS tr_attendance_totals_added ON attendance_summary;
 DROP FUNCTION IF EXISTS attendance_totals_changed();
+DROP TRIGGER IF EXISTS tr_attendance_totals_student_changed ON enrollments;
+DROP FUNCTION IF EXISTS attendance_totals_student_changed();
 DROP FUNCTION IF EXISTS attendance_totals_added();
 DROP TABLE IF EXISTS attendance_totals;
 DROP TRIGGER IF EXISTS tr_student_counts_removed ON students;

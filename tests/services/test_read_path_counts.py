@@ -36,7 +36,8 @@ SELECT count(*) FROM (
     SELECT enrollment_id, sum(total_classes) AS total, sum(attended_classes) AS attended
     FROM attendance_summary GROUP BY 1
 ) r FULL JOIN attendance_totals t USING (enrollment_id)
-WHERE (t.total_classes IS DISTINCT FROM r.total OR t.attended_classes IS DISTINCT FROM r.attended)
+WHERE (t.total_classes IS DISTINCT FROM r.total OR t.attended_classes IS DISTINCT FROM r.attended
+       OR t.student_id IS DISTINCT FROM (SELECT student_id FROM enrollments e WHERE e.id = t.enrollment_id))
   AND NOT (r.total IS NULL AND t.total_classes = 0 AND t.attended_classes = 0)
 """
 BALANCES_RECOUNT = """
