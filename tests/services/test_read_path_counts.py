@@ -231,3 +231,36 @@ async def test_the_read_path_tables_and_triggers_exist(app, table):
     triggers = {(r["tbl"], r["tgname"]) for r in await connection.execute_query_dict(
         "SELECT tgrelid::regclass::text AS tbl, tgname FROM pg_trigger WHERE NOT tgisinternal")}
     assert set(READ_PATH_TRIGGERS) <= triggers
+
+
+async def test_migration_5_reverts_and_applies_again(app):
+    """The downgrade removes every object of the read paths and the upgrade brings them
+    back, with the counts filled from the rows present."""
+    import importlib.util
+
+    from tortoise import connections
+
+    from dashboard.core.db import MIGRATIONS_DIR
+    from models.constraints import READ_PATH_TABLES, READ_PATH_TRIGGERS
+
+    path = next((MIGRATIONS_DIR / "models").glob("5_*_read_paths.py"))
+    spec = importlib.util.spec_from_file_location("read_paths", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    connection = connections.get("default")
+    await factories.create_student()
+
+    async def present() -> tuple[int, int]:
+        rows = await connection.execute_query_dict(
+            "SELECT (SELECT count(*) FROM pg_tables WHERE tablename = ANY($1::text[])) AS tables, "
+            "(SELECT count(*) FROM pg_trigger WHERE tgname = ANY($2::text[])) AS triggers",
+            [list(READ_PATH_TABLES), [name for _, name in READ_PATH_TRIGGERS]])
+        return rows[0]["tables"], rows[0]["triggers"]
+
+    await connection.execute_script(await migration.downgrade(connection))
+    assert await present() == (0, 0)
+    await connection.execute_script(await migration.upgrade(connection))
+    assert await present() == (4, len(READ_PATH_TRIGGERS))
+    assert (await connection.execute_query_dict("SELECT sum(students) AS n FROM student_counts"))[0]["n"] == 1
+    assert (await connection.execute_query_dict("SELECT count(*) AS n FROM student_search"))[0]["n"] == 1
