@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_schedules, scenarios_teaching
+from bench import scenarios_admin, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -34,6 +34,8 @@ WRK_SCRIPT = ROOT / "bench" / "wrk" / "scenario.lua"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 BENCH_SECRET = "bench-only-secret-" + "k" * 40
+# Named, so that a missing uvloop or httptools fails the run instead of measuring asyncio/h11.
+UVICORN_FAST = ["--loop", "uvloop", "--http", "httptools"]
 
 
 @dataclass
@@ -180,6 +182,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         **campus,
         **await scenarios_teaching.parameters(db_url),
         **await scenarios_schedules.parameters(db_url),
+        **await scenarios_admin.parameters(db_url),
     }
 
 
@@ -200,6 +203,8 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         *campus_scenarios(params),
         *scenarios_teaching.scenarios(params),
         *scenarios_schedules.scenarios(params),
+        *scenarios_admin.scenarios(params),
+
         Scenario("students_search_rare", f"/api/v1/students/search?q={params['rare_search_term']}"),
         Scenario("books_search_rare", f"/api/v1/library/books/search?q={params['rare_book_term']}"),
         Scenario("documents_search", "/api/v1/documents/search?q=report"),
@@ -217,10 +222,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
-          extra: list[list[str]] | None = None) -> Iterator[tuple[str, int]]:
+          extra: list[list[str]] | None = None, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
     """Start a server (and helper processes such as the worker), wait until it answers,
     and stop them all on exit."""
-    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+    processes = [subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, start_new_session=True)]
     for other in extra or []:
         processes.append(subprocess.Popen(other, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -521,6 +526,7 @@ def main(argv: list[str] | None = None) -> int:
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
+    asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
 
     env = dict(
         os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
@@ -533,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
-                       "--no-access-log", "--log-level", "warning"]
+                       "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         worker_command = [sys.executable, "-m", "dashboard", "worker"]
         with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as (base, pid):
             tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
@@ -545,6 +551,8 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
             results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
+            if not args.only or scenarios_schedules.ONE_SHOTS & set(args.only):
+                results += scenarios_schedules.one_shots(base, tokens, params, db_url)
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)
@@ -555,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         floor_port = free_port()
         floor_command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
                          "--port", str(floor_port), "--workers", str(args.workers),
-                         "--no-access-log", "--log-level", "warning"]
+                         "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         with serve(floor_command, env, floor_port, ready_path="/health/live") as (base, _):
             for scenario in (s for s in chosen if s.has_floor):
                 result = run_wrk(wrk, base, scenario, "floor", None, args.duration, args.concurrency)

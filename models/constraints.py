@@ -295,6 +295,18 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _trigram("library_books", "publisher"),
     _check("library_fine_payments", "amount_positive", "amount > 0"),
     _index_where("library_fine_payments", "issue", "book_issue_id", "true"),
+    # reports (migration 6): the report jobs' states and the worker's scans, and the
+    # attendance counts the reports read
+    _check("report_jobs", "status", "status IN ('queued', 'running', 'done', 'failed', 'expired')"),
+    _check("report_jobs", "format", "format IN ('xlsx', 'csv', 'pdf')"),
+    _check("report_jobs", "progress", "progress BETWEEN 0 AND 100"),
+    _check("report_jobs", "done_has_file", "status <> 'done' OR file_key IS NOT NULL"),
+    _index_where("report_jobs", "requester", "requested_by_id, created_at", "true"),
+    _index_where("report_jobs", "lease", "lease_until", "status = 'running'"),
+    _index_where("report_jobs", "queued", "created_at", "status = 'queued'"),
+    _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
+    _index_where("attendance_daily_counts", "date", "date", "true"),
+
     # read paths (migration 5): one search text per searched table, counts kept by triggers
     SchemaConstraint(
         "student_search",
@@ -334,11 +346,23 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
         "WHERE paid < total_fee",
         "index",
     ),
+    _index_where("attendance_monthly_counts", "month", "month", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
 # created by migration 4 and read and written with SQL by their services.
 CAMPUS_TABLES: tuple[str, ...] = ("fee_payment_idempotency_keys", "library_fine_payments")
+
+# Tables kept outside the Tortoise models, created by migration 8 (schedules and
+# communication): calendar feed tokens (hashed), the email opt-out, the emails each
+# notification has sent, and what each reminder rule has already notified.
+COMMUNICATION_TABLES: tuple[str, ...] = ("calendar_feeds", "notification_preferences", "notification_emails",
+                                         "reminder_notices")
+CONSTRAINTS = (
+    *CONSTRAINTS,
+    # migration 8: a notification's rule notices (SET NULL when it is deleted)
+    _index_where("reminder_notices", "notification", "notification_id", "true"),
+)
 
 # Tables kept outside the Tortoise models, created by migration 5, and the triggers that
 # keep them equal to the rows they are made from, in the transaction of every write.
@@ -360,3 +384,14 @@ READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("fee_payments", "tr_fee_balances_payments_changed"),
     ("fee_payments", "tr_fee_balances_payments_removed"),
 )
+
+# Created by migration 6 (reports): the report jobs the workers run, and the counts the
+# reports read, kept exact by triggers on attendance, fee_payments, fee_structures and
+# students (attendance per offering, day or month and department; payments per month and
+# key; open fee balances per key).
+REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts", "attendance_monthly_counts",
+                                  "fee_payment_monthly", "fee_balance_counts")
+
+# Tables of the bulk imports (migration 7), outside the Tortoise models for the same
+# reason, read and written with SQL by dashboard.services.imports.
+IMPORT_TABLES: tuple[str, ...] = ("imports", "import_rows")

@@ -491,3 +491,35 @@ async def save_register(actor: Actor, *, offering_id: int, day: dt.date,
         course_offering_id=offering_id, date=day,
         items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],
     ), overwrite=True)
+
+
+# One row per offering the student has marks in: each status counted, the newest term first.
+STUDENT_BY_OFFERING_SQL = """
+SELECT a.course_offering_id, c.code AS course_code, c.name AS course_name, o.semester, o.academic_year,
+       o.section, count(*) AS total_classes,
+       count(*) FILTER (WHERE a.status = 'present') AS present, count(*) FILTER (WHERE a.status = 'late') AS late,
+       count(*) FILTER (WHERE a.status = 'absent') AS absent,
+       count(*) FILTER (WHERE a.status = 'excused') AS excused, max(a.date) AS last_marked
+FROM attendance a
+JOIN course_offerings o ON o.id = a.course_offering_id
+JOIN courses c ON c.id = o.course_id
+WHERE a.student_id = $1
+GROUP BY a.course_offering_id, c.code, c.name, o.semester, o.academic_year, o.section
+ORDER BY o.academic_year DESC, o.semester DESC, c.code, a.course_offering_id
+"""
+
+
+async def student_attendance_by_offering(actor: Actor, *, student_id: int) -> list[dict[str, Any]]:
+    """A student's attendance per course offering: classes marked, each status counted
+    and the percentage attended (present + late, the one formula of the reports);
+    another student's id is "not found"."""
+    authorize(actor, Permission.ATTENDANCE_READ)
+    scope = await student_scope(actor)
+    if not scope.everyone and student_id not in scope.ids:
+        raise NotFound("Student not found")
+    rows = await connections.get("default").execute_query_dict(STUDENT_BY_OFFERING_SQL, [student_id])
+    records = [dict(row) for row in rows]
+    for row in records:
+        row["attended_classes"] = sum(row[status] for status in ATTENDED)
+        row["attendance_percentage"] = percentage(row["attended_classes"], row["total_classes"])
+    return records

@@ -170,3 +170,18 @@ async def delete_document(actor: Actor, *, document_id: int) -> None:
             await store.delete(key)
 
         await on_commit(_remove_file)
+
+
+async def library_documents(actor: Actor, *, page: PageRequest, q: str | None = None,
+                            document_type: DocumentType | None = None, access_level: AccessLevel | None = None,
+                            user_id: int | None = None) -> Page[dict]:
+    """The document library's page (the admin panel): what the actor may see, optionally
+    matching `q` in title, description or file name and at one access level, newest
+    first, with the total for paging."""
+    authorize(actor, Permission.DOCUMENTS_READ)
+    query = _filtered(actor, user_id=user_id, document_type=document_type, is_public=None)
+    if q:
+        query = query.filter(Q(title__icontains=q) | Q(description__icontains=q) | Q(file_name__icontains=q))
+    if access_level is not None:
+        query = query.filter(_level(access_level))
+    return await paginate_values(query.order_by("-uploaded_at", "-id"), page, *DOCUMENT_FIELDS)

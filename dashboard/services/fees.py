@@ -29,6 +29,7 @@ from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
+from dashboard.core.formatting import money
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
@@ -475,4 +476,4 @@ def _receipt_template() -> Any:
 
 def render_receipt_html(receipt: dict[str, Any]) -> str:
     """The printable page of a receipt (`payment_receipt`'s result), escaped throughout."""
-    return _receipt_template().render(r=receipt, components=RECEIPT_COMPONENTS, money=lambda v: f"{Decimal(v):,.2f}")
+    return _receipt_template().render(r=receipt, components=RECEIPT_COMPONENTS, money=money)
