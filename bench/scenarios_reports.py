@@ -12,6 +12,7 @@ import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import asyncpg
 import httpx
@@ -95,7 +96,7 @@ def scenarios(params: dict[str, Any]) -> list[Any]:
                  f"&semester={p['report_semester']}&department_id={p['report_department_id']}"),
         Scenario("report_library", f"{base}/library-stats"),
         Scenario("report_library_filtered", f"{base}/library-stats?department_id={p['report_department_id']}"
-                 f"&category={p['report_category']}"),
+                 f"&category={quote(p['report_category'])}"),
         Scenario("report_hostels", f"{base}/hostel-occupancy"),
         Scenario("report_hostels_filtered", f"{base}/hostel-occupancy?hostel_type=boys"),
         Scenario("report_departments", f"{base}/department-wise"),
