@@ -119,7 +119,8 @@ async def test_fees_kept_counted():
     await assert_counts_match()
     await FeePayment.filter(id=paid.id).update(payment_status=PaymentStatus.REFUNDED)
     await assert_counts_match()
-    await FeePayment.filter(id=paid.id).update(payment_status=PaymentStatus.COMPLETED, payment_date=dt.date(2025, 11, 3))
+    await FeePayment.filter(id=paid.id).update(payment_status=PaymentStatus.COMPLETED,
+                                               payment_date=dt.date(2025, 11, 3))
     await assert_counts_match()
     await FeeStructure.filter(id=second.id).update(total_fee=Decimal("60000.00"), tuition_fee=Decimal("52000.00"),
                                                    due_date=dt.date(2026, 2, 28), academic_year="2026-27")
