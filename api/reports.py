@@ -38,7 +38,6 @@ from dashboard.schemas.reports import (
 )
 from dashboard.services import reports as service
 
-ADMIN = None  # the panel's Reports page is built on this service separately; the API serves the reports
 
 router = ResourceRouter(prefix="/reports", tags=["Reports"], responses=error_responses(401, 403, 422))
 

@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_admin, scenarios_schedules, scenarios_teaching
+from bench import scenarios_admin, scenarios_reports, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -183,6 +183,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         **await scenarios_teaching.parameters(db_url),
         **await scenarios_schedules.parameters(db_url),
         **await scenarios_admin.parameters(db_url),
+        **await scenarios_reports.parameters(db_url),
     }
 
 
@@ -208,6 +209,7 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         Scenario("students_search_rare", f"/api/v1/students/search?q={params['rare_search_term']}"),
         Scenario("books_search_rare", f"/api/v1/library/books/search?q={params['rare_book_term']}"),
         Scenario("documents_search", "/api/v1/documents/search?q=report"),
+        *scenarios_reports.scenarios(params),
     ]
 
 
@@ -442,7 +444,8 @@ def run_sql_floors(db_url: str, chosen: list[Scenario], params: dict[str, Any], 
 # --- reporting --------------------------------------------------------------------------
 
 
-def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportResult] | None = None) -> str:
+def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportResult] | None = None,
+             jobs: list[ExportResult] | None = None) -> str:
     ours = {r.scenario: r for r in results if r.target == "app"}
     floor = {r.scenario: r for r in results if r.target == "floor"}
     lines = [
@@ -479,18 +482,25 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
                   "|---|---:|---:|---:|---:|---:|"]
         lines += [f"| {e.format} | {e.rows} | {e.seconds} | {e.rows_per_second} | {e.bytes / 1e6:.1f} "
                   f"| {e.peak_rss_growth_mb} |" for e in exports]
+    if jobs:
+        lines += ["", "| report job (whole university, request to file) | detail rows | seconds | rows/s | size MB "
+                  "| worker peak RSS growth MB |", "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {e.format} | {e.rows} | {e.seconds} | {e.rows_per_second} | {e.bytes / 1e6:.1f} "
+                  f"| {e.peak_rss_growth_mb} |" for e in jobs]
     return "\n".join(lines) + "\n"
 
 
 def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path,
-                  exports: list[ExportResult] | None = None) -> tuple[Path, Path]:
+                  exports: list[ExportResult] | None = None,
+                  jobs: list[ExportResult] | None = None) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = meta["started"].replace(":", "").replace("-", "")
     json_path = out_dir / f"{stamp}.json"
     md_path = out_dir / f"{stamp}.md"
     json_path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results],
-                                     "exports": [asdict(e) for e in exports or []]}, indent=2))
-    md_path.write_text(markdown(results, meta, exports))
+                                     "exports": [asdict(e) for e in exports or []],
+                                     "report_jobs": [asdict(e) for e in jobs or []]}, indent=2))
+    md_path.write_text(markdown(results, meta, exports, jobs))
     shutil.copyfile(md_path, out_dir / "latest.md")
     return json_path, md_path
 
@@ -535,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     results: list[Result] = []
     exports: list[ExportResult] = []
+    jobs: list[ExportResult] = []
     try:
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
@@ -553,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
             results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
             if not args.only or scenarios_schedules.ONE_SHOTS & set(args.only):
                 results += scenarios_schedules.one_shots(base, tokens, params, db_url)
+            if not args.only or "report_jobs" in args.only:
+                jobs += scenarios_reports.report_jobs(base, tokens)
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)
@@ -577,8 +590,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"started": started, "students": args.students, "seed": args.seed, "duration": args.duration,
             "concurrency": args.concurrency, "workers": args.workers, "cpus": os.cpu_count(),
             "template": template}
-    json_path, md_path = write_results(results, meta, args.out, exports)
-    print(markdown(results, meta, exports))
+    json_path, md_path = write_results(results, meta, args.out, exports, jobs)
+    print(markdown(results, meta, exports, jobs))
     log(f"results: {json_path} and {md_path}")
     failures = [r for r in results if r.failed]
     for failure in failures:

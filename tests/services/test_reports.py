@@ -109,7 +109,8 @@ async def uni() -> Uni:
         {"student": "s4", "offering": "o3", "date": dt.date(2025, 11, 3), "status": "present"},
     ]
     for m in marks:
-        await factories.create_attendance(enrollment=enrollments[m["student"]], course_offering=offerings[m["offering"]],
+        await factories.create_attendance(enrollment=enrollments[m["student"]],
+                                          course_offering=offerings[m["offering"]],
                                           date=m["date"], status=m["status"])
 
     structures = [
@@ -172,7 +173,8 @@ async def uni() -> Uni:
                                     issue_date=loan["due"] - dt.timedelta(days=14 + n),
                                     return_date=loan["due"] if loan["status"] == "returned" else None)
     for b in books:
-        b["available"] = b["copies"] - sum(1 for loan in loans if loan["book"] == b["key"] and loan["status"] == "issued")
+        b["available"] = b["copies"] - sum(1 for loan in loans
+                                           if loan["book"] == b["key"] and loan["status"] == "issued")
 
     hostels = [
         {"name": "North", "type": "boys", "rooms": 2, "capacity": 10, "occupied": 4, "active": True,
@@ -270,7 +272,8 @@ def _expected_attendance(u: Uni, f: dict[str, Any]) -> dict[str, Any]:
 
     chosen = [
         m for m in u.marks
-        if (f.get("department") is None or _person(u, m["student"])["department_id"] == u.departments[f["department"]].id)
+        if (f.get("department") is None
+            or _person(u, m["student"])["department_id"] == u.departments[f["department"]].id)
         and (f.get("offering") is None or m["offering"] == f["offering"])
         and (f.get("program") is None or offering_of(m).program_id == u.programs[f["program"]].id)
         and (f.get("academic_year") is None or offering_of(m).academic_year == f["academic_year"])
@@ -344,7 +347,8 @@ def _expected_fees(u: Uni, f: dict[str, Any]) -> dict[str, Any]:
                 and (f.get("program") is None or person["program_id"] == u.programs[f["program"]].id))
 
     def in_dates(day: dt.date) -> bool:
-        return (f.get("date_from") is None or day >= f["date_from"]) and (f.get("date_to") is None or day <= f["date_to"])
+        return ((f.get("date_from") is None or day >= f["date_from"])
+                and (f.get("date_to") is None or day <= f["date_to"]))
 
     by_key = {s["key"]: s for s in u.structures}
     pays = [p for p in u.payments if structure_matches(by_key[p["fee"]]) and in_dates(p["date"])]
