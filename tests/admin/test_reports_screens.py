@@ -21,7 +21,7 @@ def _figure(html: str, key: str) -> str:
     return match.group(1).strip()
 
 
-async def _something_in_every_report() -> None:
+async def something_in_every_report() -> None:
     from models import SemesterResult
 
     payment = await factories.create_fee_payment()
@@ -38,7 +38,7 @@ async def _something_in_every_report() -> None:
 @pytest.mark.parametrize("report", list(ReportName))
 async def test_every_report_shows_figures_a_chart_and_its_tables(admin_login, report):
     staff = await admin_login("staff")
-    await _something_in_every_report()
+    await something_in_every_report()
     response = await staff.get("/admin/reports/list", params={"report": report.value})
     assert response.status_code == 200, response.text
     html = response.text
