@@ -72,11 +72,18 @@ class Permission(StrEnum):
     DOCUMENTS_UPLOAD = "documents:upload"
     DOCUMENTS_MANAGE = "documents:manage"  # every document, delete, upload for others
 
+    # The caller's own calendar feed URL (classes and exams), and rotating its secret.
+    CALENDARS_FEED = "calendars:feed"
+
     REPORTS_READ = "reports:read"
     REPORT_JOBS_ALL = "reports:all_jobs"  # every user's report files (else only one's own)
     ANALYTICS_READ = "analytics:read"
 
     ADMIN_PANEL = "admin_panel:access"
+
+    # Bulk imports (issue 15): what a role may then import is the write permission of
+    # each kind (a faculty member's is grades, for offerings they teach).
+    IMPORTS_RUN = "imports:run"
 
     # Without it, reads of person-bound records are scoped to the actor's own students
     # (a student's own id, a parent's children).
@@ -122,11 +129,14 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ATTENDANCE_REPORT,
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
+        _P.CALENDARS_FEED,
+
+        _P.IMPORTS_RUN,
         # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,
     },
-    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ},
+    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ, _P.CALENDARS_FEED},
     # Read-only (notes §3.10): a parent neither borrows books nor files documents.
     UserType.PARENT: (_COMMON_READ - {_P.LIBRARY_RENEW, _P.DOCUMENTS_UPLOAD}) | {_P.FEES_READ},
 }

@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field, model_validator
+from pydantic import AliasChoices, ConfigDict, Field, model_validator
 
 from dashboard.schemas.base import InputModel, OutputModel
 from dashboard.schemas.fields import MAX_INT, Money
@@ -317,6 +317,9 @@ REPORT_OUTPUTS: dict[ReportName, type[OutputModel]] = {
 class ReportJobCreate(InputModel):
     """The body of `POST /reports/{name}/jobs`: the report's own filters (as its GET takes
     them) and the file type."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [
+        {"format": "xlsx", "filters": {"academic_year": "2025-26", "department_id": 3}}]})
 
     format: ReportFormat = Field(ReportFormat.XLSX, description="xlsx, csv or pdf")
     filters: dict[str, Any] = Field(default_factory=dict, max_length=20,

@@ -30,7 +30,7 @@ SELECT
   (SELECT count(*) FROM programs WHERE is_active) AS total_programs,
   (SELECT count(*) FROM courses WHERE is_active) AS total_courses,
   (SELECT count(*) FROM enrollments WHERE status = 'enrolled') AS active_enrollments,
-  (SELECT coalesce(sum(amount_paid), 0) FROM fee_payments WHERE payment_status = 'completed')
+  (SELECT coalesce(sum(amount), 0) FROM fee_payment_monthly WHERE payment_status = 'completed')
     AS fee_collected_total,
   (SELECT count(*) FROM library_books) AS library_books_total,
   (SELECT coalesce(sum(occupied_capacity), 0) FROM hostels WHERE is_active) AS hostel_occupied,
@@ -39,12 +39,9 @@ SELECT
     WHERE date = CURRENT_DATE) AS attendance_today_records,
   (SELECT coalesce(sum(present + late), 0) FROM attendance_daily_counts
     WHERE date = CURRENT_DATE) AS attendance_today_attended,
-  (SELECT coalesce(sum(amount_paid), 0) FROM fee_payments WHERE payment_status = 'completed'
-    AND payment_date >= date_trunc('month', CURRENT_DATE)::date) AS fee_collected_this_month,
-  (SELECT coalesce(sum(f.total_fee - coalesce(p.paid, 0)), 0) FROM fee_structures f
-    LEFT JOIN (SELECT fee_structure_id, sum(amount_paid) AS paid FROM fee_payments
-               WHERE payment_status = 'completed' GROUP BY 1) p ON p.fee_structure_id = f.id
-    WHERE f.total_fee > coalesce(p.paid, 0)) AS fee_pending_total,
+  (SELECT coalesce(sum(amount), 0) FROM fee_payment_monthly WHERE payment_status = 'completed'
+    AND month = date_trunc('month', CURRENT_DATE)::date) AS fee_collected_this_month,
+  (SELECT coalesce(sum(balance), 0) FROM fee_balance_counts) AS fee_pending_total,
   (SELECT count(*) FROM book_issues WHERE status = 'issued' AND due_date < now()) AS library_overdue_books
 """
 
@@ -73,9 +70,9 @@ ORDER BY m.month
 
 _FEE_TREND_SQL = _MONTHS_CTE + """,
 sums AS (
-  SELECT date_trunc('month', payment_date::timestamp) AS month, sum(amount_paid) AS amount
-  FROM fee_payments
-  WHERE payment_status = 'completed' AND payment_date >= (SELECT min(month) FROM months)::date
+  SELECT month::timestamp AS month, sum(amount) AS amount
+  FROM fee_payment_monthly
+  WHERE payment_status = 'completed' AND month >= (SELECT min(month) FROM months)::date
   GROUP BY 1
 )
 SELECT to_char(m.month, 'YYYY-MM') AS period, coalesce(s.amount, 0) AS amount
@@ -85,9 +82,9 @@ ORDER BY m.month
 
 _ATTENDANCE_TREND_SQL = _MONTHS_CTE + """,
 counts AS (
-  SELECT date_trunc('month', date::timestamp) AS month, count(*) AS n
-  FROM attendance
-  WHERE date >= (SELECT min(month) FROM months)::date
+  SELECT month::timestamp AS month, sum(present + absent + late + excused) AS n
+  FROM attendance_monthly_counts
+  WHERE month >= (SELECT min(month) FROM months)::date
   GROUP BY 1
 )
 SELECT to_char(m.month, 'YYYY-MM') AS period, coalesce(c.n, 0) AS count

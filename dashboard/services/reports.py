@@ -32,7 +32,7 @@ import tempfile
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -111,9 +111,10 @@ def _money(value: Any) -> Decimal:
 
 
 def _avg(total: Any, count: int, places: int = 2) -> float | None:
+    """A mean rounded half up, as PostgreSQL's round() does."""
     if not count:
         return None
-    return round(float(Decimal(total) / Decimal(count)), places)
+    return float((Decimal(total) / Decimal(count)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def _pct(part: int, whole: int) -> float:
@@ -123,24 +124,27 @@ def _pct(part: int, whole: int) -> float:
 # --- student performance -------------------------------------------------------------------
 
 STUDENT_PERFORMANCE_SQL = """
-WITH s AS MATERIALIZED (
-    SELECT st.id, st.department_id, st.status, st.cgpa FROM students st {student_where}
+WITH g AS MATERIALIZED (
+    SELECT st.department_id, st.status, count(*) AS n, sum(st.cgpa) AS cgpa_sum, count(st.cgpa) AS cgpa_n
+    FROM students st {student_where}
+    GROUP BY 1, 2
 ), r AS MATERIALIZED (
-    SELECT r.semester, r.gpa FROM semester_results r JOIN s ON s.id = r.student_id {result_where}
+    SELECT r.semester, count(*) AS n, sum(r.gpa) AS gpa_sum
+    FROM semester_results r {result_join} {result_where}
+    GROUP BY 1
 ), by_department AS (
-    SELECT department_id, count(*) AS n FROM s GROUP BY department_id
+    SELECT department_id, sum(n) AS n FROM g GROUP BY department_id
 )
 SELECT
-    (SELECT count(*) FROM s) AS total_students,
-    (SELECT round(avg(cgpa), 3) FROM s) AS avg_cgpa,
-    (SELECT coalesce(json_object_agg(status, n), '{{}}') FROM (SELECT status, count(*) AS n FROM s GROUP BY 1) x)
+    (SELECT json_build_object('n', coalesce(sum(n), 0), 'cgpa_sum', coalesce(sum(cgpa_sum), 0),
+                              'cgpa_n', coalesce(sum(cgpa_n), 0)) FROM g) AS totals,
+    (SELECT coalesce(json_object_agg(status, n), '{{}}') FROM (SELECT status, sum(n) AS n FROM g GROUP BY 1) x)
         AS status_breakdown,
     (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name,
                                                 'student_count', coalesce(c.n, 0)) ORDER BY d.name), '[]')
      FROM departments d LEFT JOIN by_department c ON c.department_id = d.id {department_where}) AS department_wise,
     (SELECT coalesce(json_agg(json_build_object('semester', semester, 'gpa_sum', gpa_sum, 'student_count', n)
-                              ORDER BY semester), '[]')
-     FROM (SELECT semester, sum(gpa) AS gpa_sum, count(*) AS n FROM r GROUP BY 1) x) AS semester_wise_gpa
+                              ORDER BY semester), '[]') FROM r) AS semester_wise_gpa
 """
 
 
@@ -169,15 +173,20 @@ async def student_performance_report(actor: Actor, *, filters: StudentPerformanc
     authorize(actor, Permission.REPORTS_READ)
     bind = _Binds()
     students, results = _student_clauses(filters, bind)
+    by_student = [c for c in students if not c.startswith("EXISTS")]
+    # Results of the year/semester belong to exactly the students counted, so the
+    # students are joined only to narrow them by department or program.
+    result_join = "JOIN students st ON st.id = r.student_id" if by_student else ""
     department_where = _where([f"d.id = {bind(filters.department_id)}"] if filters.department_id else [])
-    sql = STUDENT_PERFORMANCE_SQL.format(student_where=_where(students), result_where=_where(results),
+    sql = STUDENT_PERFORMANCE_SQL.format(student_where=_where(students), result_join=result_join,
+                                         result_where=_where([*results, *by_student]),
                                          department_where=department_where)
     row = (await _db().execute_query_dict(sql, bind.values))[0]
-    avg_cgpa = row["avg_cgpa"]
+    totals = _json(row["totals"])
     return StudentPerformanceOut(
-        total_students=row["total_students"],
-        avg_cgpa=float(avg_cgpa) if avg_cgpa is not None else None,
-        status_breakdown=_json(row["status_breakdown"]),
+        total_students=int(totals["n"]),
+        avg_cgpa=_avg(totals["cgpa_sum"], int(totals["cgpa_n"]), 3),
+        status_breakdown={k: int(v) for k, v in _json(row["status_breakdown"]).items()},
         department_wise=_json(row["department_wise"]),
         semester_wise_gpa=[{"semester": x["semester"], "student_count": x["student_count"],
                             "avg_gpa": _avg(x["gpa_sum"], x["student_count"])}
@@ -187,13 +196,71 @@ async def student_performance_report(actor: Actor, *, filters: StudentPerformanc
 
 # --- attendance -----------------------------------------------------------------------------
 
+@dataclass(frozen=True, slots=True)
+class MonthSplit:
+    """A date range as the whole calendar months inside it (read from monthly counts)
+    and the days at its ends outside them (read from daily rows). A bound left open is
+    None; `months` is None when no whole month is inside the range."""
+
+    months: tuple[dt.date | None, dt.date | None] | None
+    days: tuple[tuple[dt.date | None, dt.date | None], ...]
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def split_months(date_from: dt.date | None, date_to: dt.date | None) -> MonthSplit:
+    first = date_from if date_from is None or date_from.day == 1 else _next_month(date_from)
+    # The first day after the last whole month.
+    end = None if date_to is None else (_next_month(date_to) if _next_month(date_to) - dt.timedelta(days=1) == date_to
+                                        else date_to.replace(day=1))
+    if first is not None and end is not None and first >= end:
+        return MonthSplit(None, ((date_from, date_to),))
+    days: list[tuple[dt.date | None, dt.date | None]] = []
+    if date_from is not None and first is not None and date_from < first:
+        days.append((date_from, first - dt.timedelta(days=1)))
+    if date_to is not None and end is not None and end <= date_to:
+        days.append((end, date_to))
+    last_month = None if end is None else (end - dt.timedelta(days=1)).replace(day=1)
+    return MonthSplit((first, last_month), tuple(days))
+
+
+def _range_clauses(column: str, split: MonthSplit, bind: _Binds) -> tuple[str, str]:
+    """(the clause on a monthly table's `month`, the clause on the daily rows' `column`)."""
+    if split.months is None:
+        monthly = "false"
+    else:
+        parts = []
+        if split.months[0] is not None:
+            parts.append(f"month >= {bind(split.months[0])}")
+        if split.months[1] is not None:
+            parts.append(f"month <= {bind(split.months[1])}")
+        monthly = " AND ".join(parts) or "true"
+    ranges = []
+    for start, stop in split.days:
+        parts = []
+        if start is not None:
+            parts.append(f"{column} >= {bind(start)}")
+        if stop is not None:
+            parts.append(f"{column} <= {bind(stop)}")
+        ranges.append("(" + " AND ".join(parts) + ")")
+    return monthly, "(" + " OR ".join(ranges) + ")" if ranges else "false"
+
+
 ATTENDANCE_SQL = """
 WITH g AS MATERIALIZED (
-    SELECT a.department_id, date_trunc('month', a.date)::date AS month,
-           sum(a.present)::bigint AS present, sum(a.absent)::bigint AS absent,
-           sum(a.late)::bigint AS late, sum(a.excused)::bigint AS excused
-    FROM attendance_daily_counts a {offering_join}
-    {where}
+    SELECT department_id, month, sum(present)::bigint AS present, sum(absent)::bigint AS absent,
+           sum(late)::bigint AS late, sum(excused)::bigint AS excused
+    FROM (
+        SELECT a.department_id, a.month, a.present, a.absent, a.late, a.excused
+        FROM attendance_monthly_counts a {offering_join}
+        WHERE {monthly_where}
+        UNION ALL
+        SELECT a.department_id, date_trunc('month', a.date)::date, a.present, a.absent, a.late, a.excused
+        FROM attendance_daily_counts a {offering_join}
+        WHERE {daily_where}
+    ) x
     GROUP BY 1, 2
 )
 SELECT
@@ -203,27 +270,25 @@ SELECT
                                                 'present', x.present, 'absent', x.absent, 'late', x.late,
                                                 'excused', x.excused) ORDER BY d.name), '[]')
      FROM (SELECT department_id, sum(present) AS present, sum(absent) AS absent, sum(late) AS late,
-                  sum(excused) AS excused FROM g GROUP BY 1) x
+                  sum(excused) AS excused FROM g GROUP BY 1 HAVING sum(present + absent + late + excused) > 0) x
      JOIN departments d ON d.id = x.department_id) AS department_wise,
     (SELECT coalesce(json_agg(json_build_object('period', to_char(month, 'YYYY-MM'), 'present', x.present,
                                                 'absent', x.absent, 'late', x.late, 'excused', x.excused)
                               ORDER BY month), '[]')
      FROM (SELECT month, sum(present) AS present, sum(absent) AS absent, sum(late) AS late,
-                  sum(excused) AS excused FROM g GROUP BY 1) x) AS monthly
+                  sum(excused) AS excused FROM g GROUP BY 1 HAVING sum(present + absent + late + excused) > 0) x)
+        AS monthly
 """
 
 
 def _attendance_clauses(f: AttendanceFilters, bind: _Binds) -> tuple[str, list[str]]:
-    """(the join to course_offerings when needed, clauses on the counts `a` and offerings `o`)."""
+    """(the join to course_offerings when needed, the clauses on the counts `a` and the
+    offerings `o` other than the dates)."""
     clauses: list[str] = []
     if f.department_id is not None:
         clauses.append(f"a.department_id = {bind(f.department_id)}")
     if f.course_offering_id is not None:
         clauses.append(f"a.course_offering_id = {bind(f.course_offering_id)}")
-    if f.date_from is not None:
-        clauses.append(f"a.date >= {bind(f.date_from)}")
-    if f.date_to is not None:
-        clauses.append(f"a.date <= {bind(f.date_to)}")
     offering: list[str] = []
     if f.program_id is not None:
         offering.append(f"o.program_id = {bind(f.program_id)}")
@@ -233,6 +298,14 @@ def _attendance_clauses(f: AttendanceFilters, bind: _Binds) -> tuple[str, list[s
         offering.append(f"o.semester = {bind(f.semester)}")
     join = "JOIN course_offerings o ON o.id = a.course_offering_id" if offering else ""
     return join, clauses + offering
+
+
+def _attendance_where(f: AttendanceFilters, bind: _Binds) -> tuple[str, str, str]:
+    """(join, clause on the monthly counts, clause on the daily counts)."""
+    join, clauses = _attendance_clauses(f, bind)
+    monthly, daily = _range_clauses("a.date", split_months(f.date_from, f.date_to), bind)
+    monthly = monthly.replace("month", "a.month")
+    return join, " AND ".join([*clauses, monthly]), " AND ".join([*clauses, daily])
 
 
 def _attendance_counts(x: dict[str, Any]) -> dict[str, Any]:
@@ -247,8 +320,8 @@ async def attendance_report(actor: Actor, *, filters: AttendanceFilters) -> Atte
     program, academic year and semester; the days), per status, department and month."""
     authorize(actor, Permission.REPORTS_READ)
     bind = _Binds()
-    join, clauses = _attendance_clauses(filters, bind)
-    sql = ATTENDANCE_SQL.format(offering_join=join, where=_where(clauses))
+    join, monthly, daily = _attendance_where(filters, bind)
+    sql = ATTENDANCE_SQL.format(offering_join=join, monthly_where=monthly, daily_where=daily)
     row = (await _db().execute_query_dict(sql, bind.values))[0]
     return AttendanceReportOut(
         **_attendance_counts(_json(row["totals"])),
@@ -261,26 +334,24 @@ async def attendance_report(actor: Actor, *, filters: AttendanceFilters) -> Atte
 # --- fee collection -------------------------------------------------------------------------
 
 FEE_COLLECTION_SQL = """
-WITH fs AS MATERIALIZED (
-    SELECT f.id, f.total_fee, f.due_date, st.department_id
-    FROM fee_structures f JOIN students st ON st.id = f.student_id
-    {structure_where}
-), paid AS (
-    SELECT p.fee_structure_id, sum(p.amount_paid) AS paid
-    FROM fee_payments p
-    WHERE p.payment_status = 'completed' AND p.fee_structure_id IN (SELECT id FROM fs)
-    GROUP BY 1
-), balances AS MATERIALIZED (
-    SELECT fs.department_id, fs.due_date < CURRENT_DATE AS overdue,
-           count(*) AS n, sum(greatest(fs.total_fee - coalesce(paid.paid, 0), 0)) AS balance
-    FROM fs LEFT JOIN paid ON paid.fee_structure_id = fs.id
-    WHERE fs.total_fee > coalesce(paid.paid, 0)
+WITH balances AS MATERIALIZED (
+    SELECT b.department_id, b.due_date < CURRENT_DATE AS overdue, sum(b.open_count) AS n, sum(b.balance) AS balance
+    FROM fee_balance_counts b
+    {balance_where}
     GROUP BY 1, 2
 ), payments AS MATERIALIZED (
-    SELECT st.department_id, p.payment_status, p.payment_mode, date_trunc('month', p.payment_date)::date AS month,
-           count(*) AS n, sum(p.amount_paid) AS amount, sum(p.late_fee) AS late_fees, sum(p.discount) AS discounts
-    FROM fee_payments p JOIN fee_structures f ON f.id = p.fee_structure_id JOIN students st ON st.id = f.student_id
-    {payment_where}
+    SELECT department_id, payment_status, payment_mode, month, sum(n) AS n, sum(amount) AS amount,
+           sum(late_fees) AS late_fees, sum(discounts) AS discounts
+    FROM (
+        SELECT m.department_id, m.payment_status, m.payment_mode, m.month, m.n, m.amount, m.late_fees, m.discounts
+        FROM fee_payment_monthly m
+        WHERE {monthly_where}
+        UNION ALL
+        SELECT st.department_id, p.payment_status, p.payment_mode, date_trunc('month', p.payment_date)::date, 1,
+               p.amount_paid, p.late_fee, p.discount
+        FROM fee_payments p JOIN fee_structures f ON f.id = p.fee_structure_id JOIN students st ON st.id = f.student_id
+        WHERE {daily_where}
+    ) x
     GROUP BY 1, 2, 3, 4
 )
 SELECT
@@ -294,49 +365,60 @@ SELECT
         'overdue', coalesce(sum(balance) FILTER (WHERE overdue), 0),
         'overdue_count', coalesce(sum(n) FILTER (WHERE overdue), 0)) FROM balances) AS balance_totals,
     (SELECT coalesce(json_object_agg(payment_status, n), '{{}}')
-     FROM (SELECT payment_status, sum(n) AS n FROM payments GROUP BY 1) x) AS status_breakdown,
+     FROM (SELECT payment_status, sum(n) AS n FROM payments GROUP BY 1 HAVING sum(n) > 0) x) AS status_breakdown,
     (SELECT coalesce(json_object_agg(payment_mode, amount), '{{}}')
      FROM (SELECT payment_mode, sum(amount) AS amount FROM payments WHERE payment_status = 'completed'
-           GROUP BY 1) x) AS mode_breakdown,
+           GROUP BY 1 HAVING sum(n) > 0) x) AS mode_breakdown,
     (SELECT coalesce(json_agg(json_build_object('department_id', d.id, 'department_name', d.name,
                                                 'collected', coalesce(c.collected, 0),
                                                 'pending', coalesce(b.pending, 0),
                                                 'overdue', coalesce(b.overdue, 0)) ORDER BY d.name), '[]')
      FROM departments d
      LEFT JOIN (SELECT department_id, sum(amount) AS collected FROM payments WHERE payment_status = 'completed'
-                GROUP BY 1) c ON c.department_id = d.id
-     LEFT JOIN (SELECT department_id, sum(balance) AS pending, sum(balance) FILTER (WHERE overdue) AS overdue
-                FROM balances GROUP BY 1) b ON b.department_id = d.id
+                GROUP BY 1 HAVING sum(n) > 0) c ON c.department_id = d.id
+     LEFT JOIN (SELECT department_id, sum(balance) AS pending, coalesce(sum(balance) FILTER (WHERE overdue), 0)
+                       AS overdue
+                FROM balances GROUP BY 1 HAVING sum(n) > 0) b ON b.department_id = d.id
      WHERE c.department_id IS NOT NULL OR b.department_id IS NOT NULL) AS department_wise,
     (SELECT coalesce(json_agg(json_build_object('period', to_char(month, 'YYYY-MM'), 'collected', amount)
                               ORDER BY month), '[]')
-     FROM (SELECT month, sum(amount) AS amount FROM payments WHERE payment_status = 'completed' GROUP BY 1) x)
-        AS monthly
+     FROM (SELECT month, sum(amount) AS amount FROM payments WHERE payment_status = 'completed'
+           GROUP BY 1 HAVING sum(n) > 0) x) AS monthly
 """
 
 
-def _fee_clauses(f: FeeCollectionFilters, bind: _Binds) -> tuple[list[str], list[str]]:
-    """(clauses for the structures with balances, clauses for the payments); both on
-    structures `f` and students `st`, plus due dates or payment dates."""
-    common: list[str] = []
-    if f.academic_year is not None:
-        common.append(f"f.academic_year = {bind(f.academic_year)}")
-    if f.semester is not None:
-        common.append(f"f.semester = {bind(f.semester)}")
-    if f.department_id is not None:
-        common.append(f"st.department_id = {bind(f.department_id)}")
-    if f.program_id is not None:
-        common.append(f"st.program_id = {bind(f.program_id)}")
-    structures, payments = list(common), list(common)
+def _fee_common(f: FeeCollectionFilters, bind: _Binds, year: str, semester: str, department: str,
+                program: str) -> list[str]:
+    clauses: list[str] = []
+    for column, value in ((year, f.academic_year), (semester, f.semester), (department, f.department_id),
+                          (program, f.program_id)):
+        if value is not None:
+            clauses.append(f"{column} = {bind(value)}")
+    return clauses
+
+
+def _fee_structure_clauses(f: FeeCollectionFilters, bind: _Binds) -> list[str]:
+    """The fee structures (`f`, their students `st`) the report covers, due within the dates."""
+    clauses = _fee_common(f, bind, "f.academic_year", "f.semester", "st.department_id", "st.program_id")
     if f.date_from is not None:
-        start = bind(f.date_from)
-        structures.append(f"f.due_date >= {start}")
-        payments.append(f"p.payment_date >= {start}")
+        clauses.append(f"f.due_date >= {bind(f.date_from)}")
     if f.date_to is not None:
-        end = bind(f.date_to)
-        structures.append(f"f.due_date <= {end}")
-        payments.append(f"p.payment_date <= {end}")
-    return structures, payments
+        clauses.append(f"f.due_date <= {bind(f.date_to)}")
+    return clauses
+
+
+def _fee_where(f: FeeCollectionFilters, bind: _Binds) -> dict[str, str]:
+    balances = _fee_common(f, bind, "b.academic_year", "b.semester", "b.department_id", "b.program_id")
+    if f.date_from is not None:
+        balances.append(f"b.due_date >= {bind(f.date_from)}")
+    if f.date_to is not None:
+        balances.append(f"b.due_date <= {bind(f.date_to)}")
+    monthly_range, daily_range = _range_clauses("p.payment_date", split_months(f.date_from, f.date_to), bind)
+    monthly = _fee_common(f, bind, "m.academic_year", "m.semester", "m.department_id", "m.program_id")
+    daily = _fee_common(f, bind, "f.academic_year", "f.semester", "st.department_id", "st.program_id")
+    return {"balance_where": _where(balances),
+            "monthly_where": " AND ".join([*monthly, monthly_range.replace("month", "m.month")]),
+            "daily_where": " AND ".join([*daily, daily_range])}
 
 
 async def fee_collection_report(actor: Actor, *, filters: FeeCollectionFilters) -> FeeCollectionOut:
@@ -345,8 +427,7 @@ async def fee_collection_report(actor: Actor, *, filters: FeeCollectionFilters) 
     the balances outstanding now (of structures due within the dates)."""
     authorize(actor, Permission.REPORTS_READ)
     bind = _Binds()
-    structures, payments = _fee_clauses(filters, bind)
-    sql = FEE_COLLECTION_SQL.format(structure_where=_where(structures), payment_where=_where(payments))
+    sql = FEE_COLLECTION_SQL.format(**_fee_where(filters, bind))
     row = (await _db().execute_query_dict(sql, bind.values))[0]
     totals, balances = _json(row["totals"]), _json(row["balance_totals"])
     return FeeCollectionOut(
@@ -949,6 +1030,10 @@ async def _attendance_document(out: AttendanceReportOut, filters: AttendanceFilt
                               [d.attendance_percentage for d in out.department_wise])
     bind = _Binds()
     _, clauses = _attendance_clauses(filters, bind)
+    if filters.date_from is not None:
+        clauses.append(f"a.date >= {bind(filters.date_from)}")
+    if filters.date_to is not None:
+        clauses.append(f"a.date <= {bind(filters.date_to)}")
     count_values = list(bind.values)
     page, limit = _page_clause(bind, "a.course_offering_id")
     offerings = await _count(
@@ -998,7 +1083,7 @@ async def _fee_collection_document(out: FeeCollectionOut, filters: FeeCollection
     document.chart = rf.Chart("Collected by department", [d.department_name for d in out.department_wise],
                               [float(d.collected) for d in out.department_wise])
     bind = _Binds()
-    structures, _ = _fee_clauses(filters, bind)
+    structures = _fee_structure_clauses(filters, bind)
     values = list(bind.values)
     page, limit = _page_clause(bind, "f.id")
     document.detail = rf.Detail(

@@ -12,6 +12,8 @@ from models.enums import EnrollmentStatus, HostelType, PaymentStatus
 from tests import factories
 
 DASHBOARD = "/api/v1/analytics/dashboard"
+NEW_EMPTY = {"attendance_today_records": 0, "attendance_today_percentage": 0.0, "fee_collected_this_month": "0.00",
+             "fee_pending_total": "0.00", "library_overdue_books": 0, "hostel_free_beds": 0}
 TRENDS = "/api/v1/analytics/trends"
 
 
@@ -31,7 +33,7 @@ async def test_dashboard_counts(staff_client):
     empty = (await staff_client.get(DASHBOARD)).json()
     assert empty == {"total_students": 0, "total_faculty": 0, "total_departments": 0, "total_programs": 0,
                      "total_courses": 0, "active_enrollments": 0, "fee_collected_total": "0.00",
-                     "library_books_total": 0, "hostel_occupancy_pct": 0.0}
+                     "library_books_total": 0, "hostel_occupancy_pct": 0.0, **NEW_EMPTY}
     department = await factories.create_department()
     await factories.create_department(is_active=False)
     program = await factories.create_program(department=department)
@@ -57,7 +59,9 @@ async def test_dashboard_counts(staff_client):
     body = (await staff_client.get(DASHBOARD)).json()
     assert body == {"total_students": 3, "total_faculty": 1, "total_departments": 1, "total_programs": 1,
                     "total_courses": 1, "active_enrollments": 1, "fee_collected_total": "120.75",
-                    "library_books_total": 1, "hostel_occupancy_pct": 25.0}
+                    "library_books_total": 1, "hostel_occupancy_pct": 25.0,
+                    # three structures of 58000.00 less the completed 100.50 and 20.25
+                    **NEW_EMPTY, "fee_pending_total": "173879.25", "hostel_free_beds": 45}
 
 
 async def test_trends_are_calendar_months_with_zeros(admin_client):
@@ -123,3 +127,25 @@ async def test_dashboard_is_one_query(admin_client):
         connection.execute_query_dict = original
     assert sum("total_students" in q for q in seen) == 1
     assert not any("hostels" in q and "total_students" not in q for q in seen)
+
+
+async def test_the_home_page_figures(staff_client):
+    today = dt.datetime.now(dt.UTC).date()
+    offering, registrations = await factories.create_class(size=4)
+    for registration, status in zip(registrations, ("present", "late", "absent", "excused"), strict=False):
+        await factories.create_attendance(enrollment=registration.enrollment, course_offering=offering, date=today,
+                                          status=status)
+    await factories.create_attendance(enrollment=registrations[0].enrollment, course_offering=offering,
+                                      date=today - dt.timedelta(days=1), status="absent")
+    structure = await factories.create_fee_structure(due_date=today - dt.timedelta(days=3))
+    await factories.create_fee_payment(fee_structure=structure, amount_paid=Decimal("8000.00"), payment_date=today)
+    await factories.create_fee_payment(fee_structure=structure, amount_paid=Decimal("1000.00"),
+                                       payment_date=today.replace(day=1) - dt.timedelta(days=1))
+    now = dt.datetime.now(dt.UTC)
+    await factories.create_loan(due_date=now - dt.timedelta(days=2))
+    await factories.create_loan(due_date=now + dt.timedelta(days=2))
+    body = (await staff_client.get(DASHBOARD)).json()
+    assert body["attendance_today_records"] == 4 and body["attendance_today_percentage"] == 50.0
+    assert body["fee_collected_this_month"] == "8000.00" and body["fee_collected_total"] == "9000.00"
+    assert body["fee_pending_total"] == "49000.00"
+    assert body["library_overdue_books"] == 1
