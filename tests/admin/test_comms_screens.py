@@ -318,3 +318,73 @@ async def test_drafts_and_scheduled_notices_and_form_errors(admin_login, run_job
     await run_jobs()
     assert await UserNotification.filter(user_id=student.id).count() == 1
     assert await Notification.all().count() == 3
+
+
+# --- hostile input ------------------------------------------------------------------------
+
+async def test_hostile_input_is_a_4xx_and_changes_nothing(admin_login):
+    staff = await admin_login("staff")
+    course = await factories.create_course()
+    huge = str(2**31)
+    for overrides in ({"exam_name": "Finals\x00"}, {"location": "Hall\x07"}, {"course_id": huge},
+                      {"start_time": "2025-13-45T99:99"}, {"semester": "-1"}, {"status": "finished"}):
+        response = await staff.post(SCHEDULES, data=_schedule_form(course, **overrides))
+        assert 400 <= response.status_code < 500, (overrides, response.status_code)
+    assert (await staff.post(SCHEDULES, data=_schedule_form(course, schedule_id=huge))).status_code == 404
+    assert await ExamSchedule.all().count() == 0
+    for overrides in ({"title": "Hi\x00"}, {"message": "Body\x00"}, {"notification_type": "shout"},
+                      {"when": "later", "scheduled_at": "soon"}, {"target_audience": "moon"}):
+        response = await staff.post(f"{NOTICES}/compose", data=_notice(**overrides))
+        assert 400 <= response.status_code < 500, (overrides, response.status_code)
+    chosen = await staff.post(f"{NOTICES}/compose", data={**_notice(target_audience="specific"), "target_id": [huge]})
+    assert chosen.status_code == 400
+    assert await Notification.all().count() == 0
+    for url in (f"{NOTICES}/delivery?id={huge}", f"{NOTICES}/delivery?id=x", f"{NOTICES}/people?program_id={huge}",
+                f"/admin/documents/{huge}/download", f"{NOTICES}/audience?target_audience=specific&target_id={huge}"):
+        assert 200 <= (await staff.get(url)).status_code < 500, url
+    for fields in ({"title": "Cert\x00", "document_type": "report"}, {"title": "x", "document_type": "report",
+                                                                         "owner_user_id": huge},
+                   {"title": "x", "document_type": "passport"}):
+        response = await staff.post(LIBRARY, data=fields, files={"file": ("a.pdf", PDF, "application/pdf")})
+        assert 400 <= response.status_code < 500, (fields, response.status_code)
+    traversal = await staff.post(LIBRARY, data={"title": "x", "document_type": "report"},
+                                 files={"file": ("../../etc/passwd.pdf", PDF, "application/pdf")})
+    assert traversal.status_code in (303, 400)
+    if traversal.status_code == 303:
+        assert "/" not in (await Document.get()).file_name
+        await Document.all().delete()
+    assert await Document.all().count() == 0
+    assert (await staff.get(LIBRARY, params={"q": "x\x07", "page": huge})).status_code == 200
+
+
+async def test_a_draft_is_opened_again_and_sending_it_replaces_it(admin_login, run_jobs):
+    staff = await admin_login("staff")
+    students = [await factories.create_user(user_type=UserType.STUDENT) for _ in range(2)]
+    saved = await staff.post(f"{NOTICES}/compose", data={
+        **_notice(title="Fire drill", target_audience="specific", when="draft"), "target_id": [str(students[0].id)]})
+    assert saved.status_code == 303
+    draft = await Notification.get(title="Fire drill")
+    listed = await staff.get(f"{NOTICES}/list")
+    assert f'data-open-draft="{draft.id}"' in listed.text
+    opened = await staff.get(f"{NOTICES}/compose", params={"draft": draft.id})
+    assert opened.status_code == 200 and 'value="Fire drill"' in opened.text and 'id="draft-note"' in opened.text
+    assert f'name="target_id" value="{students[0].id}"' in opened.text and 'name="draft_id"' in opened.text
+    # A mistake keeps the draft and the form as they were.
+    wrong = await staff.post(f"{NOTICES}/compose", data={**_notice(title="", target_audience="specific"),
+                                                         "target_id": [str(students[0].id)], "draft_id": draft.id})
+    assert wrong.status_code == 400 and 'name="draft_id"' in wrong.text
+    sent = await staff.post(f"{NOTICES}/compose", data={
+        **_notice(title="Fire drill at 11", target_audience="specific"),
+        "target_id": [str(s.id) for s in students], "draft_id": draft.id})
+    assert sent.status_code == 303
+    assert await Notification.filter(id=draft.id).exists() is False
+    notification = await Notification.get(title="Fire drill at 11")
+    assert notification.status is NotificationStatus.SENT
+    await run_jobs()
+    assert await UserNotification.filter(notification_id=notification.id).count() == 2
+    gone = await staff.get(f"{NOTICES}/compose", params={"draft": draft.id})
+    assert gone.status_code == 404
+    not_a_draft = await staff.get(f"{NOTICES}/compose", params={"draft": notification.id})
+    assert not_a_draft.status_code == 400 and "Only a draft" in not_a_draft.text
+    resent = await staff.post(f"{NOTICES}/compose", data={**_notice(), "draft_id": notification.id})
+    assert resent.status_code == 400 and await Notification.all().count() == 1
