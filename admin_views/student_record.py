@@ -17,9 +17,11 @@ import datetime as dt
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from fastapi import APIRouter, Request
+from markupsafe import Markup
 from starlette.responses import Response
 
 from admin_views.base import Action
@@ -78,6 +80,17 @@ def day(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = _utc(value).date()
     return value.strftime("%d %b %Y")
+
+
+def badge(value: Any, good: tuple[str, ...] = (), bad: tuple[str, ...] = ()) -> Markup:
+    """A status as a coloured label: green for the good states, red for the bad ones."""
+    raw = value.value if isinstance(value, Enum) else str(value)
+    tone = "bg-green-lt" if raw in good else "bg-red-lt" if raw in bad else "bg-secondary-lt"
+    return Markup('<span class="badge {}">{}</span>').format(tone, enum_label(raw))
+
+
+def pct(value: Decimal | float) -> str:
+    return f"{value:.2f}%"
 
 
 def shown(value: Any) -> str:
@@ -238,7 +251,7 @@ async def record(request: Request, student_id: int) -> Response:
     by_key = {section.key: section for section in sections}
     return render(
         request, "student_record/record.html", RECORD, student=student, profile=profile, sections=sections,
-        by_key=by_key, day=day, when=when, shown=shown,
+        by_key=by_key, day=day, when=when, shown=shown, badge=badge, pct=pct,
         all_documents=actor.can(Permission.DOCUMENTS_MANAGE), label=enum_label, threshold=ATTENDANCE_THRESHOLD,
         page_title=f"{student.first_name} {student.last_name} ({student.student_code})",
     )

@@ -493,18 +493,22 @@ async def save_register(actor: Actor, *, offering_id: int, day: dt.date,
     ), overwrite=True)
 
 
-# One row per offering the student has marks in: each status counted, the newest term first.
+# One row per offering the student has marks in: each status counted, the newest term
+# first. The student's marks are counted first (an index range on student_id) and only
+# those few offerings joined, rather than the offerings walked to meet the marks.
 STUDENT_BY_OFFERING_SQL = """
 SELECT a.course_offering_id, c.code AS course_code, c.name AS course_name, o.semester, o.academic_year,
-       o.section, count(*) AS total_classes,
-       count(*) FILTER (WHERE a.status = 'present') AS present, count(*) FILTER (WHERE a.status = 'late') AS late,
-       count(*) FILTER (WHERE a.status = 'absent') AS absent,
-       count(*) FILTER (WHERE a.status = 'excused') AS excused, max(a.date) AS last_marked
-FROM attendance a
+       o.section, a.total_classes, a.present, a.late, a.absent, a.excused, a.last_marked
+FROM (
+    SELECT course_offering_id, count(*) AS total_classes,
+           count(*) FILTER (WHERE status = 'present') AS present, count(*) FILTER (WHERE status = 'late') AS late,
+           count(*) FILTER (WHERE status = 'absent') AS absent,
+           count(*) FILTER (WHERE status = 'excused') AS excused, max(date) AS last_marked
+    FROM attendance WHERE student_id = $1
+    GROUP BY course_offering_id
+) a
 JOIN course_offerings o ON o.id = a.course_offering_id
 JOIN courses c ON c.id = o.course_id
-WHERE a.student_id = $1
-GROUP BY a.course_offering_id, c.code, c.name, o.semester, o.academic_year, o.section
 ORDER BY o.academic_year DESC, o.semester DESC, c.code, a.course_offering_id
 """
 

@@ -12,6 +12,7 @@ import pytest
 from models.enums import UserType
 from tests import factories
 from tests.admin.conftest import artifact, browser_login, make_person
+from tests.admin.test_reports_screens import something_in_every_report
 
 pytestmark = pytest.mark.browser
 
@@ -84,8 +85,7 @@ async def test_accountant_filters_a_report_queues_the_file_and_downloads_it(page
 async def test_every_report_tab_draws_its_chart(page):
     staff, _ = await make_person(UserType.STAFF)
     await _university()
-    hostel = await factories.create_hostel(name="Godavari Hall", total_capacity=40)
-    await factories.create_allocation(room=await factories.create_room(hostel=hostel))
+    await something_in_every_report()
     await browser_login(page, staff)
     await page.goto("/admin/reports/list")
     names = await page.locator("#report-tabs .nav-link").evaluate_all("links => links.map(l => l.dataset.report)")

@@ -21,15 +21,35 @@ def _figure(html: str, key: str) -> str:
     return match.group(1).strip()
 
 
+async def something_in_every_report() -> None:
+    from models import SemesterResult
+
+    payment = await factories.create_fee_payment()
+    student = await payment.student
+    enrollment = await factories.create_enrollment(student=student)
+    await factories.create_attendance(enrollment=enrollment)
+    await SemesterResult.create(enrollment=enrollment, student=student, academic_year="2025-26", semester=1,
+                                gpa=Decimal("7.50"), cgpa=Decimal("7.50"), total_credits_attempted=20,
+                                total_credits_earned=20, status="pass", published_at=dt.datetime.now(dt.UTC))
+    await factories.create_loan()
+    await factories.create_allocation(student=student)
+
+
 @pytest.mark.parametrize("report", list(ReportName))
 async def test_every_report_shows_figures_a_chart_and_its_tables(admin_login, report):
     staff = await admin_login("staff")
-    await factories.create_fee_payment()
+    await something_in_every_report()
     response = await staff.get("/admin/reports/list", params={"report": report.value})
     assert response.status_code == 200, response.text
     html = response.text
     assert 'id="figures"' in html and '<svg class="chart"' in html and 'class="card report-table"' in html
     assert f'data-report="{report.value}"' in html and 'class="btn btn-outline-primary queue-file"' in html
+
+
+async def test_a_report_with_nothing_to_draw_says_so(admin_login):
+    staff = await admin_login("staff")
+    html = (await staff.get("/admin/reports/list", params={"report": "hostel-occupancy"})).text
+    assert "Nothing to draw for these filters." in html and "Nothing to show for these filters." in html
 
 
 async def test_fee_collection_figures_follow_the_department_filter(admin_login):
