@@ -56,7 +56,7 @@ from dashboard.settings import get_settings
 
 MAX_BYTES = 20 * MB
 BATCH_ROWS = 2000
-COMMIT_BATCH_ROWS = 1000
+COMMIT_BATCH_ROWS = 2000
 MODES = ("create", "upsert")
 LABEL = "Import"
 

@@ -72,7 +72,7 @@ def text_of(value: Any) -> str | None:
 def _csv_rows(path: Path) -> Iterator[list[str | None]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for cells in csv.reader(handle):
-            yield [text_of(cell) for cell in cells]
+            yield [cell.strip() or None for cell in cells]
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str | None]]:
