@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_schedules, scenarios_teaching
+from bench import scenarios_imports, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -458,6 +458,11 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
             results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
+            if not args.only or "imports" in args.only:
+                # A Redis database of their own: the server's worker must not send the
+                # imported accounts' invitations while other scenarios are measured.
+                imported = scenarios_imports.one_shots(base_db, db_url, scenarios_imports.BENCH_REDIS_URL)
+                print(scenarios_imports.markdown(imported))
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)

@@ -34,6 +34,8 @@ import asyncpg
 from dashboard.core.db import asyncpg_dsn, create_database, with_database
 
 BENCH_OFFERING_SECTION = "IMPORT"
+# The queue the imports' invitation jobs go to, emptied afterwards (no worker reads it).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 @dataclass
@@ -296,7 +298,7 @@ def markdown(figures: list[ImportFigure]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Alone: clone the cached 50,000-student template (or the one named), bring it to
     this checkout's migrations, run the three imports, drop the clone."""
-    from bench.runner import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, clone_template, log, template_name
+    from bench.runner import DEFAULT_DATABASE_URL, clone_template, log, template_name
     from dashboard.core.db import apply_migrations
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -306,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--template", help="the template database to clone (default: this checkout's)")
     args = parser.parse_args(argv)
     base_db = os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
-    redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
+    redis_url = BENCH_REDIS_URL
     template = args.template or template_name(50_000, 42)
     clone = f"bench_run_imports_{os.getpid()}"
     db_url = asyncio.run(clone_template(base_db, template, clone))

@@ -622,6 +622,26 @@ async def invitees(actor: Actor, *, user_ids: Sequence[int]) -> list[Invitee]:
     return [Invitee(r["id"], r["email"], r["first_name"]) for r in rows]
 
 
+# How long a sent invitation is remembered, so that a retried job does not send it again.
+INVITED_SECONDS = 30 * 24 * 3600
+
+
+def _invited_key(import_id: int, user_id: int) -> str:
+    return f"import-invited:{import_id}:{user_id}"
+
+
+async def already_invited(*, import_id: int, user_id: int) -> bool:
+    from dashboard.core import cache
+
+    return bool(await cache.redis().exists(_invited_key(import_id, user_id)))
+
+
+async def mark_invited(*, import_id: int, user_id: int) -> None:
+    from dashboard.core import cache
+
+    await cache.redis().set(_invited_key(import_id, user_id), 1, ex=INVITED_SECONDS)
+
+
 def csv_text(rows: Sequence[Sequence[str]]) -> bytes:
     """A small CSV file (tests and the bench build their files with it)."""
     buffer = io.StringIO()
