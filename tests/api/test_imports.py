@@ -268,8 +268,10 @@ async def _graded_class(size: int = 3) -> tuple[Any, Any, list[str]]:
 
 async def test_grades_for_an_assessment_preview_and_commit(staff_client, run_jobs):
     _offering, assessment, codes = await _graded_class(3)
+    outsider = await factories.create_student()
     body = csv_text([["student_code", "marks_obtained", "remarks"], [codes[0], "17.5", ""], [codes[1], "25", ""],
-                     ["NOBODY", "3", ""], [codes[2], "abc", ""], [codes[0], "4", ""]])
+                     ["NOBODY", "3", ""], [codes[2], "abc", ""], [codes[0], "4", ""],
+                     [outsider.student_code.lower(), "4", ""]])
     import_id = (await upload(staff_client, body, kind="grades", assessment_id=assessment.id)).json()["id"]
     preview = await settled(staff_client, import_id, run_jobs)
     errors = {r["row_number"]: r["errors"] for r in preview["items"]}
@@ -278,6 +280,7 @@ async def test_grades_for_an_assessment_preview_and_commit(staff_client, run_job
     assert errors[4] == [{"column": "student_code", "message": "Student not found"}]
     assert errors[5][0]["column"] == "marks_obtained"
     assert "Duplicate in this file" in errors[6][0]["message"]
+    assert errors[7] == [{"column": "student_code", "message": "Student is not registered in this course offering"}]
     clean = csv_text([["student_code", "marks_obtained"], *[[c, "10"] for c in codes]])
     second = (await upload(staff_client, clean, kind="grades", assessment_id=assessment.id,
                            error_threshold=0)).json()["id"]

@@ -540,14 +540,23 @@ async def commit_rows(actor: Actor, *, import_id: int) -> str:
     spec = kind_of(record["kind"])
     runner = await _actor_of(record["committed_by_id"])
     options = record["columns"].get("options", {})
-    cache: dict[str, Any] = {"invited_hash": await hash_password(secrets.token_urlsafe(32))}
+    # Imported accounts get a bcrypt hash of a secret nobody keeps: no password signs in
+    # until the person sets one through the reset their invitation points to. One hash a
+    # job, not one a row.
+    invited_hash = await hash_password(secrets.token_urlsafe(32)) if spec.creates_accounts else ""
+    # What every batch reads (programs by code, the assessment), loaded once; each batch
+    # starts from a copy, so what one batch counts (seats taken) is not counted twice once
+    # it is written.
+    first = ImportContext(actor=runner, import_id=import_id, mode=record["mode"], options=options,
+                          cache={"invited_hash": invited_hash})
+    await spec.prepare(first)
     while True:
         pending = await _db().execute_query_dict(_NEXT_BATCH, [import_id, COMMIT_BATCH_ROWS])
         if not pending:
             break
         for attempt in range(3):
             ctx = ImportContext(actor=runner, import_id=import_id, mode=record["mode"], options=options,
-                                cache={"invited_hash": cache["invited_hash"]})
+                                cache=dict(first.cache))
             try:
                 invited = await _commit_batch(ctx, spec, pending)
                 break

@@ -126,6 +126,7 @@ class Kind:
     exists_message: ClassVar[str]
     entity_type: ClassVar[str]
     needs_assessment: ClassVar[bool] = False
+    creates_accounts: ClassVar[bool] = False
     # Columns that must be unique within the file.
     unique: ClassVar[tuple[str, ...]] = ()
 
@@ -225,6 +226,7 @@ RETURNING id, student_code
 
 
 class Students(Kind):
+    creates_accounts = True
     name = "students"
     label = "Students (with their user accounts)"
     permission = Permission.STUDENTS_WRITE
@@ -383,17 +385,21 @@ _ASSESSMENT = """
 SELECT a.id, a.course_offering_id, a.max_marks, o.course_id, o.semester, o.academic_year
 FROM assessments a JOIN course_offerings o ON o.id = a.course_offering_id WHERE a.id = $1
 """
-_GRADE_STATE = """
-SELECT UPPER(s.student_code) AS code, s.id AS student_id, e.id AS enrollment_id, g.id AS grade_id,
-       g.marks_obtained, g.remarks, COALESCE(g.updated_at, g.created_at)::text AS version
-FROM students s
-LEFT JOIN LATERAL (
-    SELECT e.id FROM enrollments e JOIN course_registrations r ON r.enrollment_id = e.id
-    WHERE e.student_id = s.id AND r.course_offering_id = $2 AND r.status IN ('registered', 'completed')
-    ORDER BY e.id LIMIT 1
-) e ON true
-LEFT JOIN grades g ON g.enrollment_id = e.id AND g.assessment_id = $3
-JOIN unnest($1::text[]) AS k(key) ON k.key = (UPPER(s.student_code) || '')
+# The offering's roster by student code, read once per run: a batch's students are then
+# found in memory (a query per batch joining 50,000 students took ~170 ms of database time).
+_ROSTER = """
+SELECT UPPER(s.student_code) AS code, s.id AS student_id, min(e.id) AS enrollment_id
+FROM course_registrations r JOIN enrollments e ON e.id = r.enrollment_id JOIN students s ON s.id = e.student_id
+WHERE r.course_offering_id = $1 AND r.status IN ('registered', 'completed')
+GROUP BY 1, 2
+"""
+_GRADES_OF = """
+SELECT id, enrollment_id, marks_obtained, remarks, COALESCE(updated_at, created_at)::text AS version
+FROM grades WHERE assessment_id = $1 AND enrollment_id = ANY($2::int[])
+"""
+_KNOWN_CODES = """
+SELECT DISTINCT UPPER(student_code) AS code FROM students
+JOIN unnest($1::text[]) AS k(key) ON k.key = (UPPER(student_code) || '')
 """
 # The students whose results for the assessment's semester are published, once per import.
 _PUBLISHED = """
@@ -438,28 +444,32 @@ class Grades(Kind):
         ctx.cache["teaches"] = await teaches(ctx.actor, rows[0]["course_offering_id"])
         ctx.cache["published"] = {r["student_id"] for r in await _db().execute_query_dict(
             _PUBLISHED, [rows[0]["semester"], rows[0]["course_offering_id"]])}
+        ctx.cache["roster"] = {r["code"]: dict(r) for r in await _db().execute_query_dict(
+            _ROSTER, [rows[0]["course_offering_id"]])}
 
     async def existing(self, ctx: ImportContext, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        a = ctx.cache["assessment"]
-        rows = await _db().execute_query_dict(_GRADE_STATE, [list(keys), a["course_offering_id"], a["id"]])
-        state = {r["code"]: dict(r) for r in rows}
-        ctx.cache["grade_state"] = state
-        return {code: {"_id": r["grade_id"], "_version": r["version"], "student_code": code,
-                       "marks_obtained": r["marks_obtained"], "remarks": r["remarks"]}
-                for code, r in state.items() if r["grade_id"] is not None}
+        a, roster = ctx.cache["assessment"], ctx.cache["roster"]
+        enrollments = {roster[k]["enrollment_id"]: k for k in keys if k in roster}
+        misses = [k for k in keys if k not in roster]
+        ctx.cache["known_codes"] = {r["code"] for r in await _db().execute_query_dict(
+            _KNOWN_CODES, [misses])} if misses else set()
+        grades = await _db().execute_query_dict(_GRADES_OF, [a["id"], list(enrollments)]) if enrollments else []
+        return {enrollments[g["enrollment_id"]]: {
+            "_id": g["id"], "_version": g["version"], "student_code": enrollments[g["enrollment_id"]],
+            "marks_obtained": g["marks_obtained"], "remarks": g["remarks"]} for g in grades}
 
     async def rules(self, ctx: ImportContext, rows: Sequence[Row]) -> None:
-        a, state = ctx.cache["assessment"], ctx.cache.get("grade_state", {})
+        a, roster = ctx.cache["assessment"], ctx.cache["roster"]
         for row in rows:
             if not ctx.cache["teaches"]:
                 row.error("", "You do not teach this course offering")
                 continue
-            found = state.get(fold(row.values["student_code"]))
+            code = fold(row.values["student_code"])
+            found = roster.get(code)
             if found is None:
-                row.error("student_code", "Student not found")
+                row.error("student_code", "Student is not registered in this course offering"
+                          if code in ctx.cache["known_codes"] else "Student not found")
                 continue
-            if found["enrollment_id"] is None:
-                row.error("student_code", "Student is not registered in this course offering")
             if row.values["marks_obtained"] > a["max_marks"]:
                 row.error("marks_obtained", f"Marks obtained cannot exceed max marks ({a['max_marks']})")
             if found["student_id"] in ctx.cache["published"]:
@@ -709,6 +719,7 @@ RETURNING id, employee_id
 
 
 class FacultyMembers(Kind):
+    creates_accounts = True
     name = "faculty"
     label = "Faculty (with their user accounts)"
     permission = Permission.FACULTY_WRITE
@@ -819,6 +830,7 @@ def _codes(text: str) -> list[str]:
 
 
 class Parents(Kind):
+    creates_accounts = True
     name = "parents"
     label = "Parents, linked to their children"
     permission = Permission.STUDENTS_WRITE
