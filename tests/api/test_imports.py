@@ -227,7 +227,16 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def _broken_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(("name", "body", "content_type", "status", "words"), [
+    ("f.xlsx", _broken_workbook(), XLSX_TYPE, 400, "cannot be read as an XLSX workbook"),
     ("f.csv", b"\x7fELF\x02\x01\x01\x00binary", CSV_TYPE, 400, "does not match"),
     ("f.xlsx", b"student_code,email\r\n", XLSX_TYPE, 400, "does not match"),
     ("f.csv", "student_code,first_name\r\nA1,Zo\xeb\r\n".encode("latin-1"), CSV_TYPE, 400, "not UTF-8"),

@@ -96,8 +96,11 @@ def raw_rows(path: Path, file_format: str) -> Iterator[list[str | None]]:
         source = _csv_rows(path)
     try:
         yield from source
-    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise InvalidState(f"The file cannot be read: {exc}") from exc
+    except InvalidState:
+        raise
+    except Exception as exc:  # whatever a parser raises on an uploaded file is the file's fault
+        kind = "an XLSX workbook" if file_format == "xlsx" else "CSV text"
+        raise InvalidState(f"The file cannot be read as {kind}") from exc
 
 
 def header_of(path: Path, file_format: str) -> list[str]:
