@@ -15,6 +15,8 @@ from dashboard.schemas.base import PageOut
 from dashboard.schemas.fields import MAX_INT, RefId
 from dashboard.schemas.notifications import (
     AudienceOut,
+    EmailPreferenceOut,
+    EmailPreferenceUpdate,
     InboxItemOut,
     NotificationCreate,
     NotificationOut,
@@ -39,6 +41,27 @@ NotificationId = Annotated[int, Path(ge=1, le=MAX_INT, description="Notification
 )
 async def unread_count(actor: CurrentActor) -> Any:
     return await service.unread_count(actor)
+
+
+@router.get(
+    "/preferences", response_model=EmailPreferenceOut, openapi_extra=requires(Permission.NOTIFICATIONS_INBOX),
+    summary="My email preference",
+    description="Any signed-in user: whether they have opted out of email for non-urgent notices (urgent ones are "
+    "always emailed). Changes nothing.",
+)
+async def get_email_preference(actor: CurrentActor) -> Any:
+    return await service.get_email_preference(actor)
+
+
+@router.put(
+    "/preferences", response_model=EmailPreferenceOut, openapi_extra=requires(Permission.NOTIFICATIONS_INBOX),
+    summary="Set my email preference",
+    description="Any signed-in user, for themselves: `email_opt_out` true stops email for non-urgent notices "
+    "(they still reach the inbox; urgent ones are always emailed), false restores it. Email batches not yet "
+    "sent honour it at once; setting the same value again changes nothing.",
+)
+async def set_email_preference(actor: CurrentActor, body: EmailPreferenceUpdate) -> Any:
+    return await service.set_email_preference(actor, email_opt_out=body.email_opt_out)
 
 
 @router.get(
@@ -110,8 +133,8 @@ async def list_all_notifications(
 @router.get(
     "/{notification_id}", response_model=NotificationOut, responses=error_responses(404),
     openapi_extra=requires(Permission.NOTIFICATIONS_INBOX), summary="Get a notification",
-    description="Its recipients, and admin and staff (who also see its delivery: recipients and how many read "
-    "it); anyone else gets 404. Changes nothing.",
+    description="Its recipients, and admin and staff (who also see its delivery: recipients, how many read "
+    "it, the emails sent and the recipients who opted out of email); anyone else gets 404. Changes nothing.",
 )
 async def get_notification(actor: CurrentActor, notification_id: NotificationId) -> Any:
     return await service.get_notification(actor, notification_id=notification_id)

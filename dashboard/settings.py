@@ -83,14 +83,69 @@ class Settings(BaseSettings):
     notification_email_enabled: bool = True
     # Documents: the upload limit, checked while the body is read.
     document_max_mb: int = Field(10, ge=1, le=100)
+    # Reports: how long a report file made by a worker stays downloadable.
+    report_file_ttl_minutes: int = Field(24 * 60, ge=1, le=60 * 24 * 90)
+
     # Bulk imports: the largest share of a file's rows that may be errors for it still to
     # be committed (an import may set a stricter or looser share of its own).
     import_error_threshold: float = Field(0.1, ge=0, le=1)
 
-    @field_validator("database_url", "redis_url", "public_origin", "smtp_host", mode="before")
+    # Where uploaded photos and documents are kept: `local` (media_dir) or `s3`, any
+    # S3-compatible service (AWS S3, MinIO, Ceph, ...): the bucket must exist.
+    file_store: Literal["local", "s3"] = "local"
+    s3_bucket: str | None = None
+    # Unset: AWS's own endpoint for s3_region. Set for MinIO and the like (http://host:9000).
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    # Keys are written under this prefix ("" = the bucket's root).
+    s3_prefix: str = Field("", pattern=r"^(?:[a-z0-9][a-z0-9_-]*/)*$")
+
+    # Calendar feeds: the time zone the timetable's wall-clock times are in.
+    calendar_timezone: str = "Asia/Kolkata"
+
+    # Reminder rules (jobs/reminders.py): each runs daily at reminder_hour_utc, can be
+    # switched off, and notifies each person once per subject.
+    reminder_hour_utc: int = Field(6, ge=0, le=23)
+    reminder_fee_due_enabled: bool = True
+    # Days before a fee's due date to remind (comma-separated).
+    reminder_fee_due_days: str = Field("7,3,1", pattern=r"^\s*\d{1,3}(?:\s*,\s*\d{1,3})*\s*$")
+    reminder_book_overdue_enabled: bool = True
+    reminder_attendance_enabled: bool = True
+    # Below this percentage in an offering the student (and parent) are told, once each
+    # time it falls below; after at least reminder_attendance_min_classes classes.
+    reminder_attendance_threshold: Decimal = Field(Decimal("75"), gt=0, le=100)
+    reminder_attendance_min_classes: int = Field(5, ge=1)
+    reminder_results_enabled: bool = True
+    reminder_exam_changes_enabled: bool = True
+
+    @field_validator("database_url", "redis_url", "public_origin", "smtp_host", "s3_bucket", "s3_endpoint_url",
+                     mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("calendar_timezone")
+    @classmethod
+    def _a_known_time_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, ZoneInfoNotFoundError) as exc:
+            raise ValueError(f"CALENDAR_TIMEZONE {value!r} is not an IANA time zone (such as Asia/Kolkata)") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _s3_needs_a_bucket(self) -> Settings:
+        if self.file_store == "s3" and not self.s3_bucket:
+            raise ValueError("FILE_STORE=s3 requires S3_BUCKET")
+        return self
+
+    @property
+    def fee_reminder_days(self) -> tuple[int, ...]:
+        return tuple(sorted({int(d) for d in self.reminder_fee_due_days.split(",")}, reverse=True))
 
     @field_validator("locale")
     @classmethod

@@ -9,7 +9,6 @@ from typing import Any
 from arq import cron
 from jinja2 import Environment, StrictUndefined
 
-from dashboard.core import cache
 from dashboard.core.actor import Actor
 from dashboard.core.queue import handles
 from dashboard.services import notifications
@@ -17,11 +16,6 @@ from dashboard.services.notifications import EmailNotification, FanOutNotificati
 from jobs.emails import deliver
 
 log = logging.getLogger("jobs.notifications")
-
-# Who in a batch has been emailed already, so that a retried batch resumes where it
-# stopped instead of emailing its first recipients twice.
-_EMAILED_KEY = "notification-emailed:{notification_id}"
-_EMAILED_TTL_SECONDS = 7 * 24 * 3600
 
 _TEXT = """Hello {{ name }},
 
@@ -52,18 +46,15 @@ async def email_notification(ctx: dict[str, Any], *, notification_id: int, first
         Actor.system(), notification_id=notification_id, first_user_id=first_user_id, last_user_id=last_user_id)
     if notification is None:
         return 0
-    redis = cache.redis()
-    key = _EMAILED_KEY.format(notification_id=notification_id)
     sent = 0
     subject = notification.title if len(notification.title) < 200 else notification.title[:197] + "…"
     for letter in letters:
-        if await redis.sismember(key, str(letter.user_id)):  # type: ignore[misc]  # redis-py types both styles
-            continue
         context = {"name": letter.first_name, "message": notification.message}
         await deliver(ctx, to=letter.email, subject=subject, text=_text_env.from_string(_TEXT).render(context),
                       html=_html_env.from_string(_HTML).render(context))
-        await redis.sadd(key, str(letter.user_id))  # type: ignore[misc]  # as sismember above
-        await redis.expire(key, _EMAILED_TTL_SECONDS)
+        # Recorded as each one is handed over: a retried batch resumes after it.
+        await notifications.record_email_sent(Actor.system(), notification_id=notification_id,
+                                              user_id=letter.user_id)
         sent += 1
     return sent
 

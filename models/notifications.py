@@ -19,13 +19,16 @@ class Notification(TimestampedModel):
     # The recipients' user ids when target_audience is `specific`.
     target_user_ids: fields.JSONField[Any] = fields.JSONField(null=True)
     priority = fields.CharEnumField(PriorityLevel, max_length=20)
-    sent_by: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
+    # None: sent by the university itself (the reminder rules of jobs/reminders.py), not
+    # by a person.
+    sent_by: fields.ForeignKeyNullableRelation["User"] = fields.ForeignKeyField(
         "models.User",
         related_name="sent_notifications",
+        null=True,
         db_index=True,
         on_delete=fields.OnDelete.RESTRICT,
     )
-    sent_by_id: int
+    sent_by_id: int | None
     scheduled_at = fields.DatetimeField(null=True)
     sent_at = fields.DatetimeField(null=True)
     status = fields.CharEnumField(

@@ -167,12 +167,28 @@ def _local_store(root: str) -> LocalFileStore:
     return LocalFileStore(Path(root))
 
 
+@lru_cache(maxsize=4)
+def _s3_store(settings: Any) -> FileStore:
+    from dashboard.core.storage import S3FileStore
+
+    return S3FileStore(settings)
+
+
 def file_store() -> FileStore:
-    """The configured store. Read per call (not at import) so settings changed by tests
-    or the CLI are honoured."""
+    """The configured store (`FILE_STORE`: local, or s3 in dashboard.core.storage). Read
+    per call (not at import) so settings changed by tests or the CLI are honoured."""
     from dashboard.settings import get_settings
 
-    return _local_store(str(get_settings().media_root))
+    settings = get_settings()
+    if settings.file_store == "s3":
+        from dashboard.core.storage import S3Settings
+
+        secret = settings.s3_secret_access_key
+        return _s3_store(S3Settings(
+            bucket=settings.s3_bucket or "", endpoint_url=settings.s3_endpoint_url, region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id, secret_access_key=secret.get_secret_value() if secret else None,
+            prefix=settings.s3_prefix))
+    return _local_store(str(settings.media_root))
 
 
 # --- checking an upload ----------------------------------------------------------------

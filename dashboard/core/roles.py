@@ -72,7 +72,11 @@ class Permission(StrEnum):
     DOCUMENTS_UPLOAD = "documents:upload"
     DOCUMENTS_MANAGE = "documents:manage"  # every document, delete, upload for others
 
+    # The caller's own calendar feed URL (classes and exams), and rotating its secret.
+    CALENDARS_FEED = "calendars:feed"
+
     REPORTS_READ = "reports:read"
+    REPORT_JOBS_ALL = "reports:all_jobs"  # every user's report files (else only one's own)
     ANALYTICS_READ = "analytics:read"
 
     ADMIN_PANEL = "admin_panel:access"
@@ -113,7 +117,7 @@ _COMMON_READ = frozenset(
     }
 )
 
-_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ}
+_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ, _P.REPORT_JOBS_ALL}
 
 ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
     UserType.ADMIN: frozenset(Permission),
@@ -125,12 +129,14 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ATTENDANCE_REPORT,
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
+        _P.CALENDARS_FEED,
+
         _P.IMPORTS_RUN,
         # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,
     },
-    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ},
+    UserType.STUDENT: _COMMON_READ | {_P.STUDENTS_PHOTO, _P.FEES_READ, _P.CALENDARS_FEED},
     # Read-only (notes §3.10): a parent neither borrows books nor files documents.
     UserType.PARENT: (_COMMON_READ - {_P.LIBRARY_RENEW, _P.DOCUMENTS_UPLOAD}) | {_P.FEES_READ},
 }

@@ -62,8 +62,10 @@ class AudienceQuery(InputModel):
 
 
 class DeliveryOut(OutputModel):
-    recipients: int
-    read: int
+    recipients: int = Field(description="Inbox rows written so far (they grow while the fan-out runs)")
+    read: int = Field(description="Recipients who have read it")
+    emails_sent: int = Field(0, description="Emails handed to the mail server")
+    emails_opted_out: int = Field(0, description="Recipients not emailed: they opted out of non-urgent email")
 
 
 class NotificationOut(OutputModel):
@@ -75,7 +77,8 @@ class NotificationOut(OutputModel):
     target_user_ids: list[int] | None = None
     priority: PriorityLevel
     status: NotificationStatus
-    sent_by: int = Field(validation_alias=AliasChoices("sent_by_id", "sent_by"), description="The sender's user id")
+    sent_by: int | None = Field(validation_alias=AliasChoices("sent_by_id", "sent_by"),
+                                description="The sender's user id; null when the university sent it (a reminder)")
     scheduled_at: dt.datetime | None
     sent_at: dt.datetime | None
     created_at: dt.datetime
@@ -90,7 +93,7 @@ class InboxItemOut(OutputModel):
     message: str
     notification_type: NotificationType
     priority: PriorityLevel
-    sent_by: int = Field(description="The sender's user id")
+    sent_by: int | None = Field(description="The sender's user id; null when the university sent it (a reminder)")
     is_read: bool
     read_at: dt.datetime | None
     created_at: dt.datetime
@@ -105,3 +108,13 @@ class AudienceOut(OutputModel):
     target_audience: TargetAudience
     recipients: int
 
+
+
+class EmailPreferenceUpdate(InputModel):
+    email_opt_out: bool = Field(description="True: no email for non-urgent notices (urgent ones are always emailed)")
+
+
+class EmailPreferenceOut(OutputModel):
+    user_id: int = Field(description="The caller's user id")
+    email_opt_out: bool = Field(description="True: no email for non-urgent notices (urgent ones are always emailed)")
+    updated_at: dt.datetime | None = Field(description="When it was last changed; null if never")

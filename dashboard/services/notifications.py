@@ -12,9 +12,14 @@ staff; specific = the listed users, which must exist and be active (deduplicated
 order given).
 
 Email: once the recipients exist, they are emailed in batches (`EmailNotification`, one
-job per `notification_email_batch` recipients, by user id range). Urgent notices are always
-emailed; others unless `NOTIFICATION_EMAIL_ENABLED` is off. There is no per-user opt-out
-yet: it needs a column on users (a migration), see the section's notes.
+job per `notification_email_batch` recipients, by user id range). Urgent notices (type
+`urgent`) are always emailed, to everyone; others unless `NOTIFICATION_EMAIL_ENABLED` is off,
+and not to the users who opted out of non-urgent email (`notification_preferences`). Each
+email handed over is recorded in `notification_emails`, so a retried batch emails nobody
+twice and a notification's delivery counts them.
+
+A notification without a sender (`sent_by` None) is one the university sends itself: the
+reminder rules (dashboard.services.reminders) send them through `send_system_notice`.
 """
 
 from __future__ import annotations
@@ -93,6 +98,25 @@ SELECT min(user_id) AS first_user_id, max(user_id) AS last_user_id
 FROM (SELECT user_id, (row_number() OVER (ORDER BY user_id) - 1) / $2 AS batch
       FROM user_notifications WHERE notification_id = $1) numbered
 GROUP BY batch ORDER BY batch
+"""
+
+# The recipients of one email batch still to email: active, with an email, not emailed
+# for this notification yet, and (unless it is urgent, $4) not opted out.
+_EMAIL_BATCH_SQL = """
+SELECT un.user_id, u.email, u.first_name
+FROM user_notifications un JOIN users u ON u.id = un.user_id
+WHERE un.notification_id = $1 AND un.user_id BETWEEN $2 AND $3 AND u.is_active AND u.email <> ''
+  AND NOT EXISTS (SELECT 1 FROM notification_emails e WHERE e.notification_id = $1 AND e.user_id = un.user_id)
+  AND ($4 OR NOT EXISTS (SELECT 1 FROM notification_preferences p WHERE p.user_id = un.user_id AND p.email_opt_out))
+ORDER BY un.user_id
+"""
+
+_DELIVERY_SQL = """
+SELECT (SELECT count(*) FROM user_notifications WHERE notification_id = $1) AS recipients,
+       (SELECT count(*) FROM user_notifications WHERE notification_id = $1 AND is_read) AS read,
+       (SELECT count(*) FROM notification_emails WHERE notification_id = $1) AS emails_sent,
+       (SELECT count(*) FROM user_notifications un JOIN notification_preferences p ON p.user_id = un.user_id
+        WHERE un.notification_id = $1 AND p.email_opt_out) AS opted_out
 """
 
 _INBOX_SQL = """
@@ -191,8 +215,12 @@ async def _insert_recipients(notification: Notification) -> int:
     return int(rows[0]["n"])
 
 
+def is_urgent(notification: Notification) -> bool:
+    return notification.notification_type is NotificationType.URGENT
+
+
 def emails_wanted(notification: Notification) -> bool:
-    return notification.notification_type is NotificationType.URGENT or get_settings().notification_email_enabled
+    return is_urgent(notification) or get_settings().notification_email_enabled
 
 
 async def _queue_emails(notification: Notification) -> None:
@@ -242,11 +270,18 @@ async def email_batch(actor: Actor, *, notification_id: int, first_user_id: int,
     notification = await Notification.get_or_none(id=notification_id)
     if notification is None or not emails_wanted(notification):
         return None, []
-    rows = await (UserNotification.filter(notification_id=notification_id, user_id__gte=first_user_id,
-                                          user_id__lte=last_user_id, user__is_active=True)
-                  .order_by("user_id").values("user_id", "user__email", "user__first_name"))
-    return notification, [EmailLetter(user_id=r["user_id"], email=r["user__email"],
-                                      first_name=r["user__first_name"]) for r in rows]
+    rows = await _db().execute_query_dict(
+        _EMAIL_BATCH_SQL, [notification_id, first_user_id, last_user_id, is_urgent(notification)])
+    return notification, [EmailLetter(user_id=r["user_id"], email=r["email"], first_name=r["first_name"])
+                          for r in rows]
+
+
+async def record_email_sent(actor: Actor, *, notification_id: int, user_id: int) -> None:
+    """The recipient's email for this notification has been handed over (SMTP or outbox)."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    await _db().execute_query(
+        "INSERT INTO notification_emails (notification_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        [notification_id, user_id])
 
 
 async def get_notification(actor: Actor, *, notification_id: int) -> dict[str, Any]:
@@ -254,15 +289,39 @@ async def get_notification(actor: Actor, *, notification_id: int) -> dict[str, A
     notification = await get_or_404(visible_notifications(actor), notification_id, label="Notification")
     row = {name: getattr(notification, name) for name in NOTIFICATION_FIELDS}
     if actor.can(Permission.NOTIFICATIONS_MANAGE):
-        row["delivery"] = await delivery(notification_id)
+        row["delivery"] = (await _delivery(notification)).as_dict()
     return row
 
 
-async def delivery(notification_id: int) -> dict[str, int]:
-    rows = await _db().execute_query_dict(
-        "SELECT count(*) AS recipients, count(*) FILTER (WHERE is_read) AS read "
-        "FROM user_notifications WHERE notification_id = $1", [notification_id])
-    return {"recipients": int(rows[0]["recipients"]), "read": int(rows[0]["read"])}
+@dataclasses.dataclass(frozen=True, slots=True)
+class Delivery:
+    """How far a notification has reached: inbox rows written so far (they grow while the
+    fan-out job runs), how many of them are read, the emails handed over, and the
+    recipients not emailed because they opted out of non-urgent email (0 for urgent ones)."""
+
+    notification_id: int
+    recipients: int
+    read: int
+    emails_sent: int
+    emails_opted_out: int
+
+    def as_dict(self) -> dict[str, int]:
+        return {"recipients": self.recipients, "read": self.read, "emails_sent": self.emails_sent,
+                "emails_opted_out": self.emails_opted_out}
+
+
+async def _delivery(notification: Notification) -> Delivery:
+    row = (await _db().execute_query_dict(_DELIVERY_SQL, [notification.id]))[0]
+    return Delivery(notification_id=notification.id, recipients=int(row["recipients"]), read=int(row["read"]),
+                    emails_sent=int(row["emails_sent"]),
+                    emails_opted_out=0 if is_urgent(notification) else int(row["opted_out"]))
+
+
+async def get_delivery(actor: Actor, *, notification_id: int) -> Delivery:
+    """Admin and staff: a notification's delivery (the composer's screen shows it)."""
+    authorize(actor, Permission.NOTIFICATIONS_MANAGE)
+    notification = await get_or_404(visible_notifications(actor), notification_id, label="Notification")
+    return await _delivery(notification)
 
 
 async def list_all_notifications(
@@ -321,3 +380,82 @@ async def delete_notification(actor: Actor, *, notification_id: int) -> None:
         notification = await get_or_404(Notification, notification_id, label="Notification", for_update=True)
         await audit.record(actor, "delete", notification, before=audit.snapshot(notification))
         await notification.delete()
+
+
+# --- the email opt-out --------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EmailPreference:
+    user_id: int
+    email_opt_out: bool
+    # None: never changed (the default, every notice emailed).
+    updated_at: dt.datetime | None
+
+
+_UPSERT_PREFERENCE_SQL = """
+INSERT INTO notification_preferences AS p (user_id, email_opt_out, updated_at) VALUES ($1, $2, now())
+ON CONFLICT (user_id) DO UPDATE SET email_opt_out = EXCLUDED.email_opt_out,
+    updated_at = CASE WHEN p.email_opt_out = EXCLUDED.email_opt_out THEN p.updated_at ELSE now() END
+RETURNING user_id, email_opt_out, updated_at
+"""
+
+
+def _own_user_id(actor: Actor) -> int:
+    if actor.user_id is None:
+        raise InvalidState("An email preference belongs to a signed-in user")
+    return actor.user_id
+
+
+async def get_email_preference(actor: Actor) -> EmailPreference:
+    """The caller's own choice: urgent notices are emailed whatever it says."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    user_id = _own_user_id(actor)
+    rows = await _db().execute_query_dict(
+        "SELECT user_id, email_opt_out, updated_at FROM notification_preferences WHERE user_id = $1", [user_id])
+    if not rows:
+        return EmailPreference(user_id=user_id, email_opt_out=False, updated_at=None)
+    return EmailPreference(**rows[0])
+
+
+async def set_email_preference(actor: Actor, *, email_opt_out: bool) -> EmailPreference:
+    """Opt the caller out of (or back into) email for non-urgent notices; setting the same
+    value again changes nothing. Batches not yet sent honour it at once."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    rows = await _db().execute_query_dict(_UPSERT_PREFERENCE_SQL, [_own_user_id(actor), email_opt_out])
+    return EmailPreference(**rows[0])
+
+
+# --- notices the university sends itself ------------------------------------------------
+
+
+async def send_system_notice(actor: Actor, *, title: str, message: str, user_ids: Sequence[int],
+                             notification_type: NotificationType = NotificationType.INFO,
+                             priority: PriorityLevel = PriorityLevel.MEDIUM) -> Notification:
+    """A notification with no sender to these users (who must exist; inactive ones are
+    skipped), with its recipients written in the same transaction as the caller's, and its
+    emails queued after the commit. The reminder rules call it inside their transaction,
+    so a rule's record of whom it told and the notice commit or roll back together."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    recipients = list(dict.fromkeys(user_ids))
+    async with atomic():
+        notification = await Notification.create(
+            title=title[:255], message=message, notification_type=notification_type,
+            target_audience=TargetAudience.SPECIFIC, target_user_ids=recipients, priority=priority,
+            sent_by_id=None, status=NotificationStatus.SENT, sent_at=dt.datetime.now(dt.UTC))
+        if await _insert_recipients(notification):
+            await _queue_emails(notification)
+    return notification
+
+async def notifications_received(actor: Actor, *, user_id: int, limit: int = 20) -> dict[str, Any]:
+    """The newest notifications delivered to one user, with how many they received and
+    how many are unread. Staff who manage notifications read anyone's; others their own
+    (anyone else's is "not found")."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    if user_id != actor.user_id and not actor.can(Permission.NOTIFICATIONS_MANAGE):
+        raise NotFound("User not found")
+    counts = await _db().execute_query_dict(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE NOT is_read) AS unread "
+        "FROM user_notifications WHERE user_id = $1", [user_id])
+    total = int(counts[0]["total"])
+    items = await _db().execute_query_dict(_INBOX_SQL.format(filter=""), [user_id, max(1, limit), 0]) if total else []
+    return {"items": items, "total": total, "unread": int(counts[0]["unread"])}

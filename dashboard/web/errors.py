@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 
 from dashboard.core.errors import DomainError, RateLimited, code_for_status
 from dashboard.web.context import request_id
+from dashboard.web.responses import OrjsonResponse
 
 log = logging.getLogger("dashboard.errors")
 
@@ -46,7 +47,7 @@ def envelope(
             "request_id": request_id(),
         },
     }
-    return JSONResponse(body, status_code=status, headers=headers)
+    return OrjsonResponse(body, status_code=status, headers=headers)
 
 
 def _auth_headers(status: int) -> dict[str, str] | None:
@@ -108,14 +109,14 @@ async def operational_error(request: Request, exc: Exception) -> JSONResponse:
     if sqlstate.startswith("23"):
         return await integrity_error(request, exc)
     if sqlstate in _RETRYABLE_SQLSTATES:
-        log.warning("concurrent update refused (%s) on %s %s", sqlstate, request.method, request.url.path)
+        log.warning("concurrent update refused (%s) on %s %s", sqlstate, request.method, _loggable(request.url.path))
         return envelope(409, "The request conflicted with a concurrent change; please retry")
     return await unexpected_error(request, exc)
 
 
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    await store_system_log(exc, module=request.url.path)
+    log.error("unhandled error on %s %s", request.method, _loggable(request.url.path), exc_info=exc)
+    await store_system_log(exc, module=_loggable(request.url.path))
     return envelope(500, GENERIC_500)
 
 
@@ -146,3 +147,9 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, operational_error)
     app.add_exception_handler(PostgresError, operational_error)
     app.add_exception_handler(Exception, unexpected_error)
+
+
+def _loggable(path: str) -> str:
+    from dashboard.web.middleware import loggable_path  # the middleware imports this module
+
+    return loggable_path(path)

@@ -4,9 +4,9 @@ body-size limits, one structured log line per request, and a last-resort 500."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.core.errors import PayloadTooLarge
@@ -21,6 +21,10 @@ SECURITY_HEADERS = {
     "X-XSS-Protection": "1; mode=block",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+# The same, as the raw (lower-case bytes) header pairs added to each answer.
+_SECURITY_RAW = tuple((name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items())
+_OURS = frozenset({b"x-request-id", b"x-process-time"})
 
 MB = 1024 * 1024
 # JSON bodies are small; uploads (documents up to 10 MB) are checked again, in chunks,
@@ -37,6 +41,14 @@ def _has_nul(scope: Scope) -> bool:
     query = scope.get("query_string", b"")
     raw_path = scope.get("raw_path") or scope["path"].encode()
     return b"%00" in query.lower() or b"\x00" in query or b"%00" in raw_path.lower() or "\x00" in scope["path"]
+
+
+# A calendar feed's URL is its secret (calendar apps send no header): never logged.
+_FEED_SECRET = re.compile(r"^(/api/v1/calendars/feeds/)[^/]+$")
+
+
+def loggable_path(path: str) -> str:
+    return _FEED_SECRET.sub(r"\1<secret>", path)
 
 
 def _canonical_path(path: str) -> str:
@@ -75,11 +87,16 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = rid
-                headers["X-Process-Time"] = f"{time.perf_counter() - started:.4f}"
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                # The raw list, edited in place: what MutableHeaders' set and setdefault
+                # do, with one pass over the headers instead of one per header.
+                headers = list(message.get("headers") or ())
+                present = {name.lower() for name, _ in headers}
+                if present & _OURS:
+                    headers = [(name, value) for name, value in headers if name.lower() not in _OURS]
+                headers.append((b"x-request-id", rid.encode("latin-1")))
+                headers.append((b"x-process-time", f"{time.perf_counter() - started:.4f}".encode()))
+                headers.extend(pair for pair in _SECURITY_RAW if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         async def too_large() -> None:
@@ -124,7 +141,7 @@ class RequestContextMiddleware:
         except Exception as exc:  # noqa: BLE001 - the last line of defence: never leak a trace
             if not status_holder["started"]:
                 access_log.error("unhandled error", exc_info=exc)
-                await store_system_log(exc, module=path)
+                await store_system_log(exc, module=loggable_path(path))
                 await envelope(500, GENERIC_500)(scope, receive, send_with_headers)
             # Otherwise the API's own handler already answered and logged it, or the
             # app failed after a 413 had been sent.
@@ -133,6 +150,8 @@ class RequestContextMiddleware:
                 self._log(scope, status_holder["status"], started, rid)
 
     def _log(self, scope: Scope, status: int, started: float, rid: str) -> None:
+        if not access_log.isEnabledFor(logging.INFO):
+            return
         state = scope.get("state", {})
         access_log.info(
             "request",
@@ -140,7 +159,7 @@ class RequestContextMiddleware:
                 "fields": {
                     "request_id": rid,
                     "method": scope["method"],
-                    "path": scope["path"],
+                    "path": loggable_path(scope["path"]),
                     "status_code": status,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     "user_id": state.get("user_id"),

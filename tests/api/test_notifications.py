@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.core.actor import Actor
 from dashboard.core.queue import enqueue
+from dashboard.core.roles import permissions_of
 from dashboard.services import notifications as service
 from dashboard.services.notifications import FanOutNotification
 from dashboard.settings import get_settings
@@ -231,7 +232,7 @@ async def test_get_is_for_recipients_and_staff(admin_client, login_as, run_jobs)
     assert (await other.get(f"{URL}/{sent['id']}")).status_code == 404
     assert (await other.put(f"{URL}/{sent['id']}/read")).status_code == 404
     staff_view = (await admin_client.get(f"{URL}/{sent['id']}")).json()
-    assert staff_view["delivery"] == {"recipients": 1, "read": 1}
+    assert staff_view["delivery"] == {"recipients": 1, "read": 1, "emails_sent": 1, "emails_opted_out": 0}
     assert (await admin_client.get(f"{URL}/999999")).status_code == 404
 
 
@@ -289,3 +290,85 @@ async def test_non_urgent_email_can_be_switched_off_but_urgent_always_goes(admin
     await admin_client.post(URL, json=_body(target_audience="faculty", notification_type="urgent"))
     await run_jobs()
     assert [m["To"] for m in smtp_sink.messages] == [people["teacher"].email]
+
+
+# --- the email opt-out and a notification's delivery ---------------------------------------
+
+
+async def test_the_email_preference_is_the_callers_own(login_as):
+    student = await login_as("student")
+    other = await login_as("faculty")
+    first = await student.get(f"{URL}/preferences")
+    assert first.status_code == 200
+    assert first.json() == {"user_id": student.user.id, "email_opt_out": False, "updated_at": None}
+    changed = await student.put(f"{URL}/preferences", json={"email_opt_out": True})
+    assert changed.status_code == 200 and changed.json()["email_opt_out"] is True
+    stamp = changed.json()["updated_at"]
+    assert stamp is not None
+    again = await student.put(f"{URL}/preferences", json={"email_opt_out": True})
+    assert again.json()["updated_at"] == stamp, "setting the same value changes nothing"
+    assert (await other.get(f"{URL}/preferences")).json()["email_opt_out"] is False
+
+
+@pytest.mark.parametrize("body", [{}, {"email_opt_out": "maybe"}, {"email_opt_out": True, "user_id": 1}])
+async def test_a_bad_preference_is_a_422_and_changes_nothing(login_as, body):
+    student = await login_as("student")
+    assert (await student.put(f"{URL}/preferences", json=body)).status_code == 422
+    assert (await student.get(f"{URL}/preferences")).json()["email_opt_out"] is False
+
+
+async def test_opted_out_users_get_no_non_urgent_email_but_urgent_still_reaches_them(
+        admin_client, login_as, people, smtp_sink, run_jobs):
+    quiet, loud = people["students"]
+    quiet_client = await login_as("student", user=quiet)
+    await quiet_client.put(f"{URL}/preferences", json={"email_opt_out": True})
+
+    notice = (await admin_client.post(URL, json=_body(target_audience="students"))).json()
+    await run_jobs()
+    assert [m["To"] for m in smtp_sink.messages] == [loud.email]
+    assert sorted(await _recipients(notice["id"])) == sorted([quiet.id, loud.id]), "the inbox still gets it"
+    delivery = await service.get_delivery(Actor.system(), notification_id=notice["id"])
+    assert (delivery.recipients, delivery.read, delivery.emails_sent, delivery.emails_opted_out) == (2, 0, 1, 1)
+
+    urgent = (await admin_client.post(URL, json=_body(target_audience="students",
+                                                      notification_type="urgent"))).json()
+    await run_jobs()
+    assert sorted(m["To"] for m in smtp_sink.messages[1:]) == sorted([quiet.email, loud.email])
+    delivery = await service.get_delivery(Actor.system(), notification_id=urgent["id"])
+    assert (delivery.emails_sent, delivery.emails_opted_out) == (2, 0)
+
+
+async def test_the_delivery_is_for_admin_and_staff(login_as, admin_client, people, run_jobs):
+    from dashboard.core.errors import Forbidden, NotFound
+
+    notice = (await admin_client.post(URL, json=_body(target_audience="faculty"))).json()
+    await run_jobs()
+    teacher = await login_as("faculty", user=people["teacher"])
+    await teacher.put(f"{URL}/{notice['id']}/read")
+    staff_actor = Actor(user_id=people["staff"].id, role=UserType.STAFF,
+                        permissions=permissions_of(UserType.STAFF))
+    delivery = await service.get_delivery(staff_actor, notification_id=notice["id"])
+    assert (delivery.recipients, delivery.read) == (1, 1)
+    student_actor = Actor(user_id=people["students"][0].id, role=UserType.STUDENT,
+                          permissions=permissions_of(UserType.STUDENT))
+    with pytest.raises(Forbidden):
+        await service.get_delivery(student_actor, notification_id=notice["id"])
+    with pytest.raises(NotFound):
+        await service.get_delivery(staff_actor, notification_id=999999)
+
+
+async def test_a_retried_email_batch_skips_those_already_emailed(admin_client, people, smtp_sink, run_jobs,
+                                                                 monkeypatch):
+    """The record of each email is written as it is handed over, so a batch that failed
+    half-way resumes after the last one sent."""
+    from dashboard.services.notifications import EmailNotification
+
+    first, second = sorted(people["students"], key=lambda u: u.id)
+    notice = (await admin_client.post(URL, json=_body(target_audience="students"))).json()
+    # As if the batch had stopped after emailing the first student.
+    await service.record_email_sent(Actor.system(), notification_id=notice["id"], user_id=first.id)
+    await run_jobs()
+    assert [m["To"] for m in smtp_sink.messages] == [second.email]
+    await enqueue(EmailNotification(notification_id=notice["id"], first_user_id=first.id, last_user_id=second.id))
+    await run_jobs()
+    assert len(smtp_sink.messages) == 1
