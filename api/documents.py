@@ -22,7 +22,6 @@ from dashboard.schemas.fields import MAX_INT
 from dashboard.services import documents as service
 from models.enums import DocumentType
 
-
 router = ResourceRouter(prefix="/documents", tags=["Documents"], responses=error_responses(401, 403, 422))
 
 DocumentId = Annotated[int, Path(ge=1, le=MAX_INT, description="Document id")]

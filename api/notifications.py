@@ -25,7 +25,6 @@ from dashboard.schemas.notifications import (
 from dashboard.services import notifications as service
 from models.enums import NotificationStatus, NotificationType, PriorityLevel, TargetAudience
 
-
 router = ResourceRouter(prefix="/notifications", tags=["Notifications"], responses=error_responses(401, 403, 422))
 
 # A URL stays short; a longer list is counted when it is sent.
