@@ -44,10 +44,11 @@ def _nice_max(value: float) -> float:
 
 def horizontal_bars(items: Sequence[tuple[str, float]], *, title: str, width: int = 560,
                     row_height: int = 40, font_size: int = 13,
-                    value_text: Callable[[float], str] = number) -> Markup:
-    """One bar per item: its label above it, its value at the bar's end."""
+                    value_text: Callable[[float], str] = number, scale_max: float | None = None) -> Markup:
+    """One bar per item: its label above it, its value at the bar's end. `scale_max` fixes
+    the full width's value (100 for percentages) instead of rounding up the largest."""
     height = max(len(items), 1) * row_height + 4
-    top = _nice_max(max((v for _, v in items), default=0))
+    top = scale_max or _nice_max(max((v for _, v in items), default=0))
     value_room = max((text_width(value_text(v), font_size) for _, v in items), default=0) + 8
     plot = width - value_room
     parts = [
@@ -72,10 +73,12 @@ def horizontal_bars(items: Sequence[tuple[str, float]], *, title: str, width: in
 
 
 def columns(items: Sequence[tuple[str, float]], *, title: str, width: int = 560, height: int = 240,
-            font_size: int = 11, value_text: Callable[[float], str] = number) -> Markup:
+            font_size: int = 11, value_text: Callable[[float], str] = number,
+            scale_max: float | None = None) -> Markup:
     """Vertical columns over labelled periods, with a light grid and the axis maximum. When
-    the period labels would touch, every second (or third...) one is written."""
-    top = _nice_max(max((v for _, v in items), default=0))
+    the period labels would touch, every second (or third...) one is written. `scale_max`
+    fixes the axis top (100 for percentages)."""
+    top = scale_max or _nice_max(max((v for _, v in items), default=0))
     axis = [(fraction, value_text(top * fraction)) for fraction in (0, 0.5, 1)]
     left = max(text_width(text, font_size) for _, text in axis) + 10
     bottom, top_pad, right = 28, 12, 8

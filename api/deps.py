@@ -1,15 +1,16 @@
-"""Typed dependencies shared by every router: the caller, paging, permissions metadata."""
+"""Typed dependencies shared by every router: the caller, paging, permissions metadata,
+and the two checks every route's wrapper makes (api.routing.GuardedRoute): the caller's
+access token and permission, then the query parameter names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request
 from fastapi.dependencies.models import Dependant
-from fastapi.params import Depends as DependsMarker
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel
+from starlette.types import Scope
 
 from dashboard.core.actor import Actor
 from dashboard.core.errors import DomainError, Forbidden, NotAuthenticated
@@ -18,7 +19,7 @@ from dashboard.core.roles import Permission
 from dashboard.core.security import TokenClaims
 from dashboard.services.auth import actor_from_access_token
 from dashboard.settings import get_settings
-from dashboard.web.context import client_ip
+from dashboard.web.context import client_ip, header
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1/auth/login")
 
@@ -28,37 +29,70 @@ REFRESH_TOKEN = "refresh-token"  # noqa: S105 - a route marker, not a secret
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _route_permission(request: Request) -> Permission | None:
-    route = request.scope.get("route")
-    value = ((getattr(route, "openapi_extra", None) or {}).get("x-permission")) if route else None
-    return Permission(value) if value not in (None, PUBLIC, REFRESH_TOKEN) else None
+def _marker_permission(marker: str | None) -> Permission | None:
+    return Permission(marker) if marker not in (None, PUBLIC, REFRESH_TOKEN) else None
+
+
+def needs_access_token(marker: str | None) -> bool:
+    """Every route but the public and refresh-token ones is served to a signed-in caller."""
+    return marker not in (None, PUBLIC, REFRESH_TOKEN)
+
+
+def _bearer_token(scope: Scope) -> str | None:
+    """The credentials of an `Authorization: Bearer <token>` header, read as HTTPBearer
+    reads them (scheme case-insensitive, everything after the first space)."""
+    value = header(scope, b"authorization")
+    if not value:
+        return None
+    scheme, _, credentials = value.partition(" ")
+    if scheme.lower() != "bearer" or not credentials:
+        return None
+    return credentials
+
+
+_AUTH_KEY = "dashboard.auth"
 
 
 async def _actor_for(request: Request, token: str) -> tuple[Actor, TokenClaims]:
+    scope = request.scope
     actor, claims = await actor_from_access_token(
         token,
-        ip_address=client_ip(request.scope, get_settings().trusted_proxy_list),
-        user_agent=request.headers.get("user-agent"),
+        ip_address=client_ip(scope, get_settings().trusted_proxy_list),
+        user_agent=header(scope, b"user-agent"),
         # Reads stay served while Redis is down; writes wait for it (a 503).
-        revocation_fail_open=request.method in _SAFE_METHODS,
+        revocation_fail_open=scope["method"] in _SAFE_METHODS,
     )
-    request.state.user_id = actor.user_id
+    scope.setdefault("state", {})["user_id"] = actor.user_id
     return actor, claims
 
 
-async def _authenticated(
-    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
-) -> tuple[Actor, TokenClaims]:
-    """The caller, refused with 403 when their role lacks the route's declared permission.
-    This runs before the body and parameters are validated, so a role without access
-    learns nothing about the route's input."""
-    if credentials is None or credentials.scheme.lower() != "bearer":
+async def authenticate(request: Request, marker: str | None) -> tuple[Actor, TokenClaims]:
+    """The caller of a route that needs an access token, refused with 401 without a live
+    one and with 403 when their role lacks the route's permission (`marker`). The route
+    wrapper of api.routing calls this before the body and parameters are read or
+    validated, so a role without access learns nothing about the route's input; the
+    result is kept in the request scope for `CurrentActor` and `CurrentClaims`."""
+    token = _bearer_token(request.scope)
+    if token is None:
         raise NotAuthenticated("Not authenticated")
-    actor, claims = await _actor_for(request, credentials.credentials)
-    permission = _route_permission(request)
+    actor, claims = await _actor_for(request, token)
+    try:
+        permission = _marker_permission(marker)
+    except ValueError:
+        # A marker naming no permission (the role matrix reports it) lets no one in.
+        raise Forbidden("You do not have permission to perform this action") from None
     if permission is not None and not actor.can(permission):
         raise Forbidden("You do not have permission to perform this action")
+    request.scope[_AUTH_KEY] = (actor, claims)
     return actor, claims
+
+
+async def _authenticated(request: Request) -> tuple[Actor, TokenClaims]:
+    found: tuple[Actor, TokenClaims] | None = request.scope.get(_AUTH_KEY)
+    if found is None:
+        # A route outside a ResourceRouter (no wrapper): authenticate here, no permission.
+        found = await authenticate(request, None)
+    return found
 
 
 async def _optional_actor(
@@ -73,12 +107,12 @@ async def _optional_actor(
     return (await _actor_for(request, credentials.credentials))[0]
 
 
-async def _current_actor(auth: tuple[Actor, TokenClaims] = Depends(_authenticated)) -> Actor:
-    return auth[0]
+async def _current_actor(request: Request) -> Actor:
+    return (await _authenticated(request))[0]
 
 
-async def _current_claims(auth: tuple[Actor, TokenClaims] = Depends(_authenticated)) -> TokenClaims:
-    return auth[1]
+async def _current_claims(request: Request) -> TokenClaims:
+    return (await _authenticated(request))[1]
 
 
 CurrentActor = Annotated[Actor, Depends(_current_actor)]
@@ -142,45 +176,20 @@ def declared_query_names(dependant: Dependant) -> frozenset[str]:
     return frozenset(names)
 
 
-class QueryCheck:
+def unknown_query_parameters(request: Request, accepted: frozenset[str]) -> None:
     """Refuses a query parameter the route does not declare, so that a misspelt filter
-    (`?status=` for `?student_status=`) is a 422 naming it instead of every row."""
-
-    def __init__(self) -> None:
-        self.accepted: frozenset[str] = frozenset()
-
-    def accept(self, names: Iterable[str]) -> None:
-        self.accepted = frozenset(names)
-
-    def __call__(self, request: Request) -> None:
-        unknown = sorted(set(request.query_params) - self.accepted - {CACHE_BUSTER})
-        if not unknown:
-            return
-        accepted = ", ".join(sorted(self.accepted)) or "none"
-        plural = "s" if len(unknown) > 1 else ""
-        raise UnknownQueryParameter(
-            f"Unknown query parameter{plural}: {', '.join(unknown)}. Accepted: {accepted}",
-            details=[{"field": f"query.{name}", "type": "unknown_parameter",
-                      "message": f"Unknown query parameter; accepted: {accepted}"} for name in unknown],
-        )
-
-
-def query_guard(marker: str | None) -> tuple[DependsMarker, QueryCheck]:
-    """A route dependency running `QueryCheck`. On a route that needs a permission it
-    authenticates first (FastAPI reuses the result for the route's own CurrentActor), so
-    a caller without access still gets 401/403 and learns nothing of the route's input."""
-    check = QueryCheck()
-    guard: Callable[..., Any]
-    if marker in (None, PUBLIC, REFRESH_TOKEN):
-
-        async def guard(request: Request) -> None:
-            check(request)
-
-    else:
-
-        async def guard(
-            request: Request, _: Annotated[tuple[Actor, TokenClaims], Depends(_authenticated)]
-        ) -> None:
-            check(request)
-
-    return Depends(guard), check
+    (`?status=` for `?student_status=`) is a 422 naming it instead of every row. The route
+    wrapper of api.routing calls it with the names the route declares, after
+    authentication (a caller without access gets 401/403 and learns nothing of the input)."""
+    if not request.scope.get("query_string"):
+        return
+    unknown = sorted(set(request.query_params) - accepted - {CACHE_BUSTER})
+    if not unknown:
+        return
+    names = ", ".join(sorted(accepted)) or "none"
+    plural = "s" if len(unknown) > 1 else ""
+    raise UnknownQueryParameter(
+        f"Unknown query parameter{plural}: {', '.join(unknown)}. Accepted: {names}",
+        details=[{"field": f"query.{name}", "type": "unknown_parameter",
+                  "message": f"Unknown query parameter; accepted: {names}"} for name in unknown],
+    )

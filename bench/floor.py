@@ -21,8 +21,9 @@ from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
 from dashboard.services.course_offerings import roster_sql
+from dashboard.services import attendance, fees, hostels, library
 from dashboard.services.students import (
-    SEARCH_BY_INDEX_SQL,
+    SEARCH_SQL,
     STUDENT_SELECT,
     like_pattern,
     student_list_sql,
@@ -68,7 +69,7 @@ async def students(request: Request) -> Response:
 
 async def search(request: Request) -> Response:
     async with request.app.state.pool.acquire() as connection:
-        rows = await connection.fetch(SEARCH_BY_INDEX_SQL.format(scope=""),
+        rows = await connection.fetch(SEARCH_SQL,
                                       like_pattern(request.query_params.get("q", "")), 20)
     return _json([dict(r) for r in rows])
 
@@ -88,6 +89,50 @@ async def roster(request: Request) -> Response:
         total = await connection.fetchval(count_sql, offering_id, *params)
         rows = await connection.fetch(page_sql, offering_id, *params, PAGE_SIZE, 0)
     return _json(_page(rows, total))
+
+
+# --- the SQL floor ------------------------------------------------------------------------
+#
+# The best SQL found for a scenario, run raw: no HTTP, no JSON, only the statements a
+# request makes, from asyncpg connections at the bench's concurrency. The app's and the
+# HTTP floor's rates divided by it say how close each is to the query itself; its own
+# latency says how good the query is (bench/README.md, "The SQL floor").
+
+Statements = list[tuple[str, list[Any]]]
+
+
+def _students_page(params: dict[str, Any], filters: dict[str, Any]) -> Statements:
+    count_sql, page_sql, args = student_list_sql(filters)
+    return [(count_sql, args), (page_sql, [*args, PAGE_SIZE, 0])]
+
+
+def _roster(params: dict[str, Any]) -> Statements:
+    count_sql, page_sql, args = roster_sql(status="registered")
+    offering = params["offering_id"]
+    return [(count_sql, [offering, *args]), (page_sql, [offering, *args, PAGE_SIZE, 0])]
+
+
+def _fee_defaulters(params: dict[str, Any]) -> Statements:
+    on = fees.today()
+    # The API's default page of defaulters.
+    return [(fees.DEFAULTERS_COUNT_SQL, [on]), (fees.DEFAULTERS_PAGE_SQL, [on, 100, 0])]
+
+
+SQL_FLOORS: dict[str, Any] = {
+    "departments_list": lambda p: [("SELECT count(*) FROM departments", []),
+                                   ("SELECT * FROM departments ORDER BY id LIMIT $1", [PAGE_SIZE])],
+    "students_page1": lambda p: _students_page(p, {}),
+    "students_filtered": lambda p: _students_page(p, {"department_id": p["department_id"],
+                                                      "batch_year": p["batch_year"], "status": "active"}),
+    "students_search": lambda p: [(SEARCH_SQL, [like_pattern(p["search_term"]), 20])],
+    "students_search_rare": lambda p: [(SEARCH_SQL, [like_pattern(p["rare_search_term"]), 20])],
+    "offering_roster": _roster,
+    "books_search": lambda p: [(library.SEARCH_SQL, [like_pattern(p["book_search_term"]), 20])],
+    "books_search_rare": lambda p: [(library.SEARCH_SQL, [like_pattern(p["rare_book_term"]), 20])],
+    "fees_defaulters": _fee_defaulters,
+    "rooms_available": lambda p: [(hostels.AVAILABLE_ROOMS_SQL, [None, None])],
+    "defaulters_university": lambda p: [(attendance.ALL_TIME_DEFAULTERS_SQL.format(filters=""), [75.0])],
+}
 
 
 @contextlib.asynccontextmanager

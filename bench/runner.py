@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_schedules, scenarios_teaching
+from bench import scenarios_admin, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -34,6 +34,8 @@ WRK_SCRIPT = ROOT / "bench" / "wrk" / "scenario.lua"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
 BENCH_SECRET = "bench-only-secret-" + "k" * 40
+# Named, so that a missing uvloop or httptools fails the run instead of measuring asyncio/h11.
+UVICORN_FAST = ["--loop", "uvloop", "--http", "httptools"]
 
 
 @dataclass
@@ -161,6 +163,10 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         last_name = await connection.fetchval(
             "SELECT u.last_name FROM students s JOIN users u ON u.id = s.user_id "
             "GROUP BY 1 ORDER BY count(*) DESC LIMIT 1")
+        # Rare terms: one student's code and one book's ISBN, each matching one row.
+        student_code = await connection.fetchval("SELECT student_code FROM students WHERE id = $1", student["id"])
+        isbn = await connection.fetchval(
+            "SELECT isbn FROM library_books ORDER BY id OFFSET (SELECT count(*) / 3 FROM library_books) LIMIT 1")
         campus = await campus_parameters(connection)
     finally:
         await connection.close()
@@ -170,10 +176,13 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "batch_year": student["batch_year"],
         "offering_id": offering,
         "search_term": (last_name or "a")[:4].lower(),
+        "rare_search_term": (student_code or "none").lower(),
+        "rare_book_term": isbn or "none",
         "students": students,
         **campus,
         **await scenarios_teaching.parameters(db_url),
         **await scenarios_schedules.parameters(db_url),
+        **await scenarios_admin.parameters(db_url),
     }
 
 
@@ -194,6 +203,11 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         *campus_scenarios(params),
         *scenarios_teaching.scenarios(params),
         *scenarios_schedules.scenarios(params),
+        *scenarios_admin.scenarios(params),
+
+        Scenario("students_search_rare", f"/api/v1/students/search?q={params['rare_search_term']}"),
+        Scenario("books_search_rare", f"/api/v1/library/books/search?q={params['rare_book_term']}"),
+        Scenario("documents_search", "/api/v1/documents/search?q=report"),
     ]
 
 
@@ -208,10 +222,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str,
-          extra: list[list[str]] | None = None) -> Iterator[tuple[str, int]]:
+          extra: list[list[str]] | None = None, cwd: Path = ROOT) -> Iterator[tuple[str, int]]:
     """Start a server (and helper processes such as the worker), wait until it answers,
     and stop them all on exit."""
-    processes = [subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+    processes = [subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, start_new_session=True)]
     for other in extra or []:
         processes.append(subprocess.Popen(other, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -361,6 +375,70 @@ def run_wrk(wrk: str, base: str, scenario: Scenario, target: str, token: str | N
     )
 
 
+async def _sql_floor(db_url: str, name: str, statements: list[tuple[str, list[Any]]], duration: float,
+                     concurrency: int) -> Result:
+    """The statements of one request, back to back on each of `concurrency` connections for
+    `duration` seconds (bench/floor.py, SQL_FLOORS); latency is per request."""
+    pool = await asyncpg.create_pool(**asyncpg_dsn(db_url), min_size=concurrency, max_size=concurrency)
+    latencies: list[float] = []
+    failures = 0
+    try:
+        async def one_connection(deadline: float) -> None:
+            nonlocal failures
+            async with pool.acquire() as connection:
+                while time.perf_counter() < deadline:
+                    started = time.perf_counter()
+                    try:
+                        for sql, args in statements:
+                            await connection.fetch(sql, *args)
+                    except asyncpg.PostgresError:
+                        failures += 1
+                    latencies.append(time.perf_counter() - started)
+
+        # Warm each connection's statement cache and the buffers before measuring.
+        await _warm_up(pool, statements, concurrency)
+        started = time.perf_counter()
+        await asyncio.gather(*(one_connection(started + duration) for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+    finally:
+        await pool.close()
+    ordered = sorted(latencies)
+
+    def pick(share: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))] * 1000, 2) if ordered else 0.0
+
+    return Result(scenario=name, target="sql", requests=len(ordered), seconds=round(seconds, 2),
+                  rps=round(len(ordered) / seconds, 1) if seconds else 0.0, p50_ms=pick(0.5), p95_ms=pick(0.95),
+                  p99_ms=pick(0.99), max_ms=round(ordered[-1] * 1000, 2) if ordered else 0.0, non_2xx=failures,
+                  socket_errors=0)
+
+
+async def _warm_up(pool: asyncpg.Pool, statements: list[tuple[str, list[Any]]],
+                                concurrency: int) -> None:
+    async def warm() -> None:
+        async with pool.acquire() as connection:
+            for _ in range(3):
+                for sql, args in statements:
+                    await connection.fetch(sql, *args)
+
+    await asyncio.gather(*(warm() for _ in range(concurrency)))
+
+
+def run_sql_floors(db_url: str, chosen: list[Scenario], params: dict[str, Any], duration: float,
+                   concurrency: int) -> list[Result]:
+    from bench.floor import SQL_FLOORS
+
+    results = []
+    for scenario in chosen:
+        build = SQL_FLOORS.get(scenario.name)
+        if build is None:
+            continue
+        result = asyncio.run(_sql_floor(db_url, scenario.name, build(params), duration, concurrency))
+        log(f"sql   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.2f} ms")
+        results.append(result)
+    return results
+
+
 # --- reporting --------------------------------------------------------------------------
 
 
@@ -383,6 +461,19 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
         lines.append(
             f"| {name} | {result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} "
             f"| {result.non_2xx + result.socket_errors} | {f'{base.rps:.0f}' if base else '-'} | {ratio} |")
+    sql = {r.scenario: r for r in results if r.target == "sql"}
+    if sql:
+        lines += ["", "SQL floor: the best SQL of each scenario run raw from asyncpg at the same concurrency "
+                  "(bench/floor.py, SQL_FLOORS): no HTTP, no JSON, the statements of one request back to back.",
+                  "", "| scenario | SQL rps | SQL p50 ms | SQL p95 ms | app p95 ms | app ÷ SQL rps | floor ÷ SQL rps |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for name, floor_sql in sql.items():
+            app, http_floor = ours.get(name), floor.get(name)
+            lines.append(
+                f"| {name} | {floor_sql.rps:.0f} | {floor_sql.p50_ms:.2f} | {floor_sql.p95_ms:.2f} "
+                f"| {f'{app.p95_ms:.1f}' if app else '-'} "
+                f"| {f'{app.rps / floor_sql.rps:.2f}' if app and floor_sql.rps else '-'} "
+                f"| {f'{http_floor.rps / floor_sql.rps:.2f}' if http_floor and floor_sql.rps else '-'} |")
     if exports:
         lines += ["", "| export | rows | seconds | rows/s | size MB | peak RSS growth MB |",
                   "|---|---:|---:|---:|---:|---:|"]
@@ -417,6 +508,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="*", help="scenario names to run")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
     parser.add_argument("--no-exports", action="store_true", help="skip the CSV/XLSX export measurement")
+    parser.add_argument("--no-sql-floor", action="store_true", help="skip the raw SQL floor of the scenarios")
     return parser.parse_args(argv)
 
 
@@ -447,7 +539,7 @@ def main(argv: list[str] | None = None) -> int:
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
-                       "--no-access-log", "--log-level", "warning"]
+                       "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         worker_command = [sys.executable, "-m", "dashboard", "worker"]
         with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as (base, pid):
             tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
@@ -471,12 +563,14 @@ def main(argv: list[str] | None = None) -> int:
         floor_port = free_port()
         floor_command = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--host", "127.0.0.1",
                          "--port", str(floor_port), "--workers", str(args.workers),
-                         "--no-access-log", "--log-level", "warning"]
+                         "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
         with serve(floor_command, env, floor_port, ready_path="/health/live") as (base, _):
             for scenario in (s for s in chosen if s.has_floor):
                 result = run_wrk(wrk, base, scenario, "floor", None, args.duration, args.concurrency)
                 log(f"floor {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
+        if not args.no_sql_floor:
+            results += run_sql_floors(db_url, chosen, params, args.duration, args.concurrency)
     finally:
         asyncio.run(_admin_execute(base_db, f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
 

@@ -101,8 +101,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     # action the process would die before stopping the embedded servers, so end normally.
     signal.signal(signal.SIGTERM, _exit_normally)
     try:
+        # uvloop and httptools by name (pyproject.toml installs both): "auto" would fall back
+        # silently to asyncio and h11, which cost a keep-alive request a ~40 ms stall.
         uvicorn.run(app, host=args.host, port=port, log_config=None, access_log=False,
-                    proxy_headers=False, server_header=False)
+                    proxy_headers=False, server_header=False, loop="uvloop", http="httptools")
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:

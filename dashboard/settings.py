@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     notification_email_enabled: bool = True
     # Documents: the upload limit, checked while the body is read.
     document_max_mb: int = Field(10, ge=1, le=100)
+    # Reports: how long a report file made by a worker stays downloadable.
+    report_file_ttl_minutes: int = Field(24 * 60, ge=1, le=60 * 24 * 90)
+
+    # Bulk imports: the largest share of a file's rows that may be errors for it still to
+    # be committed (an import may set a stricter or looser share of its own).
+    import_error_threshold: float = Field(0.1, ge=0, le=1)
 
     # Where uploaded photos and documents are kept: `local` (media_dir) or `s3`, any
     # S3-compatible service (AWS S3, MinIO, Ceph, ...): the bucket must exist.

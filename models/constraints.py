@@ -86,6 +86,18 @@ def _trigram(table: str, column: str) -> SchemaConstraint:
     return SchemaConstraint(table, name, sql, "trigram")
 
 
+# The searched columns of a table as one text (migration 5 indexes them), joined by U+001F so
+# that a term without that character matches within one column only. The services search
+# `UPPER(CAST((<text>) AS VARCHAR)) LIKE UPPER(pattern)`, the indexed expression exactly
+# (and the form Tortoise's icontains gives an annotation).
+SEARCH_SEPARATOR = "\x1f"
+BOOK_SEARCH_TEXT = (
+    "title || E'\\x1f' || author || E'\\x1f' || isbn || E'\\x1f' || COALESCE(category, '') || E'\\x1f' "
+    "|| COALESCE(publisher, '')"
+)
+DOCUMENT_SEARCH_TEXT = "title || E'\\x1f' || COALESCE(description, '') || E'\\x1f' || file_name"
+
+
 CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     # users (emails are stored lowercased; the index holds whatever writes the table)
     _check("users", "user_name_length", "char_length(user_name) >= 3"),
@@ -283,6 +295,57 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     _trigram("library_books", "publisher"),
     _check("library_fine_payments", "amount_positive", "amount > 0"),
     _index_where("library_fine_payments", "issue", "book_issue_id", "true"),
+    # reports (migration 6): the report jobs' states and the worker's scans, and the
+    # attendance counts the reports read
+    _check("report_jobs", "status", "status IN ('queued', 'running', 'done', 'failed', 'expired')"),
+    _check("report_jobs", "format", "format IN ('xlsx', 'csv', 'pdf')"),
+    _check("report_jobs", "progress", "progress BETWEEN 0 AND 100"),
+    _check("report_jobs", "done_has_file", "status <> 'done' OR file_key IS NOT NULL"),
+    _index_where("report_jobs", "requester", "requested_by_id, created_at", "true"),
+    _index_where("report_jobs", "lease", "lease_until", "status = 'running'"),
+    _index_where("report_jobs", "queued", "created_at", "status = 'queued'"),
+    _index_where("report_jobs", "expiry", "expires_at", "status = 'done'"),
+    _index_where("attendance_daily_counts", "date", "date", "true"),
+
+    # read paths (migration 5): one search text per searched table, counts kept by triggers
+    SchemaConstraint(
+        "student_search",
+        "trgm_student_search",
+        "CREATE INDEX IF NOT EXISTS trgm_student_search ON student_search USING gin (haystack gin_trgm_ops) WITH (fastupdate = off)",
+        "trigram",
+    ),
+    SchemaConstraint(
+        "library_books",
+        "trgm_library_books_search",
+        "CREATE INDEX IF NOT EXISTS trgm_library_books_search ON library_books "
+        f"USING gin ((UPPER(CAST(({BOOK_SEARCH_TEXT}) AS VARCHAR))) gin_trgm_ops) WITH (fastupdate = off)",
+        "trigram",
+    ),
+    SchemaConstraint(
+        "documents",
+        "trgm_documents_search",
+        "CREATE INDEX IF NOT EXISTS trgm_documents_search ON documents "
+        f"USING gin ((UPPER(CAST(({DOCUMENT_SEARCH_TEXT}) AS VARCHAR))) gin_trgm_ops) WITH (fastupdate = off)",
+        "trigram",
+    ),
+    _check("student_counts", "students_non_negative", "students >= 0"),
+    _check("attendance_totals", "classes_range", "attended_classes >= 0 AND attended_classes <= total_classes"),
+    SchemaConstraint(
+        "attendance_totals",
+        "ix_attendance_totals_percentage",
+        "CREATE INDEX IF NOT EXISTS ix_attendance_totals_percentage ON attendance_totals (attendance_percentage) "
+        "WHERE total_classes > 0",
+        "index",
+    ),
+    _check("fee_balances", "paid_non_negative", "paid >= 0"),
+    SchemaConstraint(
+        "fee_balances",
+        "ix_fee_balances_open",
+        "CREATE INDEX IF NOT EXISTS ix_fee_balances_open ON fee_balances (due_date, student_id, fee_structure_id) "
+        "WHERE paid < total_fee",
+        "index",
+    ),
+    _index_where("attendance_monthly_counts", "month", "month", "true"),
 )
 
 # Tables kept outside the Tortoise models (so aerich's model snapshot stays as it is),
@@ -299,3 +362,34 @@ CONSTRAINTS = (
     # migration 8: a notification's rule notices (SET NULL when it is deleted)
     _index_where("reminder_notices", "notification", "notification_id", "true"),
 )
+
+# Tables kept outside the Tortoise models, created by migration 5, and the triggers that
+# keep them equal to the rows they are made from, in the transaction of every write.
+READ_PATH_TABLES: tuple[str, ...] = ("student_search", "student_counts", "attendance_totals", "fee_balances")
+READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("students", "tr_student_search_added"),
+    ("students", "tr_student_search_student_changed"),
+    ("users", "tr_student_search_user_changed"),
+    ("students", "tr_student_counts_added"),
+    ("students", "tr_student_counts_changed"),
+    ("students", "tr_student_counts_removed"),
+    ("attendance_summary", "tr_attendance_totals_added"),
+    ("attendance_summary", "tr_attendance_totals_changed"),
+    ("attendance_summary", "tr_attendance_totals_removed"),
+    ("fee_structures", "tr_fee_balances_structures_added"),
+    ("fee_structures", "tr_fee_balances_structure_changed"),
+    ("fee_payments", "tr_fee_balances_payments_added"),
+    ("fee_payments", "tr_fee_balances_payments_changed"),
+    ("fee_payments", "tr_fee_balances_payments_removed"),
+)
+
+# Created by migration 6 (reports): the report jobs the workers run, and the counts the
+# reports read, kept exact by triggers on attendance, fee_payments, fee_structures and
+# students (attendance per offering, day or month and department; payments per month and
+# key; open fee balances per key).
+REPORT_TABLES: tuple[str, ...] = ("report_jobs", "attendance_daily_counts", "attendance_monthly_counts",
+                                  "fee_payment_monthly", "fee_balance_counts")
+
+# Tables of the bulk imports (migration 7), outside the Tortoise models for the same
+# reason, read and written with SQL by dashboard.services.imports.
+IMPORT_TABLES: tuple[str, ...] = ("imports", "import_rows")

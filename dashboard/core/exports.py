@@ -183,3 +183,17 @@ def _discard(sheet: Any) -> None:
         sheet.close()
     with contextlib.suppress(Exception):
         sheet._writer.cleanup()  # openpyxl's own temp-file removal (write-only worksheets)
+
+
+# Single cells for writers that lay out their own sheets (the report files of
+# dashboard/services/report_files.py), with the same neutralising as the streams above.
+def xlsx_value(value: Any) -> Any:
+    return _xlsx_value(value)
+
+
+def xlsx_text(value: str) -> str:
+    return _xlsx_text(value)
+
+
+def csv_value(value: Any) -> Any:
+    return _csv_text(value)

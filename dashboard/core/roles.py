@@ -76,9 +76,14 @@ class Permission(StrEnum):
     CALENDARS_FEED = "calendars:feed"
 
     REPORTS_READ = "reports:read"
+    REPORT_JOBS_ALL = "reports:all_jobs"  # every user's report files (else only one's own)
     ANALYTICS_READ = "analytics:read"
 
     ADMIN_PANEL = "admin_panel:access"
+
+    # Bulk imports (issue 15): what a role may then import is the write permission of
+    # each kind (a faculty member's is grades, for offerings they teach).
+    IMPORTS_RUN = "imports:run"
 
     # Without it, reads of person-bound records are scoped to the actor's own students
     # (a student's own id, a parent's children).
@@ -112,7 +117,7 @@ _COMMON_READ = frozenset(
     }
 )
 
-_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ}
+_STAFF = frozenset(Permission) - {_P.STAFF_MANAGE, _P.AUDIT_READ, _P.REPORT_JOBS_ALL}
 
 ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
     UserType.ADMIN: frozenset(Permission),
@@ -125,6 +130,8 @@ ROLE_PERMISSIONS: dict[UserType, frozenset[Permission]] = {
         _P.ASSESSMENTS_WRITE,
         _P.GRADES_WRITE,
         _P.CALENDARS_FEED,
+
+        _P.IMPORTS_RUN,
         # No RECORDS_ALL: a faculty member sees only the students they teach (notes §3.11).
         # Read-only lists of their own offerings and students (admin_views.base.Access.SCOPED).
         _P.ADMIN_PANEL,

@@ -43,8 +43,9 @@ async def verify_password(password: str, hashed: str | None) -> bool:
     """False for a wrong or over-long password; the dummy check keeps timing even."""
     if hashed is None:
         # In the thread too: making the dummy hash the first time costs a full bcrypt.
-        await asyncio.to_thread(lambda: bcrypt.checkpw(b"not-the-password", _dummy_hash_for_cost()))
+        await asyncio.to_thread(lambda: bcrypt.checkpw(b"not-the-password", _dummy_hash()))
         return False
+    _note_stored_cost(hashed)
     if not password_fits_bcrypt(password):
         await asyncio.to_thread(bcrypt.checkpw, b"not-the-password", hashed.encode())
         return False
@@ -52,12 +53,25 @@ async def verify_password(password: str, hashed: str | None) -> bool:
 
 
 # Checked against unknown emails so that a login costs the same whether or not the
-# account exists; made once per cost factor.
+# account exists. Its cost factor is that of the stored hashes last checked, not the one
+# new passwords get: accounts hashed at another cost (imported, or made before the
+# setting changed; the demo university's are cost 10 against a default of 12) would
+# otherwise answer an unknown email four times slower than a known one, which both tells
+# the two apart and made a mixed login load half as fast. Made once per cost factor.
 _dummy_by_cost: dict[int, bytes] = {}
+_stored_cost: int | None = None
 
 
-def _dummy_hash_for_cost() -> bytes:
-    rounds = get_settings().bcrypt_rounds
+def _note_stored_cost(hashed: str) -> None:
+    global _stored_cost
+    # "$2b$10$...": the two digits after the second "$".
+    cost = hashed[4:6]
+    if len(hashed) == 60 and hashed[0] == "$" and hashed[6] == "$" and cost.isdigit():
+        _stored_cost = int(cost)
+
+
+def _dummy_hash() -> bytes:
+    rounds = _stored_cost or get_settings().bcrypt_rounds
     if rounds not in _dummy_by_cost:
         _dummy_by_cost[rounds] = bcrypt.hashpw(secrets.token_bytes(16), bcrypt.gensalt(rounds=rounds))
     return _dummy_by_cost[rounds]
@@ -194,7 +208,7 @@ async def ensure_not_revoked(claims: TokenClaims, *, fail_open: bool = False) ->
     if claims.session_id:
         keys.append(_revoked_session_key(claims.session_id))
     try:
-        revoked, sessions_after, *session_revoked = await cache.redis().mget(keys)
+        revoked, sessions_after, *session_revoked = await cache.auth_redis().mget(keys)
     except (RedisError, OSError) as exc:
         if fail_open:
             log.warning("token revocation not checked: Redis unreachable (%r)", exc)

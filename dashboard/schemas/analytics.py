@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from dashboard.schemas.fields import Money
 
@@ -19,6 +19,13 @@ class DashboardOut(BaseModel):
     fee_collected_total: Money
     library_books_total: int
     hostel_occupancy_pct: float
+    attendance_today_records: int = Field(description="Attendance marks taken today (UTC), every status")
+    attendance_today_percentage: float = Field(
+        description="Today's (present + late) / marks × 100, 2 decimals; 0 without marks")
+    fee_collected_this_month: Money = Field(description="Σ completed payments dated this calendar month")
+    fee_pending_total: Money = Field(description="Σ outstanding fee balances (total less completed payments)")
+    library_overdue_books: int = Field(description="Open loans past their due date")
+    hostel_free_beds: int = Field(description="Beds free in active hostels (capacity − occupied)")
 
 
 class CountPoint(BaseModel):

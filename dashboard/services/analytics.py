@@ -17,6 +17,7 @@ from tortoise import connections
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.errors import InvalidState
 from dashboard.core.roles import Permission
+from dashboard.services.attendance import percentage as attendance_percentage
 
 MIN_MONTHS = 1
 MAX_MONTHS = 60
@@ -29,11 +30,19 @@ SELECT
   (SELECT count(*) FROM programs WHERE is_active) AS total_programs,
   (SELECT count(*) FROM courses WHERE is_active) AS total_courses,
   (SELECT count(*) FROM enrollments WHERE status = 'enrolled') AS active_enrollments,
-  (SELECT coalesce(sum(amount_paid), 0) FROM fee_payments WHERE payment_status = 'completed')
+  (SELECT coalesce(sum(amount), 0) FROM fee_payment_monthly WHERE payment_status = 'completed')
     AS fee_collected_total,
   (SELECT count(*) FROM library_books) AS library_books_total,
   (SELECT coalesce(sum(occupied_capacity), 0) FROM hostels WHERE is_active) AS hostel_occupied,
-  (SELECT coalesce(sum(total_capacity), 0) FROM hostels WHERE is_active) AS hostel_capacity
+  (SELECT coalesce(sum(total_capacity), 0) FROM hostels WHERE is_active) AS hostel_capacity,
+  (SELECT coalesce(sum(present + absent + late + excused), 0) FROM attendance_daily_counts
+    WHERE date = CURRENT_DATE) AS attendance_today_records,
+  (SELECT coalesce(sum(present + late), 0) FROM attendance_daily_counts
+    WHERE date = CURRENT_DATE) AS attendance_today_attended,
+  (SELECT coalesce(sum(amount), 0) FROM fee_payment_monthly WHERE payment_status = 'completed'
+    AND month = date_trunc('month', CURRENT_DATE)::date) AS fee_collected_this_month,
+  (SELECT coalesce(sum(balance), 0) FROM fee_balance_counts) AS fee_pending_total,
+  (SELECT count(*) FROM book_issues WHERE status = 'issued' AND due_date < now()) AS library_overdue_books
 """
 
 # Zero-filled calendar months ending with the current one; `$1` is the month count.
@@ -61,9 +70,9 @@ ORDER BY m.month
 
 _FEE_TREND_SQL = _MONTHS_CTE + """,
 sums AS (
-  SELECT date_trunc('month', payment_date::timestamp) AS month, sum(amount_paid) AS amount
-  FROM fee_payments
-  WHERE payment_status = 'completed' AND payment_date >= (SELECT min(month) FROM months)::date
+  SELECT month::timestamp AS month, sum(amount) AS amount
+  FROM fee_payment_monthly
+  WHERE payment_status = 'completed' AND month >= (SELECT min(month) FROM months)::date
   GROUP BY 1
 )
 SELECT to_char(m.month, 'YYYY-MM') AS period, coalesce(s.amount, 0) AS amount
@@ -73,9 +82,9 @@ ORDER BY m.month
 
 _ATTENDANCE_TREND_SQL = _MONTHS_CTE + """,
 counts AS (
-  SELECT date_trunc('month', date::timestamp) AS month, count(*) AS n
-  FROM attendance
-  WHERE date >= (SELECT min(month) FROM months)::date
+  SELECT month::timestamp AS month, sum(present + absent + late + excused) AS n
+  FROM attendance_monthly_counts
+  WHERE month >= (SELECT min(month) FROM months)::date
   GROUP BY 1
 )
 SELECT to_char(m.month, 'YYYY-MM') AS period, coalesce(c.n, 0) AS count
@@ -107,6 +116,21 @@ class DashboardSummary:
     library_books_total: int
     hostel_occupied: int
     hostel_capacity: int
+    # The home page's figures for the later domains.
+    attendance_today_records: int = 0
+    attendance_today_attended: int = 0
+    fee_collected_this_month: Decimal = Decimal("0.00")
+    fee_pending_total: Decimal = Decimal("0.00")
+    library_overdue_books: int = 0
+
+    @property
+    def attendance_today_percentage(self) -> float:
+        """Today's marks: (present + late) / all × 100 (the attendance formula); 0 without marks."""
+        return float(attendance_percentage(self.attendance_today_attended, self.attendance_today_records))
+
+    @property
+    def hostel_free_beds(self) -> int:
+        return self.hostel_capacity - self.hostel_occupied
 
     @property
     def hostel_occupancy_pct(self) -> float:
@@ -134,6 +158,11 @@ async def dashboard_summary(actor: Actor) -> DashboardSummary:
         library_books_total=row["library_books_total"],
         hostel_occupied=int(row["hostel_occupied"]),
         hostel_capacity=int(row["hostel_capacity"]),
+        attendance_today_records=int(row["attendance_today_records"]),
+        attendance_today_attended=int(row["attendance_today_attended"]),
+        fee_collected_this_month=Decimal(row["fee_collected_this_month"]).quantize(Decimal("0.01")),
+        fee_pending_total=Decimal(row["fee_pending_total"]).quantize(Decimal("0.01")),
+        library_overdue_books=int(row["library_overdue_books"]),
     )
 
 

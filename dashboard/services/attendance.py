@@ -188,16 +188,54 @@ def _whole_months(date_from: dt.date | None, date_to: dt.date | None) -> bool:
     return starts and ends
 
 
+# Over all time, each enrollment's totals are kept in `attendance_totals` (migration 5: the
+# sum of its monthly summaries, kept by triggers in the transaction of every summary
+# write), with its percentage indexed, so the defaulters are an index range instead of a
+# sum over every summary. The filters and the caller's scope follow as `{filters}`.
+ALL_TIME_DEFAULTERS_SQL = """
+SELECT t.enrollment_id, e.student_id, s.student_code, u.first_name, u.last_name,
+       t.total_classes, t.attended_classes, t.attendance_percentage
+FROM attendance_totals t
+JOIN enrollments e ON e.id = t.enrollment_id
+JOIN students s ON s.id = e.student_id
+JOIN users u ON u.id = s.user_id
+WHERE t.total_classes > 0 AND t.attendance_percentage < $1{filters}
+ORDER BY t.attendance_percentage, e.student_id, t.enrollment_id
+"""
+
+
+async def _all_time_defaulters(actor: Actor, *, threshold: float, department_id: int | None,
+                               program_id: int | None) -> dict[str, Any]:
+    params: list[Any] = [threshold]
+    clauses: list[str] = []
+    if department_id is not None:
+        params.append(department_id)
+        clauses.append(f"e.program_id IN (SELECT id FROM programs WHERE department_id = ${len(params)})")
+    if program_id is not None:
+        params.append(program_id)
+        clauses.append(f"e.program_id = ${len(params)}")
+    scope = await student_scope_sql(actor, "e.student_id", params)
+    if scope:
+        clauses.append(scope)
+    sql = ALL_TIME_DEFAULTERS_SQL.format(filters="".join(f" AND {clause}" for clause in clauses))
+    rows = await connections.get("default").execute_query_dict(sql, params)
+    return {"threshold": threshold, "defaulters": rows, "total": len(rows)}
+
+
 async def attendance_defaulters(
     actor: Actor, *, threshold: float = 75.0, course_offering_id: int | None = None,
     department_id: int | None = None, program_id: int | None = None,
     date_from: dt.date | None = None, date_to: dt.date | None = None,
 ) -> dict[str, Any]:
     """Enrollments whose attendance (all time, or within the dates; in one offering
-    when given) is strictly below `threshold` percent, lowest first. Without an offering
-    and with whole months (or no dates) it reads the monthly summaries, not the marks."""
+    when given) is strictly below `threshold` percent, lowest first. With neither an
+    offering nor dates it reads the all-time totals; without an offering and with whole
+    months, the monthly summaries; otherwise the marks."""
     authorize(actor, Permission.ATTENDANCE_REPORT)
     date_from, date_to = _day(date_from), _day(date_to)
+    if course_offering_id is None and date_from is None and date_to is None:
+        return await _all_time_defaulters(actor, threshold=threshold, department_id=department_id,
+                                          program_id=program_id)
     params: list[Any] = []
     where: list[str] = []
     if course_offering_id is None and _whole_months(date_from, date_to):
@@ -453,3 +491,35 @@ async def save_register(actor: Actor, *, offering_id: int, day: dt.date,
         course_offering_id=offering_id, date=day,
         items=[{"enrollment_id": m.enrollment_id, "status": m.status, "remarks": m.remarks} for m in marks],
     ), overwrite=True)
+
+
+# One row per offering the student has marks in: each status counted, the newest term first.
+STUDENT_BY_OFFERING_SQL = """
+SELECT a.course_offering_id, c.code AS course_code, c.name AS course_name, o.semester, o.academic_year,
+       o.section, count(*) AS total_classes,
+       count(*) FILTER (WHERE a.status = 'present') AS present, count(*) FILTER (WHERE a.status = 'late') AS late,
+       count(*) FILTER (WHERE a.status = 'absent') AS absent,
+       count(*) FILTER (WHERE a.status = 'excused') AS excused, max(a.date) AS last_marked
+FROM attendance a
+JOIN course_offerings o ON o.id = a.course_offering_id
+JOIN courses c ON c.id = o.course_id
+WHERE a.student_id = $1
+GROUP BY a.course_offering_id, c.code, c.name, o.semester, o.academic_year, o.section
+ORDER BY o.academic_year DESC, o.semester DESC, c.code, a.course_offering_id
+"""
+
+
+async def student_attendance_by_offering(actor: Actor, *, student_id: int) -> list[dict[str, Any]]:
+    """A student's attendance per course offering: classes marked, each status counted
+    and the percentage attended (present + late, the one formula of the reports);
+    another student's id is "not found"."""
+    authorize(actor, Permission.ATTENDANCE_READ)
+    scope = await student_scope(actor)
+    if not scope.everyone and student_id not in scope.ids:
+        raise NotFound("Student not found")
+    rows = await connections.get("default").execute_query_dict(STUDENT_BY_OFFERING_SQL, [student_id])
+    records = [dict(row) for row in rows]
+    for row in records:
+        row["attended_classes"] = sum(row[status] for status in ATTENDED)
+        row["attendance_percentage"] = percentage(row["attended_classes"], row["total_classes"])
+    return records

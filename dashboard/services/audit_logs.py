@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from functools import reduce
+from operator import or_
+from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from dashboard.core.actor import Actor, authorize
@@ -41,3 +46,18 @@ async def list_audit_logs(
     if date_to is not None:
         query = query.filter(timestamp__lt=dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, dt.UTC))
     return await paginate(query, page)
+
+
+async def entity_trail(actor: Actor, *, entities: Sequence[tuple[str, int]], limit: int = 50) -> dict[str, Any]:
+    """The newest audit rows of the named rows ((table, id) pairs: a student and their
+    user account), with who made each change, and how many there are in all."""
+    authorize(actor, Permission.AUDIT_READ)
+    if not entities:
+        return {"items": [], "total": 0}
+    query = visible_audit_logs(actor).filter(
+        reduce(or_, (Q(entity_type=entity_type, entity_id=entity_id) for entity_type, entity_id in entities)))
+    total = await query.count()
+    items = await query.order_by("-timestamp", "-id").limit(max(1, limit)).values(
+        "id", "timestamp", "action", "entity_type", "entity_id", "entity_name", "old_value", "new_value",
+        "ip_address", by_first="user__first_name", by_last="user__last_name") if total else []
+    return {"items": items, "total": total}

@@ -349,3 +349,21 @@ async def offerings_for_teaching(actor: Actor, *, limit: int = 500) -> list[dict
     return await query.order_by("-academic_year", "course__code", "section", "id").limit(limit).values(
         "id", "semester", "academic_year", "section", "status", course_code="course__code",
         course_name="course__name")
+
+
+async def student_registrations(actor: Actor, *, student_id: int) -> list[dict[str, Any]]:
+    """A student's course registrations, those registered now first, then by term (the
+    newest first) and course code; another student's id is "not found"."""
+    authorize(actor, Permission.ENROLLMENTS_READ)
+    if not await sees_student(actor, student_id):
+        raise NotFound("Student not found")
+    rows = await CourseRegistration.filter(enrollment__student_id=student_id).order_by(
+        "-course_offering__academic_year", "-course_offering__semester", "course_offering__course__code", "id",
+    ).values(
+        "id", "enrollment_id", "course_offering_id", "status", "registered_at",
+        course_code="course_offering__course__code", course_name="course_offering__course__name",
+        credits="course_offering__course__credits", semester="course_offering__semester",
+        academic_year="course_offering__academic_year", section="course_offering__section",
+        offering_status="course_offering__status",
+    )
+    return sorted(rows, key=lambda row: row["status"] != RegistrationStatus.REGISTERED)

@@ -29,6 +29,7 @@ from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, Forbidden, InvalidState, NotFound
+from dashboard.core.formatting import money
 from dashboard.core.pagination import Page, PageRequest, paginate
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
@@ -207,35 +208,27 @@ async def pending_fees(actor: Actor, *, student_id: int | None = None) -> dict[s
     return {"records": records, "total": len(records)}
 
 
-# Over the whole university the payments are summed once and hash-joined to the
-# structures past due (a LATERAL sum would probe the payments once per structure), and
-# the count rides along with the page as a window (one pass instead of two).
+# Each structure's total and what its completed payments add up to are kept in
+# `fee_balances` (migration 5, by triggers in the transaction of every payment and
+# structure write), with a partial index on the open ones by due date: a page of the
+# defaulters is a walk of that index stopping at the page, and the total a count of its
+# entries past due (an index-only scan), instead of summing every payment per request.
 DEFAULTERS_PAGE_SQL = """
-WITH overdue AS (
-    SELECT fs.id AS fee_structure_id, fs.student_id, fs.academic_year, fs.semester, fs.total_fee,
-           COALESCE(p.paid, 0) AS total_paid, fs.total_fee - COALESCE(p.paid, 0) AS balance, fs.due_date,
-           $1 - fs.due_date AS days_overdue
-    FROM fee_structures fs
-    LEFT JOIN (
-        SELECT fee_structure_id, SUM(amount_paid) AS paid FROM fee_payments
-        WHERE payment_status = 'completed' GROUP BY fee_structure_id
-    ) p ON p.fee_structure_id = fs.id
-    WHERE fs.due_date < $1 AND fs.total_fee > COALESCE(p.paid, 0)
-), page AS (
-    SELECT overdue.*, count(*) OVER () AS full_count FROM overdue
+SELECT b.fee_structure_id, b.student_id, fs.academic_year, fs.semester, b.total_fee, b.paid AS total_paid,
+       b.total_fee - b.paid AS balance, b.due_date, $1 - b.due_date AS days_overdue, s.student_code,
+       u.first_name || ' ' || u.last_name AS student_name
+FROM (
+    SELECT fee_structure_id, student_id, due_date, total_fee, paid FROM fee_balances
+    WHERE paid < total_fee AND due_date < $1
     ORDER BY due_date, student_id, fee_structure_id
     LIMIT $2 OFFSET $3
-)
-SELECT page.*, s.student_code, u.first_name || ' ' || u.last_name AS student_name
-FROM page JOIN students s ON s.id = page.student_id JOIN users u ON u.id = s.user_id
-ORDER BY page.due_date, page.student_id, page.fee_structure_id
+) b
+JOIN fee_structures fs ON fs.id = b.fee_structure_id
+JOIN students s ON s.id = b.student_id
+JOIN users u ON u.id = s.user_id
+ORDER BY b.due_date, b.student_id, b.fee_structure_id
 """
-DEFAULTERS_COUNT_SQL = """
-SELECT count(*) AS total FROM fee_structures fs
-WHERE fs.due_date < $1 AND fs.total_fee > (
-    SELECT COALESCE(SUM(amount_paid), 0) FROM fee_payments
-    WHERE fee_structure_id = fs.id AND payment_status = 'completed')
-"""
+DEFAULTERS_COUNT_SQL = "SELECT count(*) AS total FROM fee_balances WHERE paid < total_fee AND due_date < $1"
 
 
 async def fee_defaulters(actor: Actor, *, page: PageRequest) -> dict[str, Any]:
@@ -244,14 +237,10 @@ async def fee_defaulters(actor: Actor, *, page: PageRequest) -> dict[str, Any]:
     authorize(actor, Permission.FEES_REPORT)
     on = today()
     connection = connections.get("default")
-    rows = await connection.execute_query_dict(DEFAULTERS_PAGE_SQL, [on, page.page_size, page.offset])
-    if rows:
-        total = rows[0]["full_count"]
-    else:
-        # Past the last page (or none at all): the window had no row to ride on.
-        total = (await connection.execute_query_dict(DEFAULTERS_COUNT_SQL, [on]))[0]["total"] if page.offset else 0
-    for row in rows:
-        del row["full_count"]
+    total = (await connection.execute_query_dict(DEFAULTERS_COUNT_SQL, [on]))[0]["total"]
+    rows: list[dict[str, Any]] = []
+    if total and page.offset < total:
+        rows = await connection.execute_query_dict(DEFAULTERS_PAGE_SQL, [on, page.page_size, page.offset])
     return {"defaulters": rows, "total": total}
 
 
@@ -487,4 +476,4 @@ def _receipt_template() -> Any:
 
 def render_receipt_html(receipt: dict[str, Any]) -> str:
     """The printable page of a receipt (`payment_receipt`'s result), escaped throughout."""
-    return _receipt_template().render(r=receipt, components=RECEIPT_COMPONENTS, money=lambda v: f"{Decimal(v):,.2f}")
+    return _receipt_template().render(r=receipt, components=RECEIPT_COMPONENTS, money=money)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tortoise import connections
@@ -94,10 +94,16 @@ JOIN LATERAL (
 """
 
 
+def to_hundredths(value: Decimal) -> Decimal:
+    """Two decimals rounded half away from zero, as PostgreSQL's round(numeric, 2) does, so a
+    figure computed here (SGPA preview, gradebook) equals the one the publish SQL stores."""
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def _sgpa(rows: Sequence[dict[str, Any]]) -> tuple[int, Decimal]:
     credits = sum(int(r["credits"]) for r in rows)
     points = sum(Decimal(r["credits"]) * Decimal(r["grade_point"]) for r in rows)
-    return credits, (Decimal(points) / credits).quantize(Decimal("0.01")) if credits else Decimal("0.00")
+    return credits, to_hundredths(Decimal(points) / credits) if credits else Decimal("0.00")
 
 
 def course_result(row: dict[str, Any]) -> dict[str, Any]:
@@ -136,7 +142,7 @@ FROM semester_results WHERE student_id = $1 AND published_at IS NOT NULL ORDER B
 def cgpa_of(results: Sequence[dict[str, Any]]) -> tuple[int, Decimal | None]:
     credits = sum(int(r["credits"] or 0) for r in results)
     points = sum(Decimal(r["gpa"]) * int(r["credits"] or 0) for r in results)
-    return credits, (Decimal(points) / credits).quantize(Decimal("0.01")) if credits else None
+    return credits, to_hundredths(Decimal(points) / credits) if credits else None
 
 
 async def calculate_cgpa(actor: Actor, *, student_id: int) -> dict[str, Any]:
@@ -573,6 +579,37 @@ async def offering_gradebook(actor: Actor, *, offering_id: int) -> dict[str, Any
             max_marks, weight = weights[row["assessment_id"]]
             entry["percentage"] += Decimal(row["marks_obtained"]) / max_marks * weight
     for entry in students.values():
-        entry["percentage"] = entry["percentage"].quantize(Decimal("0.01"))
+        entry["percentage"] = to_hundredths(entry["percentage"])
         entry["letter"] = next((s["letter"] for s in scale if Decimal(s["min_percentage"]) <= entry["percentage"]), "")
     return {"assessments": assessments, "students": list(students.values())}
+
+
+async def student_semesters(actor: Actor, *, student_id: int) -> dict[str, Any]:
+    """Every term the student has marks in, oldest first: its courses (weighted
+    percentage, letter, grade point), the SGPA they give (as `calculate_sgpa`) and, once
+    the term is published, the published GPA and the CGPA it brought; with the CGPA over
+    the published terms (as `calculate_cgpa`, None before any)."""
+    authorize(actor, Permission.GRADES_READ)
+    if not await sees_student(actor, student_id):
+        raise NotFound("Student not found")
+    connection = connections.get("default")
+    courses = await connection.execute_query_dict(
+        COURSE_RESULTS.format(where="e.student_id = $1") + " ORDER BY p.academic_year, p.semester, c.code",
+        [student_id])
+    results = await connection.execute_query_dict(PUBLISHED_RESULTS, [student_id])
+    published = {(r["semester"], r["academic_year"]): r for r in results}
+    terms: dict[tuple[int, str], list[dict[str, Any]]] = {}
+    for row in courses:
+        terms.setdefault((row["semester"], row["academic_year"]), []).append(row)
+    semesters = []
+    for (semester, year), rows in terms.items():
+        credits, sgpa = _sgpa(rows)
+        result = published.get((semester, year))
+        semesters.append({
+            "semester": semester, "academic_year": year, "courses": [course_result(r) for r in rows],
+            "credits": credits, "sgpa": sgpa, "published": result is not None,
+            "published_gpa": result["gpa"] if result else None, "cgpa": result["cgpa"] if result else None,
+            "status": result["status"] if result else None,
+        })
+    total_credits, cgpa = cgpa_of(results)
+    return {"student_id": student_id, "semesters": semesters, "total_credits": total_credits, "cgpa": cgpa}

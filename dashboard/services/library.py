@@ -49,6 +49,7 @@ from dashboard.services import students
 from dashboard.services.students import like_pattern
 from dashboard.settings import get_settings
 from models import BookIssue, Department, LibraryBook, User
+from models.constraints import BOOK_SEARCH_TEXT, SEARCH_SEPARATOR
 from models.enums import BookIssueStatus
 
 SEARCH_LIMIT_MAX = 100
@@ -155,18 +156,14 @@ async def delete_book(actor: Actor, *, book_id: int) -> None:
                                    column="book_id")
 
 
-# Each searched column has a trigram index on UPPER(CAST(col AS VARCHAR)); PostgreSQL will
-# not combine several under one OR, so each is a UNION branch (as the student search).
-SEARCH_BY_INDEX_SQL = """
+# One search text over the searched columns (models.constraints.BOOK_SEARCH_TEXT) with one
+# trigram index on exactly this expression (migration 5). The planner chooses per term: a
+# common one walks the title index and stops at the limit, a rare one takes the trigram
+# index and sorts the few matches.
+SEARCH_SQL = f"""
 SELECT id, title, author, isbn, category, copies_available, rack_no, shelf_no
 FROM library_books
-WHERE id IN (
-    SELECT id FROM library_books WHERE UPPER(CAST(title AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT id FROM library_books WHERE UPPER(CAST(author AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT id FROM library_books WHERE UPPER(CAST(isbn AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT id FROM library_books WHERE UPPER(CAST(category AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT id FROM library_books WHERE UPPER(CAST(publisher AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-)
+WHERE UPPER(CAST(({BOOK_SEARCH_TEXT}) AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
 ORDER BY title, id
 LIMIT $2
 """
@@ -181,8 +178,9 @@ async def search_books(actor: Actor, *, q: str, limit: int = 20) -> list[dict[st
     if not q:
         raise InvalidState("Search text cannot be empty")
     limit = max(1, min(limit, SEARCH_LIMIT_MAX))
-    if len(q) >= 3:
-        return await connections.get("default").execute_query_dict(SEARCH_BY_INDEX_SQL, [like_pattern(q), limit])
+    if SEARCH_SEPARATOR not in q:
+        return await connections.get("default").execute_query_dict(SEARCH_SQL, [like_pattern(q), limit])
+    # The separator of the search text could match across two columns: column by column.
     query = LibraryBook.filter(Q(title__icontains=q) | Q(author__icontains=q) | Q(isbn__icontains=q)
                                | Q(category__icontains=q) | Q(publisher__icontains=q))
     return await query.order_by("title", "id").limit(limit).values(*_SEARCH_FIELDS)

@@ -445,3 +445,17 @@ async def send_system_notice(actor: Actor, *, title: str, message: str, user_ids
         if await _insert_recipients(notification):
             await _queue_emails(notification)
     return notification
+
+async def notifications_received(actor: Actor, *, user_id: int, limit: int = 20) -> dict[str, Any]:
+    """The newest notifications delivered to one user, with how many they received and
+    how many are unread. Staff who manage notifications read anyone's; others their own
+    (anyone else's is "not found")."""
+    authorize(actor, Permission.NOTIFICATIONS_INBOX)
+    if user_id != actor.user_id and not actor.can(Permission.NOTIFICATIONS_MANAGE):
+        raise NotFound("User not found")
+    counts = await _db().execute_query_dict(
+        "SELECT count(*) AS total, count(*) FILTER (WHERE NOT is_read) AS unread "
+        "FROM user_notifications WHERE user_id = $1", [user_id])
+    total = int(counts[0]["total"])
+    items = await _db().execute_query_dict(_INBOX_SQL.format(filter=""), [user_id, max(1, limit), 0]) if total else []
+    return {"items": items, "total": total, "unread": int(counts[0]["unread"])}

@@ -55,6 +55,7 @@ from models import (
     Student,
     User,
 )
+from models.constraints import SEARCH_SEPARATOR
 from models.enums import (
     AccessLevel,
     Category,
@@ -209,20 +210,29 @@ STUDENT_SELECT = (
     + " FROM students s JOIN users u ON u.id = s.user_id"
 )
 _LIST_FILTER_COLUMNS = ("status", "department_id", "program_id", "batch_year", "semester", "category")
+# Students per (department, program, batch year, semester, status, category), migration 5.
+STUDENT_COUNT_SQL = "SELECT COALESCE(sum(c.students), 0)::int AS total FROM student_counts c"
 
 
 def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
                      only_ids: Sequence[int] | None = None) -> tuple[str, str, list[Any]]:
     """(count SQL, page SQL, parameters) for one page of students ordered by id; the page
     SQL takes LIMIT and OFFSET as its last two parameters. `filters` keys are
-    `_LIST_FILTER_COLUMNS` with exact-match values (None means no filter)."""
+    `_LIST_FILTER_COLUMNS` with exact-match values (None means no filter).
+
+    Without a search or an id scope the total is summed from `student_counts` (every
+    filter column is one of its keys), which triggers keep equal to a count of the
+    students in the same transaction as each write: a few hundred rows instead of a
+    count over every student."""
     clauses: list[str] = []
+    counted: list[str] = []
     params: list[Any] = []
     for column in _LIST_FILTER_COLUMNS:
         value = filters.get(column)
         if value is not None:
             params.append(value.value if hasattr(value, "value") else value)
             clauses.append(f"s.{column} = ${len(params)}")
+            counted.append(f"c.{column} = ${len(params)}")
     if only_ids is not None:
         params.append(list(only_ids))
         clauses.append(f"s.id = ANY(${len(params)}::int[])")
@@ -232,7 +242,10 @@ def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
         clauses.append(f"(UPPER(CAST(s.student_code AS VARCHAR)) LIKE ${n} ESCAPE '\\' "
                        f"OR UPPER(CAST(s.admission_number AS VARCHAR)) LIKE ${n} ESCAPE '\\')")
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    count_sql = f"SELECT count(*) AS total FROM students s{where}"
+    if only_ids is None and not search:
+        count_sql = STUDENT_COUNT_SQL + ((" WHERE " + " AND ".join(counted)) if counted else "")
+    else:
+        count_sql = f"SELECT count(*) AS total FROM students s{where}"
     page_sql = f"{STUDENT_SELECT}{where} ORDER BY s.id LIMIT ${len(params) + 1} OFFSET ${len(params) + 2}"
     return count_sql, page_sql, params
 
@@ -285,26 +298,24 @@ async def get_student_profile(actor: Actor, *, student_id: int) -> StudentProfil
     return StudentProfileOut.model_validate(record)
 
 
-# The trigram indexes are on UPPER(CAST(col AS VARCHAR)) (Tortoise's icontains expression),
-# one column each. PostgreSQL will not combine several of them under one OR, so each column
-# is its own branch of a UNION and every branch is an index scan. Below three characters
-# a trigram index cannot help, and the plain OR walking the primary key stops at `limit`.
-SEARCH_BY_INDEX_SQL = """
+# The searched columns span two tables (names and email in users, codes in students), so
+# migration 5 keeps them as one upper-cased text per student in `student_search`, with
+# one trigram index on it. With one column and its statistics the planner chooses per
+# term: for a common term it walks the primary key and stops at the limit, for a rare one
+# it takes the trigram index and sorts the few matches (bench/README.md has the plans).
+# Only the page's rows are joined to students and users.
+_SEARCH = """
 SELECT s.id, s.user_id, s.student_code, s.admission_number, u.first_name, u.last_name, u.email,
        s.program_id, s.department_id, s.batch_year, s.semester, s.status
-FROM students s JOIN users u ON u.id = s.user_id
-WHERE s.id IN (
-    SELECT id FROM students WHERE UPPER(CAST(student_code AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT id FROM students WHERE UPPER(CAST(admission_number AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    UNION SELECT st.id FROM students st WHERE st.user_id IN (
-        SELECT id FROM users WHERE UPPER(CAST(first_name AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-        UNION SELECT id FROM users WHERE UPPER(CAST(last_name AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-        UNION SELECT id FROM users WHERE UPPER(CAST(email AS VARCHAR)) LIKE UPPER($1) ESCAPE '\\'
-    )
-) {scope}
+FROM (
+    SELECT student_id FROM student_search WHERE haystack LIKE UPPER($1) ESCAPE '\\' {scope}
+    ORDER BY student_id LIMIT $2
+) m JOIN students s ON s.id = m.student_id JOIN users u ON u.id = s.user_id
 ORDER BY s.id
-LIMIT $2
 """
+SEARCH_SQL = _SEARCH.format(scope="")
+# The same for an actor who sees some students only: their ids are $3.
+SEARCH_IN_SCOPE_SQL = _SEARCH.format(scope="AND student_id = ANY($3::int[])")
 _SEARCH_FIELDS = ("id", "user_id", "student_code", "admission_number", "program_id", "department_id",
                   "batch_year", "semester", "status")
 
@@ -327,15 +338,16 @@ async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[Stud
     scope = await student_scope(actor)
     if not scope.everyone and not scope.ids:
         return []
-    if len(q) >= 3:
-        params: list[Any] = [like_pattern(q), limit]
-        clause = ""
-        if scope.only_ids is not None:
-            clause = "AND s.id = ANY($3::int[])"
-            params.append(list(scope.only_ids))
-        return StudentSearchResult.rows(await connections.get("default").execute_query_dict(
-            SEARCH_BY_INDEX_SQL.format(scope=clause), params
-        ))
+    if SEARCH_SEPARATOR not in q:
+        connection = connections.get("default")
+        if scope.only_ids is None:
+            rows = await connection.execute_query_dict(SEARCH_SQL, [like_pattern(q), limit])
+        else:
+            rows = await connection.execute_query_dict(SEARCH_IN_SCOPE_SQL,
+                                                       [like_pattern(q), limit, list(scope.only_ids)])
+        return StudentSearchResult.rows(rows)
+    # A term holding the search text's separator could match across two columns there;
+    # column by column instead.
     query = visible_students(actor).filter(
         Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(user__email__icontains=q)
         | Q(student_code__icontains=q) | Q(admission_number__icontains=q)

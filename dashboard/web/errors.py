@@ -15,6 +15,7 @@ from tortoise.exceptions import IntegrityError, OperationalError
 
 from dashboard.core.errors import DomainError, RateLimited, code_for_status
 from dashboard.web.context import request_id
+from dashboard.web.responses import OrjsonResponse
 
 log = logging.getLogger("dashboard.errors")
 
@@ -46,7 +47,7 @@ def envelope(
             "request_id": request_id(),
         },
     }
-    return JSONResponse(body, status_code=status, headers=headers)
+    return OrjsonResponse(body, status_code=status, headers=headers)
 
 
 def _auth_headers(status: int) -> dict[str, str] | None:

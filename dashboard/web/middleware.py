@@ -7,7 +7,6 @@ import logging
 import re
 import time
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dashboard.core.errors import PayloadTooLarge
@@ -22,6 +21,10 @@ SECURITY_HEADERS = {
     "X-XSS-Protection": "1; mode=block",
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+
+# The same, as the raw (lower-case bytes) header pairs added to each answer.
+_SECURITY_RAW = tuple((name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items())
+_OURS = frozenset({b"x-request-id", b"x-process-time"})
 
 MB = 1024 * 1024
 # JSON bodies are small; uploads (documents up to 10 MB) are checked again, in chunks,
@@ -84,11 +87,16 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 status_holder["status"] = message["status"]
                 status_holder["started"] = True
-                headers = MutableHeaders(scope=message)
-                headers["X-Request-ID"] = rid
-                headers["X-Process-Time"] = f"{time.perf_counter() - started:.4f}"
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                # The raw list, edited in place: what MutableHeaders' set and setdefault
+                # do, with one pass over the headers instead of one per header.
+                headers = list(message.get("headers") or ())
+                present = {name.lower() for name, _ in headers}
+                if present & _OURS:
+                    headers = [(name, value) for name, value in headers if name.lower() not in _OURS]
+                headers.append((b"x-request-id", rid.encode("latin-1")))
+                headers.append((b"x-process-time", f"{time.perf_counter() - started:.4f}".encode()))
+                headers.extend(pair for pair in _SECURITY_RAW if pair[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         async def too_large() -> None:
@@ -142,6 +150,8 @@ class RequestContextMiddleware:
                 self._log(scope, status_holder["status"], started, rid)
 
     def _log(self, scope: Scope, status: int, started: float, rid: str) -> None:
+        if not access_log.isEnabledFor(logging.INFO):
+            return
         state = scope.get("state", {})
         access_log.info(
             "request",

@@ -61,7 +61,7 @@ async def test_cashier_records_a_payment_with_the_late_fee_and_refunds_it(admin_
     assert (await staff.post("/admin/cashier/payments", data=form)).status_code == 303
     assert await FeePayment.filter(fee_structure_id=structure.id).count() == 1
     receipt = await staff.get(f"/admin/cashier/receipts/{payment.id}")
-    assert payment.receipt_number in receipt.text and "1,000.00" in receipt.text
+    assert payment.receipt_number in receipt.text and "₹1,000.00" in receipt.text
 
     too_much = await staff.post("/admin/cashier/payments", data={**form, "amount_paid": "99999",
                                                                  "idempotency_key": "form-2"})

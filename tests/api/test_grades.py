@@ -260,6 +260,26 @@ async def test_sgpa_from_the_grading_scale(staff_client, term, login_as):
         "student_id": term.students[0].id})).status_code == 404
 
 
+async def test_sgpa_preview_and_publish_round_a_half_hundredth_alike(staff_client):
+    """5 credits at A+ (9) and 3 at A (8): 69 / 8 = 8.625, which half-even would make 8.62
+    in the preview while the publish SQL stores 8.63."""
+    program = await factories.create_program()
+    student = await factories.create_student(program=program)
+    enrollment = await factories.create_enrollment(student=student)
+    for credits, marks in ((5, "85"), (3, "75")):
+        offering = await factories.create_offering(program=program, course=await factories.create_course(
+            department_id=program.department_id, credits=credits))
+        paper = await factories.create_assessment(course_offering=offering, max_marks=Decimal(100),
+                                                  weightage=Decimal(100))
+        await factories.create_registration(course_offering=offering, enrollment=enrollment)
+        await factories.create_grade(enrollment=enrollment, assessment=paper, marks_obtained=Decimal(marks))
+    preview = (await staff_client.get(f"{URL}/calculate-sgpa", params={"student_id": student.id,
+                                                                       "semester": 1})).json()
+    published = (await staff_client.post(f"{URL}/publish", json={"semester": 1, "academic_year": YEAR})).json()
+    assert preview["sgpa"] == 8.63
+    assert [r["gpa"] for r in published["results"]] == [8.63]
+
+
 # --- publishing ----------------------------------------------------------------------------
 
 

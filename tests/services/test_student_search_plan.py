@@ -1,10 +1,15 @@
-"""The student search can use the trigram indexes (models.constraints): its expressions
-are exactly the indexed ones, one column per UNION branch, so at 50,000 students it is a
-handful of index lookups rather than a scan of students and users.
+"""The student search is one text per student (`student_search`, migration 5) with one
+trigram index, so the planner can choose per term: a common term walks the primary key
+and stops at the limit, a rare one takes the trigram index. Both plans are checked, so a
+change that loses either fails here:
 
-On a few thousand rows PostgreSQL rightly prefers scanning the small tables, so the plan
-is taken with sequential scans priced out: what is checked is that every branch *can*
-be served by its index (a mismatched expression, or an OR across columns, could not)."""
+- a common term must be a Limit over the primary-key walk with no sort (a sort means
+  every match was fetched first, which is what made a common surname slow);
+- a rare term must be able to use the trigram index (with sequential scans priced out:
+  on a few thousand rows a scan is rightly cheaper, what matters is that the index fits).
+
+The triggers keep the text right: renaming a user, changing a code or deleting a student
+shows in the next search; and the answers are those of the column-by-column search."""
 
 from __future__ import annotations
 
@@ -14,13 +19,15 @@ import os
 
 import asyncpg
 import pytest
+from tortoise.expressions import Q
 
+from dashboard.core.actor import Actor
 from dashboard.core.db import asyncpg_dsn
 from dashboard.services import students
+from models import Student
 
-ROWS = 3000
-TRIGRAM_INDEXES = ("trgm_users_first_name", "trgm_users_last_name", "trgm_users_email",
-                   "trgm_students_student_code", "trgm_students_admission_number")
+ROWS = int(os.environ.get("PLAN_ROWS", "3000"))
+NAMES = ["Aarav", "Vivaan", "Aditya", "Ishaan", "Diya", "Saanvi", "Myra", "Kiara", "Riya", "Navya"]
 
 
 async def _seed(connection) -> None:
@@ -32,61 +39,113 @@ async def _seed(connection) -> None:
         "INSERT INTO programs (name, code, degree_type, department_id, duration_years, total_semesters, "
         "total_credits, is_active, created_at) VALUES ('Plan', 'PLAN', 'bachelors', $1, 4, 8, 160, true, $2) "
         "RETURNING id", department, now)
-    names = ["Aarav", "Vivaan", "Aditya", "Ishaan", "Diya", "Saanvi", "Myra", "Kiara", "Riya", "Navya"]
     first_user = await connection.fetchval("SELECT COALESCE(MAX(id), 0) + 1 FROM users")
     await connection.copy_records_to_table("users", columns=[
         "id", "user_type", "email", "user_name", "hashed_password", "first_name", "last_name", "is_active",
         "is_verified", "created_at"], records=[
-        (first_user + n, "student", f"plan{n}@uni.edu", f"plan{n}", "x", f"{names[n % 10]}{n:05d}",
+        (first_user + n, "student", f"plan{n}@uni.edu", f"plan{n}", "x", f"{NAMES[n % 10]}{n:05d}",
          f"Surname{n % 97}", True, False, now) for n in range(ROWS)])
     await connection.copy_records_to_table("students", columns=[
         "user_id", "student_code", "admission_number", "admission_date", "program_id", "department_id",
         "batch_year", "semester", "status", "created_at"], records=[
         (first_user + n, f"PLN{n:06d}", f"ADMP{n:06d}", dt.date(2024, 8, 1), program, department, 2024, 1,
          "active", now) for n in range(ROWS)])
-    await connection.execute("ANALYZE users; ANALYZE students")
+    await connection.execute("ANALYZE users; ANALYZE students; ANALYZE student_search")
 
 
-def _index_scans(plan: dict) -> set[str]:
-    found = set()
-    if "Index Name" in plan:
-        found.add(plan["Index Name"])
+def _nodes(plan: dict) -> list[dict]:
+    found = [plan]
     for child in plan.get("Plans", []):
-        found |= _index_scans(child)
+        found += _nodes(child)
     return found
 
 
-async def _require_trigram_indexes(connection) -> None:
-    """The migration builds the indexes only where the server offers pg_trgm. Where it does,
-    they must be there; where it does not, the test skips locally (the embedded server has
-    no contrib modules) but fails in CI, whose PostgreSQL must have it."""
+async def _plan(connection, sql: str, *args, settings: str = "") -> dict:
+    async with connection.transaction():
+        if settings:
+            await connection.execute(settings)
+        raw = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", *args)
+    return json.loads(raw)[0]["Plan"]
+
+
+async def _require_trigram_index(connection) -> None:
+    """The migration builds the index only where the server offers pg_trgm. Where it does, it
+    must be there; where it does not, the test skips locally (the embedded server has no
+    contrib modules) but fails in CI, whose PostgreSQL must have it."""
     available = await connection.fetchval("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_trgm'")
     if not available:
-        message = "this PostgreSQL has no pg_trgm, so the migration left the trigram indexes out"
+        message = "this PostgreSQL has no pg_trgm, so the migration left the trigram index out"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"CI runs this against a PostgreSQL with pg_trgm: {message}")
         pytest.skip(message)
-    indexes = {r["indexname"] for r in await connection.fetch(
-        "SELECT indexname FROM pg_indexes WHERE indexname LIKE 'trgm_%'")}
-    assert set(TRIGRAM_INDEXES) <= indexes, (
-        f"pg_trgm is available but the migration left out {set(TRIGRAM_INDEXES) - indexes}"
-    )
+    assert await connection.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname = 'trgm_student_search'")
 
 
-async def test_search_plan_uses_every_trigram_index(app, services):
+@pytest.fixture
+async def seeded(app, services):
     connection = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
     try:
-        await _require_trigram_indexes(connection)
         await _seed(connection)
-        sql = students.SEARCH_BY_INDEX_SQL.format(scope="")
-        async with connection.transaction():
-            await connection.execute("SET LOCAL enable_seqscan = off")
-            raw = await connection.fetchval(f"EXPLAIN (FORMAT JSON) {sql}", students.like_pattern("aarav0012"), 20)
-        used = _index_scans(json.loads(raw)[0]["Plan"])
-        assert set(TRIGRAM_INDEXES) <= used
-        rows = await connection.fetch(sql, students.like_pattern("aarav0012"), 20)
-        assert [r["first_name"] for r in rows] == ["Aarav00120"]
-        by_code = await connection.fetch(sql, students.like_pattern("pln00299"), 20)
-        assert [r["student_code"] for r in by_code] == [f"PLN00299{d}" for d in range(10)]
+        yield connection
     finally:
         await connection.close()
+
+
+async def test_a_common_term_walks_the_primary_key_and_stops_at_the_limit(seeded):
+    """Every student's surname starts with "Surname": the plan reads ids in order until it
+    has 20, without fetching and sorting every match."""
+    plan = await _plan(seeded, students.SEARCH_SQL, students.like_pattern("surname"), 20)
+    nodes = _nodes(plan)
+    limit = next(n for n in nodes if n["Node Type"] == "Limit")
+    below = _nodes(limit)
+    assert not any(n["Node Type"] in ("Sort", "Incremental Sort") for n in below), plan
+    walk = [n for n in below if n.get("Index Name") == "student_search_pkey"]
+    assert walk and walk[0]["Node Type"] in ("Index Scan", "Index Only Scan"), plan
+
+
+async def test_a_rare_term_can_take_the_trigram_index(seeded):
+    await _require_trigram_index(seeded)
+    plan = await _plan(seeded, students.SEARCH_SQL, students.like_pattern("aarav0012"), 20,
+                       settings="SET LOCAL enable_seqscan = off")
+    assert "trgm_student_search" in {n.get("Index Name") for n in _nodes(plan)}, plan
+    rows = await seeded.fetch(students.SEARCH_SQL, students.like_pattern("aarav0012"), 20)
+    assert [r["first_name"] for r in rows] == ["Aarav00120"]
+    by_code = await seeded.fetch(students.SEARCH_SQL, students.like_pattern("pln00299"), 20)
+    assert [r["student_code"] for r in by_code] == [f"PLN00299{d}" for d in range(10)]
+
+
+async def _column_by_column(q: str, limit: int = 20) -> list[int]:
+    query = Student.filter(
+        Q(user__first_name__icontains=q) | Q(user__last_name__icontains=q) | Q(user__email__icontains=q)
+        | Q(student_code__icontains=q) | Q(admission_number__icontains=q))
+    return list(await query.order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def test_the_answers_are_those_of_the_column_by_column_search(seeded):
+    for term in ("surname1", "AARAV0001", "plan29", "@uni.edu", "admp0000", "9", "ya", "%", "_", "zz-none"):
+        found = await students.search_students(Actor.system(), q=term, limit=20)
+        assert [r.id for r in found] == await _column_by_column(term), term
+
+
+async def test_a_term_with_the_separator_is_searched_column_by_column(seeded):
+    """No column holds U+001F, so a term with it matches nothing, where the joined text
+    would have matched across two columns ("…Surname1" + separator + "plan…")."""
+    assert await students.search_students(Actor.system(), q="surname1\x1fplan", limit=20) == []
+
+
+async def test_the_search_text_follows_renames_code_changes_and_deletes(seeded):
+    student = await Student.filter(student_code="PLN000042").first()
+    assert student is not None
+    await seeded.execute("UPDATE users SET last_name = 'Quixotic' WHERE id = $1", student.user_id)
+    assert [r.id for r in await students.search_students(Actor.system(), q="quixot")] == [student.id]
+    await seeded.execute("UPDATE students SET student_code = 'ZXQ-1' WHERE id = $1", student.id)
+    assert [r.id for r in await students.search_students(Actor.system(), q="zxq-1")] == [student.id]
+    assert await students.search_students(Actor.system(), q="pln000042") == []
+    await seeded.execute("DELETE FROM students WHERE id = $1", student.id)
+    assert await students.search_students(Actor.system(), q="quixot") == []
+    assert await seeded.fetchval("SELECT count(*) FROM student_search") == ROWS - 1
+    recount = await seeded.fetchval(
+        "SELECT count(*) FROM student_search ss JOIN students s ON s.id = ss.student_id JOIN users u "
+        "ON u.id = s.user_id WHERE ss.haystack = student_search_text(u.first_name, u.last_name, u.email, "
+        "s.student_code, s.admission_number)")
+    assert recount == ROWS - 1
