@@ -219,3 +219,21 @@ async def test_two_users_get_different_feeds(login_as, client):
     assert one != two
     assert len(_events((await client.get(_path(one))).content)) == 3
     assert _events((await client.get(_path(two))).content) == []
+
+
+async def test_an_unchanged_feed_is_a_304_and_a_change_shows_at_once(login_as, client):
+    student_client = await login_as("student")
+    _, entry = await _timetabled(student_client.profile, await factories.create_faculty())
+    url = _path((await student_client.get(f"{BASE}/feed")).json()["url"])
+    first = await client.get(url)
+    etag = first.headers["etag"]
+    again = await client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert (await client.get(url, headers={"If-None-Match": '"something-else"'})).status_code == 200
+
+    entry.venue = "Exam Hall Z"
+    await entry.save()
+    changed = await client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    (exam,) = [e for e in _events(changed.content) if str(e["uid"]).startswith("exam-")]
+    assert str(exam["location"]) == "Exam Hall Z"
