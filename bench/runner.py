@@ -536,7 +536,6 @@ def main(argv: list[str] | None = None) -> int:
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
-    asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
 
     env = dict(
         os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
@@ -547,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     exports: list[ExportResult] = []
     jobs: list[ExportResult] = []
     try:
+        asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
