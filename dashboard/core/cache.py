@@ -14,7 +14,9 @@ _client: ArqRedis | None = None
 # One connection of its own for the per-request token check (dashboard.core.security):
 # a single-connection client skips the pool's checkout, health probe and release, about
 # half of what a command cost through the shared pool.
-_auth_client: tuple[ArqRedis, Redis] | None = None
+# Each paired with the shared client it follows (a worker or a test may swap that one), kept
+# until close(), so that none is dropped unclosed.
+_auth_clients: list[tuple[ArqRedis, Redis]] = []
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -37,11 +39,11 @@ def use(client: ArqRedis) -> None:
 
 
 async def close() -> None:
-    global _client, _auth_client
-    if _auth_client is not None:
-        await _auth_client[1].aclose()
-        await _auth_client[1].connection_pool.disconnect()
-        _auth_client = None
+    global _client
+    while _auth_clients:
+        _, own = _auth_clients.pop()
+        await own.aclose()
+        await own.connection_pool.disconnect()
     if _client is not None:
         await _client.aclose()
         _client = None
@@ -55,10 +57,12 @@ def redis() -> ArqRedis:
 
 def auth_redis() -> Redis:
     """The token check's own connection to the same Redis as `redis()`."""
-    global _auth_client
     shared = redis()
-    if _auth_client is None or _auth_client[0] is not shared:
-        pool = shared.connection_pool
-        own = ConnectionPool(connection_class=pool.connection_class, max_connections=1, **pool.connection_kwargs)
-        _auth_client = (shared, Redis(connection_pool=own, single_connection_client=True))
-    return _auth_client[1]
+    for followed, own in _auth_clients:
+        if followed is shared:
+            return own
+    pool = shared.connection_pool
+    own = Redis(connection_pool=ConnectionPool(connection_class=pool.connection_class, max_connections=1,
+                                               **pool.connection_kwargs), single_connection_client=True)
+    _auth_clients.append((shared, own))
+    return own
