@@ -339,6 +339,13 @@ WITH balances AS MATERIALIZED (
     FROM fee_balance_counts b
     {balance_where}
     GROUP BY 1, 2
+), edge AS MATERIALIZED (
+    -- The payments of the part months at the ends of the dates, by their date index;
+    -- their structures and students are then looked up by id.
+    SELECT p.fee_structure_id, p.payment_status, p.payment_mode, p.payment_date, p.amount_paid, p.late_fee,
+           p.discount
+    FROM fee_payments p
+    WHERE {edge_where}
 ), payments AS MATERIALIZED (
     SELECT department_id, payment_status, payment_mode, month, sum(n) AS n, sum(amount) AS amount,
            sum(late_fees) AS late_fees, sum(discounts) AS discounts
@@ -349,8 +356,14 @@ WITH balances AS MATERIALIZED (
         UNION ALL
         SELECT st.department_id, p.payment_status, p.payment_mode, date_trunc('month', p.payment_date)::date, 1,
                p.amount_paid, p.late_fee, p.discount
-        FROM fee_payments p JOIN fee_structures f ON f.id = p.fee_structure_id JOIN students st ON st.id = f.student_id
-        WHERE {daily_where}
+        FROM edge p
+        -- OFFSET 0 keeps each lookup a probe of the primary key (else the planner hashes
+        -- every structure of the year to join a few thousand payments).
+        CROSS JOIN LATERAL (SELECT f.academic_year, f.semester, f.student_id FROM fee_structures f
+                            WHERE f.id = p.fee_structure_id OFFSET 0) f
+        CROSS JOIN LATERAL (SELECT st.department_id, st.program_id FROM students st WHERE st.id = f.student_id
+                            OFFSET 0) st
+        {daily_where}
     ) x
     GROUP BY 1, 2, 3, 4
 )
@@ -418,7 +431,7 @@ def _fee_where(f: FeeCollectionFilters, bind: _Binds) -> dict[str, str]:
     daily = _fee_common(f, bind, "f.academic_year", "f.semester", "st.department_id", "st.program_id")
     return {"balance_where": _where(balances),
             "monthly_where": " AND ".join([*monthly, monthly_range.replace("month", "m.month")]),
-            "daily_where": " AND ".join([*daily, daily_range])}
+            "edge_where": daily_range, "daily_where": _where(daily)}
 
 
 async def fee_collection_report(actor: Actor, *, filters: FeeCollectionFilters) -> FeeCollectionOut:
@@ -509,26 +522,26 @@ async def exam_results_report(actor: Actor, *, filters: ExamResultsFilters) -> E
 # --- library --------------------------------------------------------------------------------
 
 LIBRARY_STATS_SQL = """
-WITH b AS MATERIALIZED (
-    SELECT id, category, copies_total, copies_available FROM library_books b {where}
+WITH books AS (
+    SELECT coalesce(b.category, '') AS category, count(*) AS titles, sum(b.copies_total) AS copies,
+           sum(b.copies_available) AS available
+    FROM library_books b {where}
+    GROUP BY 1
 ), loans AS (
-    SELECT b.category,
+    SELECT coalesce(b.category, '') AS category,
            count(*) FILTER (WHERE i.status IN ('issued', 'overdue')) AS issued,
            count(*) FILTER (WHERE i.status IN ('issued', 'overdue') AND i.due_date < now()) AS overdue,
            count(*) FILTER (WHERE i.status = 'lost') AS lost,
            coalesce(sum(i.fine_amount), 0) AS fines
-    FROM book_issues i JOIN b ON b.id = i.book_id
+    FROM book_issues i JOIN library_books b ON b.id = i.book_id {where}
     GROUP BY 1
-), books AS (
-    SELECT category, count(*) AS titles, sum(copies_total) AS copies, sum(copies_available) AS available
-    FROM b GROUP BY 1
 )
 SELECT coalesce(json_agg(json_build_object(
-           'category', books.category, 'titles', books.titles, 'copies', books.copies,
+           'category', nullif(books.category, ''), 'titles', books.titles, 'copies', books.copies,
            'available', books.available, 'issued', coalesce(loans.issued, 0),
            'overdue', coalesce(loans.overdue, 0), 'lost', coalesce(loans.lost, 0),
-           'fines', coalesce(loans.fines, 0)) ORDER BY books.category NULLS LAST), '[]') AS categories
-FROM books LEFT JOIN loans ON loans.category IS NOT DISTINCT FROM books.category
+           'fines', coalesce(loans.fines, 0)) ORDER BY books.category = '', books.category), '[]') AS categories
+FROM books LEFT JOIN loans ON loans.category = books.category
 """
 
 
