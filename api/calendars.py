@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Path, Request, Response
+from fastapi import Header, Path, Request, Response
 
 from api.deps import CurrentActor, requires
 from api.routing import ResourceRouter
@@ -53,13 +53,21 @@ async def rotate_feed(request: Request, actor: CurrentActor) -> Any:
 
 @router.get(
     "/feeds/{token}.ics", response_class=Response, responses={
-        200: {"description": "The feed (RFC 5545)", "content": {"text/calendar": {}}}, **error_responses(404)},
+        200: {"description": "The feed (RFC 5545)", "content": {"text/calendar": {}}},
+        304: {"description": "Not modified: the copy named by If-None-Match is current"}, **error_responses(404)},
     openapi_extra=requires(None), summary="A calendar feed",
     description="Anyone holding the address (calendar apps send no access token; the secret in the path is the "
-    "credential): the owner's classes and exams as iCalendar. An unknown or rotated secret is a 404. Changes "
-    "nothing.",
+    "credential): the owner's classes and exams as iCalendar, with an ETag (If-None-Match gives a 304 while "
+    "nothing changed). An unknown or rotated secret is a 404. Changes nothing.",
 )
-async def calendar_feed(token: FeedToken) -> Response:
-    body = await service.render_feed(token=token)
-    return Response(body, media_type="text/calendar; charset=utf-8", headers={
-        "Cache-Control": "private, max-age=300", "Content-Disposition": 'inline; filename="timetable.ics"'})
+async def calendar_feed(
+    token: FeedToken,
+    if_none_match: Annotated[str | None, Header(
+        max_length=200, description="The ETag of the copy the calendar app holds: 304 while it is current")] = None,
+) -> Response:
+    feed = await service.render_feed(token=token)
+    headers = {"Cache-Control": "private, max-age=300", "ETag": feed.etag}
+    if if_none_match is not None and feed.etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type="text/calendar; charset=utf-8",
+                    headers={**headers, "Content-Disposition": 'inline; filename="timetable.ics"'})

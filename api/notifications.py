@@ -25,8 +25,6 @@ from dashboard.schemas.notifications import (
 from dashboard.services import notifications as service
 from models.enums import NotificationStatus, NotificationType, PriorityLevel, TargetAudience
 
-ADMIN = None  # the composer screen is not built yet (see the section's notes); the API is the way to send
-
 router = ResourceRouter(prefix="/notifications", tags=["Notifications"], responses=error_responses(401, 403, 422))
 
 # A URL stays short; a longer list is counted when it is sent.

@@ -16,8 +16,6 @@ from dashboard.core.roles import Permission
 from dashboard.schemas.reports import ReportJobOut
 from dashboard.services import reports as service
 
-ADMIN = None  # the panel's Reports page follows these jobs through the same service
-
 router = ResourceRouter(prefix="/report-jobs", tags=["Reports"], responses=error_responses(401, 403, 422))
 
 JobId = Annotated[str, Path(min_length=1, max_length=64,

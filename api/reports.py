@@ -38,8 +38,6 @@ from dashboard.schemas.reports import (
 )
 from dashboard.services import reports as service
 
-ADMIN = None  # the panel's Reports page is built on this service separately; the API serves the reports
-
 router = ResourceRouter(prefix="/reports", tags=["Reports"], responses=error_responses(401, 403, 422))
 
 _MIN_DATE, _MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)

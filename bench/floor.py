@@ -20,8 +20,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
-from dashboard.services.course_offerings import roster_sql
 from dashboard.services import attendance, fees, hostels, library
+from dashboard.services import departments as departments_service
+from dashboard.services.course_offerings import roster_sql
 from dashboard.services.students import (
     SEARCH_SQL,
     STUDENT_SELECT,
@@ -46,11 +47,13 @@ async def live(_: Request) -> Response:
     return _json({"status": "ok"})
 
 
+DEPARTMENTS_PAGE_SQL = departments_service.DEPARTMENT_PAGE_SQL.format(where="", limit=1, offset=2)
+
+
 async def departments(request: Request) -> Response:
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval("SELECT count(*) FROM departments")
-        rows = await connection.fetch("SELECT * FROM departments ORDER BY id LIMIT $1", PAGE_SIZE)
-    return _json(_page(rows, total))
+        rows = await connection.fetch(DEPARTMENTS_PAGE_SQL, PAGE_SIZE, 0)
+    return _json(_page(rows, rows[0]["total"] if rows else 0))
 
 
 async def students(request: Request) -> Response:
@@ -119,8 +122,7 @@ def _fee_defaulters(params: dict[str, Any]) -> Statements:
 
 
 SQL_FLOORS: dict[str, Any] = {
-    "departments_list": lambda p: [("SELECT count(*) FROM departments", []),
-                                   ("SELECT * FROM departments ORDER BY id LIMIT $1", [PAGE_SIZE])],
+    "departments_list": lambda p: [(DEPARTMENTS_PAGE_SQL, [PAGE_SIZE, 0])],
     "students_page1": lambda p: _students_page(p, {}),
     "students_filtered": lambda p: _students_page(p, {"department_id": p["department_id"],
                                                       "batch_year": p["batch_year"], "status": "active"}),

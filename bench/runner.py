@@ -24,7 +24,7 @@ from typing import Any
 import asyncpg
 import httpx
 
-from bench import scenarios_admin, scenarios_reports, scenarios_schedules, scenarios_teaching
+from bench import scenarios_admin, scenarios_imports, scenarios_reports, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
 
@@ -536,7 +536,6 @@ def main(argv: list[str] | None = None) -> int:
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
-    asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
 
     env = dict(
         os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
@@ -547,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     exports: list[ExportResult] = []
     jobs: list[ExportResult] = []
     try:
+        asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
         app_port = free_port()
         app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
                        "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
@@ -566,6 +566,11 @@ def main(argv: list[str] | None = None) -> int:
                 results += scenarios_schedules.one_shots(base, tokens, params, db_url)
             if not args.only or "report_jobs" in args.only:
                 jobs += scenarios_reports.report_jobs(base, tokens)
+            if not args.only or "imports" in args.only:
+                # A Redis database of their own: the server's worker must not send the
+                # imported accounts' invitations while other scenarios are measured.
+                imported = scenarios_imports.one_shots(base_db, db_url, scenarios_imports.BENCH_REDIS_URL)
+                print(scenarios_imports.markdown(imported))
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)

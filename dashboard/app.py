@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from api import create_api
 from dashboard.core import cache
 from dashboard.core.db import close_orm, init_orm
+from dashboard.services.auth import close_live_user_reader
 from dashboard.settings import Settings, get_settings
 from dashboard.web import health
 from dashboard.web.middleware import RequestContextMiddleware
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
                 await stop_worker(worker)
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker_task
+            await close_live_user_reader()
             await cache.close()
             await close_orm()
 

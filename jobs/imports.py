@@ -32,11 +32,14 @@ async def commit_import(ctx: dict[str, Any], *, import_id: int) -> str:
 @handles(imports.SendImportInvitations)
 async def send_import_invitations(ctx: dict[str, Any], *, import_id: int, user_ids: tuple[int, ...]) -> str:
     """No secret in the message: it sends the person to the password reset, whose code
-    is made when they ask. Accounts already taken up (verified) are skipped, so a retry
-    sends only to those still waiting."""
+    is made when they ask. Accounts already taken up (verified) are skipped, and each
+    sent invitation is remembered, so a retry sends only those not sent yet."""
     sent = 0
     for person in await imports.invitees(Actor.system(), user_ids=user_ids):
+        if await imports.already_invited(import_id=import_id, user_id=person.user_id):
+            continue
         await deliver(ctx, to=person.email, subject=INVITATION_SUBJECT,
                       text=INVITATION_TEXT.format(name=person.first_name), html=None)
+        await imports.mark_invited(import_id=import_id, user_id=person.user_id)
         sent += 1
     return f"{sent} invitations for import {import_id}"

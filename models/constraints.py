@@ -311,7 +311,8 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     SchemaConstraint(
         "student_search",
         "trgm_student_search",
-        "CREATE INDEX IF NOT EXISTS trgm_student_search ON student_search USING gin (haystack gin_trgm_ops) WITH (fastupdate = off)",
+        "CREATE INDEX IF NOT EXISTS trgm_student_search ON student_search USING gin (haystack gin_trgm_ops) "
+        "WITH (fastupdate = off)",
         "trigram",
     ),
     SchemaConstraint(
@@ -376,6 +377,7 @@ READ_PATH_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("attendance_summary", "tr_attendance_totals_added"),
     ("attendance_summary", "tr_attendance_totals_changed"),
     ("attendance_summary", "tr_attendance_totals_removed"),
+    ("enrollments", "tr_attendance_totals_student_changed"),
     ("fee_structures", "tr_fee_balances_structures_added"),
     ("fee_structures", "tr_fee_balances_structure_changed"),
     ("fee_payments", "tr_fee_balances_payments_added"),

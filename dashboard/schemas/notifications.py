@@ -111,6 +111,8 @@ class AudienceOut(OutputModel):
 
 
 class EmailPreferenceUpdate(InputModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"email_opt_out": True}]})
+
     email_opt_out: bool = Field(description="True: no email for non-urgent notices (urgent ones are always emailed)")
 
 

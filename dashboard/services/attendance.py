@@ -193,14 +193,13 @@ def _whole_months(date_from: dt.date | None, date_to: dt.date | None) -> bool:
 # write), with its percentage indexed, so the defaulters are an index range instead of a
 # sum over every summary. The filters and the caller's scope follow as `{filters}`.
 ALL_TIME_DEFAULTERS_SQL = """
-SELECT t.enrollment_id, e.student_id, s.student_code, u.first_name, u.last_name,
+SELECT t.enrollment_id, t.student_id, s.student_code, u.first_name, u.last_name,
        t.total_classes, t.attended_classes, t.attendance_percentage
 FROM attendance_totals t
-JOIN enrollments e ON e.id = t.enrollment_id
-JOIN students s ON s.id = e.student_id
+JOIN students s ON s.id = t.student_id
 JOIN users u ON u.id = s.user_id
 WHERE t.total_classes > 0 AND t.attendance_percentage < $1{filters}
-ORDER BY t.attendance_percentage, e.student_id, t.enrollment_id
+ORDER BY t.attendance_percentage, t.student_id, t.enrollment_id
 """
 
 
@@ -210,11 +209,12 @@ async def _all_time_defaulters(actor: Actor, *, threshold: float, department_id:
     clauses: list[str] = []
     if department_id is not None:
         params.append(department_id)
-        clauses.append(f"e.program_id IN (SELECT id FROM programs WHERE department_id = ${len(params)})")
+        clauses.append("t.enrollment_id IN (SELECT id FROM enrollments WHERE program_id IN "
+                       f"(SELECT id FROM programs WHERE department_id = ${len(params)}))")
     if program_id is not None:
         params.append(program_id)
-        clauses.append(f"e.program_id = ${len(params)}")
-    scope = await student_scope_sql(actor, "e.student_id", params)
+        clauses.append(f"t.enrollment_id IN (SELECT id FROM enrollments WHERE program_id = ${len(params)})")
+    scope = await student_scope_sql(actor, "t.student_id", params)
     if scope:
         clauses.append(scope)
     sql = ALL_TIME_DEFAULTERS_SQL.format(filters="".join(f" AND {clause}" for clause in clauses))

@@ -22,11 +22,13 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 from tortoise import connections
 
 from dashboard.core.actor import Actor, authorize
@@ -206,7 +208,28 @@ def _exam_event(row: dict[str, Any], stamp: dt.datetime) -> Event:
     return event
 
 
-async def render_feed(*, token: str) -> bytes:
+@lru_cache(maxsize=8)
+def _vtimezone(key: str) -> bytes:
+    """The zone's VTIMEZONE: working it out from the tz database takes tens of ms, and it
+    never changes while the process runs."""
+    return Timezone.from_tzid(key).to_ical()
+
+
+@dataclass(frozen=True, slots=True)
+class FeedBody:
+    body: bytes
+    # Changes whenever an event of the feed does: calendar apps send it back in
+    # If-None-Match and get a 304 while nothing changed.
+    etag: str
+
+
+# Rendered feeds by the digest of what they show: a feed is fetched far more often than
+# its classes or exams change, and rendering dominates the cost of a fetch.
+_RENDERED: OrderedDict[str, bytes] = OrderedDict()
+_RENDERED_MAX = 512
+
+
+async def render_feed(*, token: str) -> FeedBody:
     """The iCalendar text of the feed whose secret this is; an unknown, rotated or
     malformed secret (or a deactivated user's) is a 404."""
     if not TOKEN_PATTERN.fullmatch(token):
@@ -220,6 +243,11 @@ async def render_feed(*, token: str) -> bytes:
     exams = await _db().execute_query_dict(_EXAMS_SQL, params)
 
     zone = ZoneInfo(get_settings().calendar_timezone)
+    digest = hashlib.sha256(repr((PRODUCT_ID, zone.key, classes, exams)).encode()).hexdigest()
+    etag = f'"{digest[:32]}"'
+    if (cached := _RENDERED.get(digest)) is not None:
+        _RENDERED.move_to_end(digest)
+        return FeedBody(body=cached, etag=etag)
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
@@ -228,11 +256,15 @@ async def render_feed(*, token: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", "University timetable")
     calendar.add("x-wr-timezone", zone.key)
+    calendar.add_component(Timezone.from_ical(_vtimezone(zone.key)))
     for row in classes:
         event = _class_event(row, zone, stamp)
         if event is not None:
             calendar.add_component(event)
     for row in exams:
         calendar.add_component(_exam_event(row, stamp))
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    body = calendar.to_ical()
+    _RENDERED[digest] = body
+    while len(_RENDERED) > _RENDERED_MAX:
+        _RENDERED.popitem(last=False)
+    return FeedBody(body=body, etag=etag)

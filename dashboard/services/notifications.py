@@ -446,6 +446,7 @@ async def send_system_notice(actor: Actor, *, title: str, message: str, user_ids
             await _queue_emails(notification)
     return notification
 
+
 async def notifications_received(actor: Actor, *, user_id: int, limit: int = 20) -> dict[str, Any]:
     """The newest notifications delivered to one user, with how many they received and
     how many are unread. Staff who manage notifications read anyone's; others their own

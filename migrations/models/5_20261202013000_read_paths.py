@@ -40,7 +40,10 @@ RUN_IN_TRANSACTION = True
 
 
 async def upgrade(db: BaseDBAsyncClient) -> str:
-    return r"""
+    return UPGRADE
+
+
+UPGRADE_TEMPLATE = r"""
 CREATE OR REPLACE FUNCTION student_search_text(first_name TEXT, last_name TEXT, email TEXT, student_code TEXT,
                                                admission_number TEXT) RETURNS TEXT
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
@@ -139,37 +142,7 @@ SELECT department_id, program_id, batch_year, semester, status, COALESCE(categor
 FROM students GROUP BY 1, 2, 3, 4, 5, 6
 ON CONFLICT DO NOTHING;
 
-CREATE OR REPLACE FUNCTION student_counts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP = 'INSERT' THEN
-        INSERT INTO student_counts AS c (department_id, program_id, batch_year, semester, status, category, students)
-        SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, ''), count(*)
-        FROM added GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
-        ON CONFLICT (department_id, program_id, batch_year, semester, status, category)
-        DO UPDATE SET students = c.students + EXCLUDED.students;
-    ELSIF TG_OP = 'DELETE' THEN
-        UPDATE student_counts c SET students = c.students - d.n
-        FROM (SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, '') AS category,
-                     count(*) AS n
-              FROM removed GROUP BY 1, 2, 3, 4, 5, 6) d
-        WHERE (c.department_id, c.program_id, c.batch_year, c.semester, c.status, c.category)
-            = (d.department_id, d.program_id, d.batch_year, d.semester, d.status, d.category);
-    ELSE
-        INSERT INTO student_counts AS c (department_id, program_id, batch_year, semester, status, category, students)
-        SELECT department_id, program_id, batch_year, semester, status, category, sum(n) FROM (
-            SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, '') AS category, 1 AS n
-            FROM added
-            UNION ALL
-            SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, ''), -1
-            FROM removed
-        ) d
-        GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6
-        ON CONFLICT (department_id, program_id, batch_year, semester, status, category)
-        DO UPDATE SET students = c.students + EXCLUDED.students;
-    END IF;
-    RETURN NULL;
-END $$;
-
+{student_counts_changed}
 DROP TRIGGER IF EXISTS tr_student_counts_added ON students;
 CREATE TRIGGER tr_student_counts_added AFTER INSERT ON students
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION student_counts_changed();
@@ -182,6 +155,8 @@ CREATE TRIGGER tr_student_counts_removed AFTER DELETE ON students
 
 CREATE TABLE IF NOT EXISTS attendance_totals (
     enrollment_id INT PRIMARY KEY REFERENCES enrollments (id) ON DELETE CASCADE,
+    -- the enrollment's student, so that the defaulters join students by it directly
+    student_id INT NOT NULL,
     total_classes INT NOT NULL,
     attended_classes INT NOT NULL,
     attendance_percentage DECIMAL(5,2) GENERATED ALWAYS AS (
@@ -191,59 +166,45 @@ ALTER TABLE attendance_totals ADD CONSTRAINT ck_attendance_totals_classes_range
     CHECK (attended_classes >= 0 AND attended_classes <= total_classes);
 CREATE INDEX IF NOT EXISTS ix_attendance_totals_percentage ON attendance_totals (attendance_percentage)
     WHERE total_classes > 0;
-INSERT INTO attendance_totals (enrollment_id, total_classes, attended_classes)
-SELECT enrollment_id, sum(total_classes), sum(attended_classes) FROM attendance_summary GROUP BY 1
+INSERT INTO attendance_totals (enrollment_id, student_id, total_classes, attended_classes)
+SELECT x.enrollment_id, e.student_id, sum(x.total_classes), sum(x.attended_classes)
+FROM attendance_summary x JOIN enrollments e ON e.id = x.enrollment_id GROUP BY 1, 2
 ON CONFLICT DO NOTHING;
+
+CREATE OR REPLACE FUNCTION attendance_totals_student_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE attendance_totals SET student_id = NEW.student_id WHERE enrollment_id = NEW.id;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS tr_attendance_totals_student_changed ON enrollments;
+CREATE TRIGGER tr_attendance_totals_student_changed AFTER UPDATE OF student_id ON enrollments
+    FOR EACH ROW WHEN (OLD.student_id IS DISTINCT FROM NEW.student_id)
+    EXECUTE FUNCTION attendance_totals_student_changed();
 
 -- The difference each statement makes per enrollment. An enrollment deleted in the same
 -- statement (its summaries go with it by cascade) is left to its own cascade.
 CREATE OR REPLACE FUNCTION attendance_totals_added() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO attendance_totals AS t (enrollment_id, total_classes, attended_classes)
-    SELECT enrollment_id, sum(total_classes), sum(attended_classes) FROM added
-    WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e.id = added.enrollment_id)
-    GROUP BY enrollment_id HAVING sum(total_classes) <> 0 OR sum(attended_classes) <> 0 ORDER BY enrollment_id
+    INSERT INTO attendance_totals AS t (enrollment_id, student_id, total_classes, attended_classes)
+    SELECT a.enrollment_id, e.student_id, sum(a.total_classes), sum(a.attended_classes)
+    FROM added a JOIN enrollments e ON e.id = a.enrollment_id
+    GROUP BY 1, 2 HAVING sum(a.total_classes) <> 0 OR sum(a.attended_classes) <> 0 ORDER BY 1
     ON CONFLICT (enrollment_id) DO UPDATE SET total_classes = t.total_classes + EXCLUDED.total_classes,
                                               attended_classes = t.attended_classes + EXCLUDED.attended_classes;
     RETURN NULL;
 END $$;
 
-CREATE OR REPLACE FUNCTION attendance_totals_removed() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE attendance_totals t SET total_classes = t.total_classes - d.total_classes,
-                                   attended_classes = t.attended_classes - d.attended_classes
-    FROM (SELECT enrollment_id, sum(total_classes) AS total_classes, sum(attended_classes) AS attended_classes
-          FROM removed GROUP BY enrollment_id) d
-    WHERE t.enrollment_id = d.enrollment_id;
-    RETURN NULL;
-END $$;
-
-CREATE OR REPLACE FUNCTION attendance_totals_updated() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO attendance_totals AS t (enrollment_id, total_classes, attended_classes)
-    SELECT d.enrollment_id, sum(d.total_classes), sum(d.attended_classes) FROM (
-        SELECT enrollment_id, total_classes, attended_classes FROM added
-        UNION ALL
-        SELECT enrollment_id, -total_classes, -attended_classes FROM removed
-    ) d
-    WHERE EXISTS (SELECT 1 FROM enrollments e WHERE e.id = d.enrollment_id)
-    GROUP BY d.enrollment_id
-    HAVING sum(d.total_classes) <> 0 OR sum(d.attended_classes) <> 0
-    ORDER BY d.enrollment_id
-    ON CONFLICT (enrollment_id) DO UPDATE SET total_classes = t.total_classes + EXCLUDED.total_classes,
-                                              attended_classes = t.attended_classes + EXCLUDED.attended_classes;
-    RETURN NULL;
-END $$;
+{attendance_totals_changed}
 
 DROP TRIGGER IF EXISTS tr_attendance_totals_added ON attendance_summary;
 CREATE TRIGGER tr_attendance_totals_added AFTER INSERT ON attendance_summary
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION attendance_totals_added();
 DROP TRIGGER IF EXISTS tr_attendance_totals_changed ON attendance_summary;
 CREATE TRIGGER tr_attendance_totals_changed AFTER UPDATE ON attendance_summary
-    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION attendance_totals_updated();
+    REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION attendance_totals_changed();
 DROP TRIGGER IF EXISTS tr_attendance_totals_removed ON attendance_summary;
 CREATE TRIGGER tr_attendance_totals_removed AFTER DELETE ON attendance_summary
-    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION attendance_totals_removed();
+    REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION attendance_totals_changed();
 
 CREATE TABLE IF NOT EXISTS fee_balances (
     fee_structure_id INT PRIMARY KEY REFERENCES fee_structures (id) ON DELETE CASCADE,
@@ -328,6 +289,105 @@ CREATE TRIGGER tr_fee_balances_payments_removed AFTER DELETE ON fee_payments
 """
 
 
+_COUNT_KEY = "department_id, program_id, batch_year, semester, status, category"
+_COUNT_KEY_OF = "(c.department_id, c.program_id, c.batch_year, c.semester, c.status, c.category)"
+_COUNT_KEY_D = "(d.department_id, d.program_id, d.batch_year, d.semester, d.status, d.category)"
+# The change in students per group a statement made, from its transition tables.
+_REMOVED_PER_GROUP = """
+    SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, '') AS category,
+           -count(*) AS n
+    FROM removed GROUP BY 1, 2, 3, 4, 5, 6"""
+_MOVED_PER_GROUP = """
+    SELECT department_id, program_id, batch_year, semester, status, category, sum(n) AS n FROM (
+        SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, '') AS category, 1 AS n
+        FROM added
+        UNION ALL
+        SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, ''), -1 FROM removed
+    ) m
+    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0"""
+
+
+def _apply_counts(changes: str) -> str:
+    """Lock the groups a statement changed in key order, add the changes to the existing
+    ones, insert the groups seen for the first time."""
+    return f"""
+        PERFORM 1 FROM student_counts c JOIN ({changes}) d USING ({_COUNT_KEY})
+        ORDER BY {_COUNT_KEY_OF[1:-1]} FOR UPDATE OF c;
+        UPDATE student_counts c SET students = c.students + d.n FROM ({changes}) d
+        WHERE {_COUNT_KEY_OF} = {_COUNT_KEY_D};
+        INSERT INTO student_counts AS c ({_COUNT_KEY}, students)
+        SELECT {_COUNT_KEY}, n FROM ({changes}) d
+        WHERE n > 0 AND NOT EXISTS (SELECT 1 FROM student_counts c WHERE {_COUNT_KEY_OF} = {_COUNT_KEY_D})
+        ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT ({_COUNT_KEY}) DO UPDATE SET students = c.students + EXCLUDED.students;"""
+
+
+# A CHECK holds for the row an upsert proposes before the conflict is found, so a negative
+# change cannot go through INSERT ... ON CONFLICT. The groups a statement changes are
+# locked first, in key order (two writers moving students between the same groups in
+# opposite directions then wait for each other instead of deadlocking); the existing ones
+# get their change by UPDATE, and only groups seen for the first time are inserted, with
+# a positive count.
+STUDENT_COUNTS_CHANGED = f"""
+CREATE OR REPLACE FUNCTION student_counts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO student_counts AS c ({_COUNT_KEY}, students)
+        SELECT department_id, program_id, batch_year, semester, status, COALESCE(category, ''), count(*)
+        FROM added GROUP BY 1, 2, 3, 4, 5, 6 ORDER BY 1, 2, 3, 4, 5, 6
+        ON CONFLICT ({_COUNT_KEY}) DO UPDATE SET students = c.students + EXCLUDED.students;
+    ELSIF TG_OP = 'DELETE' THEN{_apply_counts(_REMOVED_PER_GROUP)}
+    ELSE{_apply_counts(_MOVED_PER_GROUP)}
+    END IF;
+    RETURN NULL;
+END $$;"""
+
+
+# The change in classes per enrollment a statement made to its monthly summaries.
+_SUMMARIES_REMOVED = """
+    SELECT enrollment_id, -sum(total_classes) AS total_classes, -sum(attended_classes) AS attended_classes
+    FROM removed GROUP BY 1"""
+_SUMMARIES_MOVED = """
+    SELECT enrollment_id, sum(total_classes) AS total_classes, sum(attended_classes) AS attended_classes FROM (
+        SELECT enrollment_id, total_classes, attended_classes FROM added
+        UNION ALL
+        SELECT enrollment_id, -total_classes, -attended_classes FROM removed
+    ) m
+    GROUP BY 1 HAVING sum(total_classes) <> 0 OR sum(attended_classes) <> 0"""
+
+
+def _apply_totals(changes: str) -> str:
+    """As `_apply_counts`: lock in enrollment order, change the existing totals, insert the
+    enrollments seen for the first time (an enrollment deleted in the same statement, its
+    summaries going with it by cascade, is left to its own cascade)."""
+    return f"""
+        PERFORM 1 FROM attendance_totals t JOIN ({changes}) d USING (enrollment_id)
+        ORDER BY t.enrollment_id FOR UPDATE OF t;
+        UPDATE attendance_totals t SET total_classes = t.total_classes + d.total_classes,
+                                       attended_classes = t.attended_classes + d.attended_classes
+        FROM ({changes}) d WHERE t.enrollment_id = d.enrollment_id;
+        INSERT INTO attendance_totals AS t (enrollment_id, student_id, total_classes, attended_classes)
+        SELECT d.enrollment_id, e.student_id, d.total_classes, d.attended_classes
+        FROM ({changes}) d JOIN enrollments e ON e.id = d.enrollment_id
+        WHERE NOT EXISTS (SELECT 1 FROM attendance_totals x WHERE x.enrollment_id = d.enrollment_id)
+        ORDER BY d.enrollment_id
+        ON CONFLICT (enrollment_id) DO UPDATE SET total_classes = t.total_classes + EXCLUDED.total_classes,
+                                                  attended_classes = t.attended_classes + EXCLUDED.attended_classes;"""
+
+
+ATTENDANCE_TOTALS_CHANGED = f"""
+CREATE OR REPLACE FUNCTION attendance_totals_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'DELETE' THEN{_apply_totals(_SUMMARIES_REMOVED)}
+    ELSE{_apply_totals(_SUMMARIES_MOVED)}
+    END IF;
+    RETURN NULL;
+END $$;"""
+
+UPGRADE = UPGRADE_TEMPLATE.replace("{student_counts_changed}", STUDENT_COUNTS_CHANGED).replace(
+    "{attendance_totals_changed}", ATTENDANCE_TOTALS_CHANGED)
+
+
 async def downgrade(db: BaseDBAsyncClient) -> str:
     return """
 DROP TRIGGER IF EXISTS tr_fee_balances_payments_removed ON fee_payments;
@@ -344,8 +404,9 @@ DROP TABLE IF EXISTS fee_balances;
 DROP TRIGGER IF EXISTS tr_attendance_totals_removed ON attendance_summary;
 DROP TRIGGER IF EXISTS tr_attendance_totals_changed ON attendance_summary;
 DROP TRIGGER IF EXISTS tr_attendance_totals_added ON attendance_summary;
-DROP FUNCTION IF EXISTS attendance_totals_updated();
-DROP FUNCTION IF EXISTS attendance_totals_removed();
+DROP FUNCTION IF EXISTS attendance_totals_changed();
+DROP TRIGGER IF EXISTS tr_attendance_totals_student_changed ON enrollments;
+DROP FUNCTION IF EXISTS attendance_totals_student_changed();
 DROP FUNCTION IF EXISTS attendance_totals_added();
 DROP TABLE IF EXISTS attendance_totals;
 DROP TRIGGER IF EXISTS tr_student_counts_removed ON students;

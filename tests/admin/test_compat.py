@@ -15,6 +15,12 @@ import admin_views.compat  # noqa: F401
 from admin_views import TEMPLATES_DIR
 
 OUR_TEMPLATES = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.html"))
+# Task screens whose pages need the view's own objects (a page of documents with their
+# access levels, an import's preview): their screen tests render them from real requests
+# (tests/admin/test_comms_screens.py, test_imports_screens.py), so the generic context
+# below is not made to imitate them.
+RENDERED_BY_THEIR_SCREEN_TESTS = {"documents/library.html", "notifications/list.html", "imports/start.html",
+                                  "imports/detail.html"}
 
 
 def test_fastapi_admin_imports_with_redis_asyncio_as_aioredis():
@@ -50,7 +56,7 @@ def _request(app) -> Request:
                     "app": admin, "state": {}, "scheme": "http", "server": ("test", 80), "root_path": ""})
 
 
-@pytest.mark.parametrize("name", OUR_TEMPLATES)
+@pytest.mark.parametrize("name", sorted(set(OUR_TEMPLATES) - RENDERED_BY_THEIR_SCREEN_TESTS))
 async def test_every_template_we_use_renders(app, name):
     """Ours are found first (configure(template_folders=...)) and render with the
     context our views give them."""

@@ -126,4 +126,4 @@ def test_task_screens_register_through_the_registry_too():
     sections = [item["section"] for item in items]
     # Sections come in one block each, in order.
     assert sections == sorted(sections, key=["Academics", "Teaching", "People", "Campus", "Accounts"].index)
-    assert [i["model"] for i in items if i["section"] == "Accounts"] == ["users", "audit_logs"]
+    assert [i["model"] for i in items if i["section"] == "Accounts"] == ["users", "audit_logs", "imports"]

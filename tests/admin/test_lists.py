@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 
-from admin_views import formatting
 from admin_views.registry import resources
 from admin_views.routes import page_numbers
+from dashboard.core import formatting
 from dashboard.settings import Settings
 from models.enums import UserType
 from tests import factories

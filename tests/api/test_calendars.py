@@ -141,7 +141,16 @@ async def test_the_url_is_stable_until_rotated_and_the_old_one_then_answers_404(
     assert await AuditLog.filter(entity_type="calendar_feeds", user_id=student_client.user.id).count() == 1
 
 
-async def test_the_secret_is_stored_only_as_its_hash_and_never_logged(login_as, client, caplog):
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def test_the_secret_is_stored_only_as_its_hash_and_never_logged(login_as, client):
     student_client = await login_as("student")
     url = (await student_client.get(f"{BASE}/feed")).json()["url"]
     secret = url.rsplit("/", 1)[1].removesuffix(".ics")
@@ -150,11 +159,18 @@ async def test_the_secret_is_stored_only_as_its_hash_and_never_logged(login_as, 
     assert rows[0]["token_hash"] == hashlib.sha256(secret.encode()).hexdigest()
     assert secret not in repr(rows)
 
-    with caplog.at_level(logging.DEBUG):
+    capture, root = _Records(), logging.getLogger()
+    level = root.level
+    root.addHandler(capture)
+    root.setLevel(logging.DEBUG)
+    try:
         assert (await client.get(_path(url))).status_code == 200
         assert (await client.get(_path(url.replace(secret, secret[:-1] + "A")))).status_code in (200, 404)
+    finally:
+        root.removeHandler(capture)
+        root.setLevel(level)
     # The test's own HTTP client logs the URLs it fetches: the client is not the product.
-    records = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
+    records = [r for r in capture.records if not r.name.startswith(("httpx", "httpcore"))]
     assert any(r.name == "dashboard.access" for r in records), "the access log records the request"
     logged = "\n".join(f"{r.getMessage()} {getattr(r, 'fields', '')} {r.args!r}" for r in records)
     assert "/api/v1/calendars/feeds/<secret>" in logged
@@ -203,3 +219,21 @@ async def test_two_users_get_different_feeds(login_as, client):
     assert one != two
     assert len(_events((await client.get(_path(one))).content)) == 3
     assert _events((await client.get(_path(two))).content) == []
+
+
+async def test_an_unchanged_feed_is_a_304_and_a_change_shows_at_once(login_as, client):
+    student_client = await login_as("student")
+    _, entry = await _timetabled(student_client.profile, await factories.create_faculty())
+    url = _path((await student_client.get(f"{BASE}/feed")).json()["url"])
+    first = await client.get(url)
+    etag = first.headers["etag"]
+    again = await client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == etag
+    assert (await client.get(url, headers={"If-None-Match": '"something-else"'})).status_code == 200
+
+    entry.venue = "Exam Hall Z"
+    await entry.save()
+    changed = await client.get(url, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    (exam,) = [e for e in _events(changed.content) if str(e["uid"]).startswith("exam-")]
+    assert str(exam["location"]) == "Exam Hall Z"

@@ -227,7 +227,16 @@ def _zip_bomb() -> bytes:
     return buffer.getvalue()
 
 
+def _broken_workbook() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    return buffer.getvalue()
+
+
 @pytest.mark.parametrize(("name", "body", "content_type", "status", "words"), [
+    ("f.xlsx", _broken_workbook(), XLSX_TYPE, 400, "cannot be read as an XLSX workbook"),
     ("f.csv", b"\x7fELF\x02\x01\x01\x00binary", CSV_TYPE, 400, "does not match"),
     ("f.xlsx", b"student_code,email\r\n", XLSX_TYPE, 400, "does not match"),
     ("f.csv", "student_code,first_name\r\nA1,Zo\xeb\r\n".encode("latin-1"), CSV_TYPE, 400, "not UTF-8"),
@@ -268,8 +277,10 @@ async def _graded_class(size: int = 3) -> tuple[Any, Any, list[str]]:
 
 async def test_grades_for_an_assessment_preview_and_commit(staff_client, run_jobs):
     _offering, assessment, codes = await _graded_class(3)
+    outsider = await factories.create_student()
     body = csv_text([["student_code", "marks_obtained", "remarks"], [codes[0], "17.5", ""], [codes[1], "25", ""],
-                     ["NOBODY", "3", ""], [codes[2], "abc", ""], [codes[0], "4", ""]])
+                     ["NOBODY", "3", ""], [codes[2], "abc", ""], [codes[0], "4", ""],
+                     [outsider.student_code.lower(), "4", ""]])
     import_id = (await upload(staff_client, body, kind="grades", assessment_id=assessment.id)).json()["id"]
     preview = await settled(staff_client, import_id, run_jobs)
     errors = {r["row_number"]: r["errors"] for r in preview["items"]}
@@ -278,6 +289,7 @@ async def test_grades_for_an_assessment_preview_and_commit(staff_client, run_job
     assert errors[4] == [{"column": "student_code", "message": "Student not found"}]
     assert errors[5][0]["column"] == "marks_obtained"
     assert "Duplicate in this file" in errors[6][0]["message"]
+    assert errors[7] == [{"column": "student_code", "message": "Student is not registered in this course offering"}]
     clean = csv_text([["student_code", "marks_obtained"], *[[c, "10"] for c in codes]])
     second = (await upload(staff_client, clean, kind="grades", assessment_id=assessment.id,
                            error_threshold=0)).json()["id"]

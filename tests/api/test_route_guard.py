@@ -44,3 +44,24 @@ async def test_the_scheme_is_case_insensitive_as_before(staff_client, client):
     token = staff_client.headers["Authorization"].split(" ", 1)[1]
     response = await client.get(DEPARTMENTS, headers={"Authorization": f"bearer {token}"})
     assert response.status_code == 200, response.text
+
+
+async def test_the_live_user_check_survives_a_dropped_connection(student_client):
+    """The check's own PostgreSQL connection may be cut (a restart, an idle timeout): the
+    request is still answered, from the pool, and the user is still checked."""
+    from tortoise import connections
+
+    from dashboard.services import auth
+    from models import User
+
+    assert (await student_client.get("/api/v1/auth/me")).status_code == 200
+    own = auth._live_users._connection
+    assert own is not None and not own.is_closed()
+    await connections.get("default").execute_query(
+        "SELECT pg_terminate_backend($1)", [own.get_server_pid()])
+    assert (await student_client.get("/api/v1/auth/me")).status_code == 200
+    await User.filter(id=student_client.user.id).update(is_active=False)
+    assert (await student_client.get("/api/v1/auth/me")).status_code == 401
+    auth._live_users._pool_until = 0.0
+    assert (await student_client.get("/api/v1/auth/me")).status_code == 401
+    assert auth._live_users._connection is not None and not auth._live_users._connection.is_closed()

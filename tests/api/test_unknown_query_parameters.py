@@ -1,5 +1,5 @@
 """A query parameter an endpoint does not declare is a 422 naming it and the accepted ones
-(notes §3.12), on every /api/v1 endpoint, from api.deps.query_guard. The role matrix
+(notes §3.12), on every /api/v1 endpoint, checked by each route's wrapper (api.routing.GuardedRoute). The role matrix
 (tests/test_role_matrix.py) sends one to every route as every role."""
 
 from __future__ import annotations

@@ -269,3 +269,23 @@ async def test_past_or_untouched_entries_are_not_announced(monkeypatch):
                                   reminders.RESULTS_PUBLISHED])
 async def test_the_daily_job_runs_every_rule(rule):
     assert rule in await run_daily_reminders({})
+
+
+async def test_entries_made_and_moved_through_the_api_are_announced(staff_client):
+    offering, (registration,) = await factories.create_class(size=1)
+    future = dt.date.today() + dt.timedelta(days=30)
+    schedule = await factories.create_exam_schedule(
+        course=await offering.course, start_time=dt.datetime.combine(future, dt.time(0), tzinfo=dt.UTC),
+        end_time=dt.datetime.combine(future + dt.timedelta(days=3), dt.time(0), tzinfo=dt.UTC))
+    created = await staff_client.post("/api/v1/exam-timetable", json={
+        "exam_schedule_id": schedule.id, "course_offering_id": offering.id, "exam_date": future.isoformat(),
+        "start_time": f"{future}T09:00:00Z", "end_time": f"{future}T12:00:00Z", "duration_minutes": 180,
+        "venue": "Exam hall A", "max_marks": 100})
+    assert created.status_code == 201, created.text
+    assert await run_exam_change_reminders({}) == 1
+    moved = await staff_client.put(f"/api/v1/exam-timetable/{created.json()['id']}", json={"venue": "Exam hall B"})
+    assert moved.status_code == 200, moved.text
+    assert await run_exam_change_reminders({}) == 1
+    assert await run_exam_change_reminders({}) == 0
+    titles = await _inbox(registration.student.user_id)
+    assert [t.split(":")[0] for t in titles] == ["Exam scheduled", "Exam moved"]

@@ -37,8 +37,10 @@ def test_every_declared_job_has_one_handler_in_the_worker():
     missing = {job.__name__ for job in _all_job_classes()} - {job.__name__ for job in handled if job}
     assert not missing, f"jobs without a handler in jobs/: {missing}"
     assert "send_one_time_code" in handled.values() and "send_email" in handled.values()
-    assert [job.name for job in CRON_JOBS] == ["cron:deliver_scheduled_notifications", "cron:sweep_report_jobs",
-                                               "cron:remove_expired_report_files"]
+    # Collected by module name: notifications, reminders, reports.
+    assert [job.name for job in CRON_JOBS] == [
+        "cron:deliver_scheduled_notifications", "cron:run_daily_reminders", "cron:run_exam_change_reminders",
+        "cron:sweep_report_jobs", "cron:remove_expired_report_files"]
 
 
 def test_a_new_module_in_the_jobs_package_is_collected_without_a_list(tmp_path, monkeypatch):

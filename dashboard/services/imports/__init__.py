@@ -56,7 +56,7 @@ from dashboard.settings import get_settings
 
 MAX_BYTES = 20 * MB
 BATCH_ROWS = 2000
-COMMIT_BATCH_ROWS = 1000
+COMMIT_BATCH_ROWS = 2000
 MODES = ("create", "upsert")
 LABEL = "Import"
 
@@ -540,14 +540,23 @@ async def commit_rows(actor: Actor, *, import_id: int) -> str:
     spec = kind_of(record["kind"])
     runner = await _actor_of(record["committed_by_id"])
     options = record["columns"].get("options", {})
-    cache: dict[str, Any] = {"invited_hash": await hash_password(secrets.token_urlsafe(32))}
+    # Imported accounts get a bcrypt hash of a secret nobody keeps: no password signs in
+    # until the person sets one through the reset their invitation points to. One hash a
+    # job, not one a row.
+    invited_hash = await hash_password(secrets.token_urlsafe(32)) if spec.creates_accounts else ""
+    # What every batch reads (programs by code, the assessment), loaded once; each batch
+    # starts from a copy, so what one batch counts (seats taken) is not counted twice once
+    # it is written.
+    first = ImportContext(actor=runner, import_id=import_id, mode=record["mode"], options=options,
+                          cache={"invited_hash": invited_hash})
+    await spec.prepare(first)
     while True:
         pending = await _db().execute_query_dict(_NEXT_BATCH, [import_id, COMMIT_BATCH_ROWS])
         if not pending:
             break
         for attempt in range(3):
             ctx = ImportContext(actor=runner, import_id=import_id, mode=record["mode"], options=options,
-                                cache={"invited_hash": cache["invited_hash"]})
+                                cache=dict(first.cache))
             try:
                 invited = await _commit_batch(ctx, spec, pending)
                 break
@@ -620,6 +629,26 @@ async def invitees(actor: Actor, *, user_ids: Sequence[int]) -> list[Invitee]:
         raise InvalidState("Only the worker sends invitations")
     rows = await _db().execute_query_dict(_INVITEES, [list(user_ids)])
     return [Invitee(r["id"], r["email"], r["first_name"]) for r in rows]
+
+
+# How long a sent invitation is remembered, so that a retried job does not send it again.
+INVITED_SECONDS = 30 * 24 * 3600
+
+
+def _invited_key(import_id: int, user_id: int) -> str:
+    return f"import-invited:{import_id}:{user_id}"
+
+
+async def already_invited(*, import_id: int, user_id: int) -> bool:
+    from dashboard.core import cache
+
+    return bool(await cache.redis().exists(_invited_key(import_id, user_id)))
+
+
+async def mark_invited(*, import_id: int, user_id: int) -> None:
+    from dashboard.core import cache
+
+    await cache.redis().set(_invited_key(import_id, user_id), 1, ex=INVITED_SECONDS)
 
 
 def csv_text(rows: Sequence[Sequence[str]]) -> bytes:

@@ -72,7 +72,7 @@ def text_of(value: Any) -> str | None:
 def _csv_rows(path: Path) -> Iterator[list[str | None]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         for cells in csv.reader(handle):
-            yield [text_of(cell) for cell in cells]
+            yield [cell.strip() or None for cell in cells]
 
 
 def _xlsx_rows(path: Path) -> Iterator[list[str | None]]:
@@ -96,8 +96,11 @@ def raw_rows(path: Path, file_format: str) -> Iterator[list[str | None]]:
         source = _csv_rows(path)
     try:
         yield from source
-    except (csv.Error, UnicodeDecodeError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise InvalidState(f"The file cannot be read: {exc}") from exc
+    except InvalidState:
+        raise
+    except Exception as exc:  # whatever a parser raises on an uploaded file is the file's fault
+        kind = "an XLSX workbook" if file_format == "xlsx" else "CSV text"
+        raise InvalidState(f"The file cannot be read as {kind}") from exc
 
 
 def header_of(path: Path, file_format: str) -> list[str]:

@@ -78,6 +78,8 @@ class ImportContext:
 
 def plain(value: Any) -> Any:
     """A value in the form compared and stored as JSON."""
+    if value is None or type(value) in (str, int):
+        return value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, bool):
