@@ -36,8 +36,8 @@ from dashboard.services import reports
 
 REPORTS = Screen("reports", "Reports", "ti ti-report-analytics", Permission.REPORTS_READ)
 SCREENS = (REPORTS,)
-# Its place in the menu (admin_views.registry): after the campus desks.
-MENU_ORDER = 850
+# Its place in the menu (admin_views.registry): after the campus desks, notifications and documents.
+MENU_ORDER = 870
 router = APIRouter(include_in_schema=False)
 
 JOBS_SHOWN = 10

@@ -215,6 +215,8 @@ def _links(actor: Actor, student: StudentProfileOut, section: Section) -> None:
                        "attendance_defaulters/list"),
         "registrations": (CourseOfferingResource.allows(actor, Action.LIST), "Course offerings",
                           "course_offerings/list"),
+        "documents": (actor.can(Permission.DOCUMENTS_READ), "Document library", "documents/list"),
+        "notifications": (actor.can(Permission.NOTIFICATIONS_MANAGE), "Notifications", "notifications/list"),
     }
     allowed, label, path = targets.get(section.key, (False, "", ""))
     if allowed:
@@ -224,6 +226,7 @@ def _links(actor: Actor, student: StudentProfileOut, section: Section) -> None:
         "roster": StudentResource.allows(actor, Action.LIST),
         "register": actor.can(Permission.ATTENDANCE_WRITE),
         "receipt": actor.can(Permission.FEES_READ),
+        "download": actor.can(Permission.DOCUMENTS_READ),
     }
 
 

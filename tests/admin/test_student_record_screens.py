@@ -141,6 +141,8 @@ async def test_the_record_shows_every_section_with_its_figures_and_links(admin_l
 
     assert "Kaveri Hall" in _text(_section(html, "hostel")) and "K-204" in _text(_section(html, "hostel"))
     assert "Class XII marksheet" in _text(_section(html, "documents"))
+    assert "/admin/documents/list" in _section(html, "documents") and "/download" in _section(html, "documents")
+    assert "/admin/notifications/list" in _section(html, "notifications")
     notifications = _text(_section(html, "notifications"))
     assert "Fee reminder" in notifications and "1 received, 1 unread" in notifications
     audit = _text(_section(html, "audit"))
