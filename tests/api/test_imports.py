@@ -394,3 +394,36 @@ async def test_concurrent_commits_write_once(staff_client, run_jobs, placement):
     assert {a.status_code for a in answers} == {202}
     await run_jobs()
     assert await Student.all().count() == 1
+
+
+async def test_a_faculty_member_imports_grades_for_an_offering_they_teach(login_as, run_jobs):
+    faculty = await login_as("faculty")
+    offering, registrations = await factories.create_class(2, faculty=[faculty.profile])
+    assessment = await factories.create_assessment(course_offering=offering, max_marks=20)
+    codes = [r.student.student_code for r in registrations]
+    body = csv_text([["student_code", "marks_obtained"], *[[c, "15"] for c in codes]])
+    import_id = (await upload(faculty, body, kind="grades", assessment_id=assessment.id)).json()["id"]
+    assert (await settled(faculty, import_id, run_jobs))["created_count"] == 2
+    assert (await faculty.post(f"/api/v1/imports/{import_id}/commit")).status_code == 202
+    result = await settled(faculty, import_id, run_jobs)
+    assert result["committed_count"] == 2
+    graded_by = set(await Grade.filter(assessment_id=assessment.id).values_list("graded_by_id", flat=True))
+    assert graded_by == {faculty.user.id}
+    audit = await AuditLog.filter(entity_type="grades").values_list("user_id", flat=True)
+    assert set(audit) == {faculty.user.id}
+
+
+async def test_the_error_file_of_an_xlsx_is_an_xlsx(staff_client, run_jobs, placement):
+    from openpyxl import load_workbook
+
+    program, department = placement
+    rows: list[list[Any]] = [STUDENT_HEADER, student_row(1, program, department),
+                             student_row(2, program, department, program_code="NOPE")]
+    import_id = (await upload(staff_client, _xlsx(rows), name="f.xlsx", content_type=XLSX_TYPE)).json()["id"]
+    await settled(staff_client, import_id, run_jobs)
+    download = await staff_client.get(f"/api/v1/imports/{import_id}/errors")
+    assert download.status_code == 200 and download.content[:2] == b"PK"
+    sheet = load_workbook(io.BytesIO(download.content), read_only=True).worksheets[0]
+    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert values[0][-1] == "errors" and values[1][-1] in (None, "")
+    assert "Program not found" in values[2][-1]
