@@ -134,6 +134,10 @@ class RequestContextMiddleware:
                 await envelope(422, "Request validation failed", details=[{
                     "field": field, "message": "must not contain NUL characters", "type": "value_error",
                 }])(scope, receive, send_with_headers)
+            elif "\n" in scope["path"] or "\r" in scope["path"]:
+                # No route matches a line break (the mounts' patterns stop at one): the
+                # same 404 envelope as any unknown resource, not the router's plain text.
+                await envelope(404, "Not found")(scope, receive, send_with_headers)
             elif declared and declared.isdigit() and int(declared) > limit:
                 await too_large()
             else:

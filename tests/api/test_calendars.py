@@ -8,6 +8,7 @@ import hashlib
 import logging
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from icalendar import Calendar
 from tortoise import connections
@@ -177,10 +178,12 @@ async def test_the_secret_is_stored_only_as_its_hash_and_never_logged(login_as, 
     assert secret not in logged
 
 
-@pytest.mark.parametrize("token", ["nope.ics", "A" * 43 + ".ics", "../feed.ics", "x" * 99 + ".ics"])
+@pytest.mark.parametrize("token", ["nope.ics", "A" * 43 + ".ics", "../feed.ics", "x" * 99 + ".ics", "a%0Ab.ics",
+                                   "a%0Db.ics"])
 async def test_an_unknown_or_malformed_secret_is_404(client, token):
-    response = await client.get(f"{BASE}/feeds/{token}")
+    response = await client.get(httpx.URL(f"{BASE}/feeds/{token}"))
     assert response.status_code == 404
+    assert response.json()["error"]["code"] == "NOT_FOUND"
 
 
 async def test_a_deactivated_users_feed_stops(login_as, client):
