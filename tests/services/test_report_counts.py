@@ -89,8 +89,6 @@ async def test_marks_kept_counted():
     await assert_counts_match()
 
 
-@pytest.mark.xfail(strict=True, reason="migration 5's student_counts refuses any student moving between groups: "
-                   "its CHECK (students >= 0) is tested on the -1 row the upsert proposes, before the conflict")
 async def test_a_student_moving_takes_their_counts():
     offering, registrations = await factories.create_class(size=2)
     mover = registrations[0].enrollment
