@@ -120,14 +120,12 @@ def _exit_normally(signum: int, _frame: object) -> None:
 
 
 def cmd_worker(_: argparse.Namespace) -> int:
-    from arq import run_worker
-
-    from dashboard.core.cache import redis_settings
-    from jobs.worker import WorkerSettings
+    from jobs.worker import run_standalone
 
     settings = _services()
     configure_logging(settings.log_level)
-    run_worker(WorkerSettings, redis_settings=redis_settings(settings.redis_url))  # type: ignore[arg-type]
+    # Every queue (default and bulk) in this one process, cron jobs scheduled once.
+    run_standalone(settings.database_url, settings.redis_url)  # type: ignore[arg-type]
     return 0
 
 

@@ -10,6 +10,10 @@ ever named by a string outside this module.
 The function that does the work lives in `jobs/<group>.py`, marked `@handles(EndSessions)`,
 with exactly those keyword arguments; the worker collects every marked function (and every
 `arq.cron` job) from the modules of `jobs/`, so a new job needs no list edited by hand.
+
+Each job names its queue (`Job.queue`). The worker consumes every queue at once, each with
+its own slots, so interactive work (a login code, a report file someone is waiting for)
+never waits behind bulk work (the email batches of a notice to the whole university).
 """
 
 from __future__ import annotations
@@ -20,7 +24,16 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar, TypeVar
 
+from arq.constants import default_queue_name
+
 from dashboard.core import cache
+
+# Someone is waiting for the result: one-time codes, password resets, report files, imports.
+DEFAULT_QUEUE = default_queue_name
+# Work done for many people at once, where minutes do not matter: notification fan-out and
+# its email batches, reminder rules. A notice to 50,000 students queues ~150 batches here.
+BULK_QUEUE = f"{default_queue_name}:bulk"
+QUEUES = (DEFAULT_QUEUE, BULK_QUEUE)
 
 # Words that mark an argument as a secret in the making. The rule that matters is tested
 # (tests/test_no_secrets_in_logs.py); this catches the obvious mistake at import time.
@@ -35,9 +48,13 @@ class Job:
     keep_result_seconds: ClassVar[int] = 0
     # None: the worker's default (jobs.worker.MAX_TRIES).
     max_tries: ClassVar[int | None] = None
+    # The arq queue it waits in: DEFAULT_QUEUE unless nobody waits for it (BULK_QUEUE).
+    queue: ClassVar[str] = DEFAULT_QUEUE
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if cls.queue not in QUEUES:
+            raise TypeError(f"{cls.__name__}.queue must be one of {QUEUES}, not {cls.queue!r}")
         for name in inspect.get_annotations(cls):
             if set(name.lower().split("_")) & _SECRET_WORDS:
                 raise TypeError(f"{cls.__name__}.{name}: a job argument must not carry a secret; "
@@ -88,7 +105,8 @@ def handled_job(function: object) -> type[Job] | None:
 
 async def enqueue(job: Job) -> None:
     """Queue a job now. Services call `queue_after_commit` instead."""
-    await cache.redis().enqueue_job(job.function_name(), _job_id=job.job_id(), **job.arguments())
+    await cache.redis().enqueue_job(job.function_name(), _job_id=job.job_id(), _queue_name=job.queue,
+                                    **job.arguments())
 
 
 async def queue_after_commit(job: Job) -> None:

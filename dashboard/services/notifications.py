@@ -36,7 +36,7 @@ from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import InvalidState, NotFound
 from dashboard.core.pagination import Page, PageRequest
-from dashboard.core.queue import Job, queue_after_commit
+from dashboard.core.queue import BULK_QUEUE, Job, queue_after_commit
 from dashboard.core.roles import Permission
 from dashboard.core.updates import get_or_404
 from dashboard.schemas.notifications import NotificationCreate
@@ -49,6 +49,8 @@ from models.enums import NotificationStatus, NotificationType, PriorityLevel, Ta
 class FanOutNotification(Job):
     """Write the recipients of a sent notification (jobs.notifications.fan_out_notification)."""
 
+    queue = BULK_QUEUE
+
     notification_id: int
 
     def job_id(self) -> str | None:
@@ -58,6 +60,8 @@ class FanOutNotification(Job):
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class EmailNotification(Job):
     """Email the recipients of one notification whose user ids are in [first, last]."""
+
+    queue = BULK_QUEUE
 
     notification_id: int
     first_user_id: int

@@ -37,7 +37,7 @@ from tortoise import connections
 
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
-from dashboard.core.queue import Job
+from dashboard.core.queue import BULK_QUEUE, Job
 from dashboard.core.roles import Permission
 from dashboard.services import notifications
 from dashboard.settings import get_settings
@@ -57,6 +57,8 @@ EXAM_CHANGES_LOOKBACK = dt.timedelta(days=2)
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class NotifyResultsPublished(Job):
     """Tell the students of a published semester (jobs.reminders.notify_results_published)."""
+
+    queue = BULK_QUEUE
 
     semester: int
     academic_year: str

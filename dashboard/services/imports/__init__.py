@@ -39,7 +39,7 @@ from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.exports import MEDIA_TYPES, Export, check_format, export
 from dashboard.core.files import CSV, MB, XLSX, UploadSource, accept_upload, file_store
 from dashboard.core.pagination import PageRequest
-from dashboard.core.queue import Job, queue_after_commit
+from dashboard.core.queue import BULK_QUEUE, Job, queue_after_commit
 from dashboard.core.roles import Permission
 from dashboard.core.security import hash_password
 from dashboard.schemas.imports import (
@@ -85,6 +85,8 @@ class CommitImport(Job):
 class SendImportInvitations(Job):
     """The invitation emails of the accounts one batch of an import created
     (jobs.imports.send_import_invitations): no secret, they point to the password reset."""
+
+    queue = BULK_QUEUE
 
     import_id: int
     user_ids: tuple[int, ...]
