@@ -11,7 +11,9 @@ Adding a job:
 
    Ids and choices only: arq logs every run's arguments and keeps them in Redis, so a
    secret (a code, a password, a token) is made or fetched by the job, never passed to it.
-   Override `job_id()` to make queueing idempotent.
+   Override `job_id()` to make queueing idempotent. Set `queue = BULK_QUEUE` when the job is
+   one of many done for many people (mail batches, fan-out, reminder rules): the default
+   queue is for work someone is waiting for, and the worker gives each queue its own slots.
 
 2. Queue it from the service, after the transaction commits:
    `await queue_after_commit(SendOneTimeCode(user_id=user.id, purpose=purpose))`.
