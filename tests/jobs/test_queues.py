@@ -65,7 +65,7 @@ def test_cron_jobs_are_scheduled_by_one_worker_only(services):
 
 async def test_a_password_reset_code_is_not_held_up_by_a_notice_to_everyone(admin_client, client, smtp_sink,
                                                                              monkeypatch, services):
-    batches = 300
+    batches = 60
     monkeypatch.setattr(get_settings(), "notification_email_batch", 1)
     await User.bulk_create([
         User(user_type=UserType.STUDENT, email=f"mass{n}@example.edu", user_name=f"mass{n}",
