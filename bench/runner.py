@@ -205,10 +205,8 @@ def scenarios(params: dict[str, Any], demo_logins: dict[str, str], password: str
         *scenarios_teaching.scenarios(params),
         *scenarios_schedules.scenarios(params),
         *scenarios_admin.scenarios(params),
-
         Scenario("students_search_rare", f"/api/v1/students/search?q={params['rare_search_term']}"),
         Scenario("books_search_rare", f"/api/v1/library/books/search?q={params['rare_book_term']}"),
-        Scenario("documents_search", "/api/v1/documents/search?q=report"),
         *scenarios_reports.scenarios(params),
     ]
 
