@@ -12,7 +12,7 @@ Adding a job:
    Ids and choices only: arq logs every run's arguments and keeps them in Redis, so a
    secret (a code, a password, a token) is made or fetched by the job, never passed to it.
    Override `job_id()` to make queueing idempotent. Set `queue = BULK_QUEUE` when the job is
-   one of many done for many people (mail batches, fan-out, reminder rules): the default
+   one of many done for many people (email batches, import invitations, reminder notices): the default
    queue is for work someone is waiting for, and the worker gives each queue its own slots.
 
 2. Queue it from the service, after the transaction commits:

@@ -30,8 +30,8 @@ from dashboard.core import cache
 
 # Someone is waiting for the result: one-time codes, password resets, report files, imports.
 DEFAULT_QUEUE = default_queue_name
-# Work done for many people at once, where minutes do not matter: notification fan-out and
-# its email batches, reminder rules. A notice to 50,000 students queues ~150 batches here.
+# Work done for many people at once, where minutes do not matter: a notice's email batches,
+# import invitations, reminder notices. A notice to 50,000 students queues ~100 batches here.
 BULK_QUEUE = f"{default_queue_name}:bulk"
 QUEUES = (DEFAULT_QUEUE, BULK_QUEUE)
 

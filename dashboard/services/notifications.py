@@ -47,9 +47,9 @@ from models.enums import NotificationStatus, NotificationType, PriorityLevel, Ta
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class FanOutNotification(Job):
-    """Write the recipients of a sent notification (jobs.notifications.fan_out_notification)."""
-
-    queue = BULK_QUEUE
+    """Write the recipients of a sent notification (jobs.notifications.fan_out_notification).
+    One job per notice, on the default queue: the notice shows in every inbox within seconds
+    while its email batches wait in the bulk queue."""
 
     notification_id: int
 
