@@ -443,7 +443,7 @@ def run_sql_floors(db_url: str, chosen: list[Scenario], params: dict[str, Any], 
 
 
 def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportResult] | None = None,
-             jobs: list[ExportResult] | None = None) -> str:
+             jobs: list[ExportResult] | None = None, sections: list[str] | None = None) -> str:
     ours = {r.scenario: r for r in results if r.target == "app"}
     floor = {r.scenario: r for r in results if r.target == "floor"}
     lines = [
@@ -485,12 +485,14 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
                   "| worker peak RSS growth MB |", "|---|---:|---:|---:|---:|---:|"]
         lines += [f"| {e.format} | {e.rows} | {e.seconds} | {e.rows_per_second} | {e.bytes / 1e6:.1f} "
                   f"| {e.peak_rss_growth_mb} |" for e in jobs]
+    for section in sections or []:
+        lines += ["", section]
     return "\n".join(lines) + "\n"
 
 
 def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path,
                   exports: list[ExportResult] | None = None,
-                  jobs: list[ExportResult] | None = None) -> tuple[Path, Path]:
+                  jobs: list[ExportResult] | None = None, sections: list[str] | None = None) -> tuple[Path, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     stamp = meta["started"].replace(":", "").replace("-", "")
     json_path = out_dir / f"{stamp}.json"
@@ -498,7 +500,7 @@ def write_results(results: list[Result], meta: dict[str, Any], out_dir: Path,
     json_path.write_text(json.dumps({"meta": meta, "results": [asdict(r) for r in results],
                                      "exports": [asdict(e) for e in exports or []],
                                      "report_jobs": [asdict(e) for e in jobs or []]}, indent=2))
-    md_path.write_text(markdown(results, meta, exports, jobs))
+    md_path.write_text(markdown(results, meta, exports, jobs, sections))
     shutil.copyfile(md_path, out_dir / "latest.md")
     return json_path, md_path
 
@@ -543,6 +545,7 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     exports: list[ExportResult] = []
     jobs: list[ExportResult] = []
+    sections: list[str] = []
     try:
         asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
         app_port = free_port()
@@ -567,8 +570,12 @@ def main(argv: list[str] | None = None) -> int:
             if not args.only or "imports" in args.only:
                 # A Redis database of their own: the server's worker must not send the
                 # imported accounts' invitations while other scenarios are measured.
-                imported = scenarios_imports.one_shots(base_db, db_url, scenarios_imports.BENCH_REDIS_URL)
-                print(scenarios_imports.markdown(imported))
+                # Sized by the university: 50,000 students into an empty one, 20,000 grades
+                # (two in five students) and a dry run of twice the students at full size.
+                imported = scenarios_imports.one_shots(
+                    base_db, db_url, scenarios_imports.BENCH_REDIS_URL, students=args.students,
+                    grades=min(20_000, args.students * 2 // 5), memory_rows=2 * args.students)
+                sections.append(scenarios_imports.markdown(imported))
             if not args.no_exports:
                 for fmt in ("csv", "xlsx"):
                     exported = measure_export(base, tokens["admin"], fmt, params["students"], pid)
@@ -593,8 +600,8 @@ def main(argv: list[str] | None = None) -> int:
     meta = {"started": started, "students": args.students, "seed": args.seed, "duration": args.duration,
             "concurrency": args.concurrency, "workers": args.workers, "cpus": os.cpu_count(),
             "template": template}
-    json_path, md_path = write_results(results, meta, args.out, exports, jobs)
-    print(markdown(results, meta, exports, jobs))
+    json_path, md_path = write_results(results, meta, args.out, exports, jobs, sections)
+    print(markdown(results, meta, exports, jobs, sections))
     log(f"results: {json_path} and {md_path}")
     failures = [r for r in results if r.failed]
     for failure in failures:
