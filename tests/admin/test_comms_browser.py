@@ -57,6 +57,9 @@ async def test_the_composer_counts_the_audience_sends_and_shows_the_delivery(pag
     await page.fill("#title", "Lab B closed on Friday")
     await page.fill("#message", "Lab B is closed on Friday for maintenance; classes move to Lab C.")
     await page.select_option("#type", "urgent")
+    # Clicking the people list scrolled the page: a full-page capture draws the sticky
+    # menu and summary where the scroll left them, so it is taken from the top.
+    await page.evaluate("window.scrollTo(0, 0)")
     await page.screenshot(path=artifact("notification-composer.png"), full_page=True)
     await page.click("#send")
     await page.wait_for_selector("#page-notice")
