@@ -181,15 +181,11 @@ def _count_clauses(bind: _Binds, **columns: Any) -> list[str]:
     return [f"c.{column} = {bind(value)}" for column, value in columns.items() if value is not None]
 
 
-async def student_performance_report(actor: Actor, *, filters: StudentPerformanceFilters) -> StudentPerformanceOut:
-    """The students matching every filter (department, program; with an academic year or
-    a semester, those with a semester result there), their CGPA and statuses, and their
-    semester results (only those of the year/semester when given).
-
-    The semester results are read from their counts (every filter is a column of them:
-    the results of the year/semester belong to exactly the students counted), and so are
-    the students unless a year or semester asks which of them have a result there."""
-    authorize(actor, Permission.REPORTS_READ)
+def student_performance_statement(filters: StudentPerformanceFilters) -> tuple[str, list[Any]]:
+    """The report's statement and its values. The semester results are read from their
+    counts (every filter is a column of them: the results of the year/semester belong to
+    exactly the students counted), and so are the students unless a year or semester
+    asks which of them have a result there."""
     bind = _Binds()
     if filters.academic_year is None and filters.semester is None:
         students = _STUDENT_COUNTS.format(where=_where(_count_clauses(
@@ -199,9 +195,16 @@ async def student_performance_report(actor: Actor, *, filters: StudentPerformanc
     result_where = _where(_count_clauses(bind, academic_year=filters.academic_year, semester=filters.semester,
                                          department_id=filters.department_id, program_id=filters.program_id))
     department_where = _where([f"d.id = {bind(filters.department_id)}"] if filters.department_id else [])
-    sql = STUDENT_PERFORMANCE_SQL.format(students=students, result_where=result_where,
-                                         department_where=department_where)
-    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    return STUDENT_PERFORMANCE_SQL.format(students=students, result_where=result_where,
+                                          department_where=department_where), bind.values
+
+
+async def student_performance_report(actor: Actor, *, filters: StudentPerformanceFilters) -> StudentPerformanceOut:
+    """The students matching every filter (department, program; with an academic year or
+    a semester, those with a semester result there), their CGPA and statuses, and their
+    semester results (only those of the year/semester when given)."""
+    authorize(actor, Permission.REPORTS_READ)
+    row = (await _db().execute_query_dict(*student_performance_statement(filters)))[0]
     totals = _json(row["totals"])
     return StudentPerformanceOut(
         total_students=int(totals["n"]),
@@ -519,16 +522,19 @@ def _result_clauses(f: ExamResultsFilters, bind: _Binds) -> list[str]:
     return clauses
 
 
+def exam_results_statement(filters: ExamResultsFilters) -> tuple[str, list[Any]]:
+    bind = _Binds()
+    return EXAM_RESULTS_SQL.format(where=_where(_count_clauses(
+        bind, academic_year=filters.academic_year, semester=filters.semester,
+        department_id=filters.department_id, program_id=filters.program_id))), bind.values
+
+
 async def exam_results_report(actor: Actor, *, filters: ExamResultsFilters) -> ExamResultsOut:
     """Semester results matching every filter (academic year, semester, the student's
     department and program): how many, their mean GPA and statuses, per semester and
     department."""
     authorize(actor, Permission.REPORTS_READ)
-    bind = _Binds()
-    sql = EXAM_RESULTS_SQL.format(where=_where(_count_clauses(
-        bind, academic_year=filters.academic_year, semester=filters.semester,
-        department_id=filters.department_id, program_id=filters.program_id)))
-    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    row = (await _db().execute_query_dict(*exam_results_statement(filters)))[0]
     totals = _json(row["totals"])
     return ExamResultsOut(
         total_results=int(totals["n"]),
@@ -585,14 +591,17 @@ def _book_clauses(f: LibraryStatsFilters, bind: _Binds, alias: str) -> list[str]
     return clauses
 
 
+def library_stats_statement(filters: LibraryStatsFilters) -> tuple[str, list[Any]]:
+    bind = _Binds()
+    books = _book_clauses(filters, bind, "b")
+    return LIBRARY_STATS_SQL.format(book_where=_where(books), count_where=_where(_book_clauses(filters, bind, "c")),
+                                    overdue_where=_where(books, "AND")), bind.values
+
+
 async def library_stats_report(actor: Actor, *, filters: LibraryStatsFilters) -> LibraryStatsOut:
     """The books matching the filters (department, category) and their loans."""
     authorize(actor, Permission.REPORTS_READ)
-    bind = _Binds()
-    books = _book_clauses(filters, bind, "b")
-    sql = LIBRARY_STATS_SQL.format(book_where=_where(books), count_where=_where(_book_clauses(filters, bind, "c")),
-                                   overdue_where=_where(books, "AND"))
-    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    row = (await _db().execute_query_dict(*library_stats_statement(filters)))[0]
     categories = _json(row["categories"])
     return LibraryStatsOut(
         total_books=sum(int(c["titles"]) for c in categories),
