@@ -22,11 +22,11 @@ book's department or category changes, move the results or loans they carry to t
 new key. As in migration 6, each upsert takes its rows' locks in key order and the count
 tables carry no CHECK (a delta is negative by nature).
 
-A statement that counts results (loans) under their student's (book's) department first
-takes a FOR SHARE lock on those students (books), which waits for a concurrent move of
-one of them to commit and then reads its new department: without it, a result written
-while its student moves could be counted under the old department by one transaction
-and not moved by the other, which could not yet see it.
+A statement that counts results (loans) under their student's (book's) department reads
+it from those students (books) locked FOR SHARE, which waits for a concurrent move of one
+of them to commit and then reads its new department: without it, a result written while
+its student moves could be counted under the old department by one transaction and not
+moved by the other, which could not yet see it.
 
 TRUNCATE of the counted tables empties their counts. The tables are plain SQL tables,
 outside the Tortoise models, so that aerich's model snapshot is unchanged;
@@ -47,7 +47,7 @@ _RESULT_KEY = "academic_year, semester, department_id, program_id, status"
 _RESULTS = """
 SELECT r.academic_year, r.semester, st.department_id, st.program_id, r.status,
        {sign} * count(*) AS n, {sign} * sum(r.gpa) AS gpa_sum
-FROM {rows} r JOIN students st ON st.id = r.student_id
+FROM {rows} r JOIN {parents} st ON st.id = r.student_id
 GROUP BY 1, 2, 3, 4, 5"""
 
 _RESULTS_UPSERT = f"""
@@ -78,7 +78,7 @@ SET students = c.students + EXCLUDED.students, cgpa_sum = c.cgpa_sum + EXCLUDED.
 
 _LOANS = """
 SELECT b.department_id, b.category, i.status, {sign} * count(*) AS n, {sign} * sum(i.fine_amount) AS fines
-FROM {rows} i JOIN library_books b ON b.id = i.book_id
+FROM {rows} i JOIN {parents} b ON b.id = i.book_id
 GROUP BY 1, 2, 3"""
 
 _LOANS_UPSERT = """
@@ -89,17 +89,22 @@ GROUP BY 1, 2, 3 HAVING sum(n) <> 0 OR sum(fines) <> 0 ORDER BY 1, 2, 3
 ON CONFLICT (department_id, category, status) DO UPDATE SET n = c.n + EXCLUDED.n, fines = c.fines + EXCLUDED.fines"""
 
 
-def _lock(table: str, column: str, *rows: str) -> str:
-    """FOR SHARE on the rows of `table` that the transition tables `rows` point at by
-    `column`, in id order (see the module doc)."""
+def _locked(parent: tuple[str, str, str], *rows: str) -> str:
+    """`locked`: the rows of the parent table (name, the column of `rows` that points at
+    it, the columns read) that the transition tables `rows` point at, taken FOR SHARE in
+    id order (see the module doc), so the key is read from the locked rows."""
+    table, column, columns = parent
     ids = " UNION ".join(f"SELECT {column} FROM {r}" for r in rows)
-    return f"PERFORM 1 FROM {table} WHERE id IN ({ids}) ORDER BY id FOR SHARE"
+    return f"WITH locked AS MATERIALIZED (SELECT {columns} FROM {table} WHERE id IN ({ids}) ORDER BY id FOR SHARE)"
 
 
 def _function(name: str, *statements: str) -> str:
+    """A trigger function running `statements`. Without JIT: the planner cannot know that
+    the locked parents are unique by id, so it overestimates the join by far and would
+    spend more time compiling a bulk statement's upsert than running it."""
     body = ";\n".join(statements)
     return f"""
-CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql SET jit = off AS $fn$
 BEGIN
 {body};
 RETURN NULL;
@@ -107,14 +112,14 @@ END
 $fn$;"""
 
 
-def _counted(name: str, upsert: str, deltas: str, lock: tuple[str, str] | None = None) -> list[str]:
+def _counted(name: str, upsert: str, deltas: str, parent: tuple[str, str, str] | None = None) -> list[str]:
     """The insert, delete and update functions `{name}_insert|delete|update` of a counted
-    table: `deltas` is its rows at their key, for `{rows}` and `{sign}`."""
+    table: `deltas` is its rows at their key, for `{rows}`, `{sign}` and `{parents}` (the
+    table the key's department comes from, locked when `parent` is given)."""
     def body(*sources: tuple[str, int]) -> list[str]:
-        statements = [_lock(lock[0], lock[1], *(rows for rows, _ in sources))] if lock else []
-        statements.append(upsert.format(deltas=" UNION ALL ".join(
-            deltas.format(sign=sign, rows=rows) for rows, sign in sources)))
-        return statements
+        changes = upsert.format(deltas=" UNION ALL ".join(
+            deltas.format(sign=sign, rows=rows, parents="locked" if parent else "") for rows, sign in sources))
+        return [f"{_locked(parent, *(rows for rows, _ in sources))}{changes}" if parent else changes]
 
     return [
         _function(f"{name}_insert", *body(("new_rows", 1))),
@@ -124,9 +129,11 @@ def _counted(name: str, upsert: str, deltas: str, lock: tuple[str, str] | None =
 
 
 _FUNCTIONS = [
-    *_counted("semester_result_counts", _RESULTS_UPSERT, _RESULTS, lock=("students", "student_id")),
+    *_counted("semester_result_counts", _RESULTS_UPSERT, _RESULTS,
+              parent=("students", "student_id", "id, department_id, program_id")),
     *_counted("student_cgpa_counts", _STUDENTS_UPSERT, _STUDENTS),
-    *_counted("library_loan_counts", _LOANS_UPSERT, _LOANS, lock=("library_books", "book_id")),
+    *_counted("library_loan_counts", _LOANS_UPSERT, _LOANS,
+              parent=("library_books", "book_id", "id, department_id, category")),
     # A student who changes department or program takes their results along.
     _function("semester_result_counts_move", _RESULTS_UPSERT.format(deltas="""
 SELECT r.academic_year, r.semester, x.department_id, x.program_id, r.status, x.sign * count(*) AS n,
@@ -163,9 +170,9 @@ _BACKFILL = [
     "DELETE FROM semester_result_counts",
     "DELETE FROM student_cgpa_counts",
     "DELETE FROM library_loan_counts",
-    _RESULTS_UPSERT.format(deltas=_RESULTS.format(sign=1, rows="semester_results")),
+    _RESULTS_UPSERT.format(deltas=_RESULTS.format(sign=1, rows="semester_results", parents="students")),
     _STUDENTS_UPSERT.format(deltas=_STUDENTS.format(sign=1, rows="students")),
-    _LOANS_UPSERT.format(deltas=_LOANS.format(sign=1, rows="book_issues")),
+    _LOANS_UPSERT.format(deltas=_LOANS.format(sign=1, rows="book_issues", parents="library_books")),
 ]
 
 
