@@ -12,7 +12,12 @@ the statement's first CTE, and each figure and breakdown is computed from that s
 - Fees: pending is the outstanding balance of each fee structure (total less its
   completed payments, as dashboard/services/fees.py defines it), overdue is derived
   (a balance past its due date), and every money figure counts completed payments only.
-- Library: overdue is derived (an open loan past its due date), not a status.
+- Exam results and student performance read `semester_result_counts` and
+  `student_cgpa_counts`, and the library its `library_loan_counts` (migration 9, kept
+  exact by triggers like those of migration 6); student performance reads the students
+  themselves only when a year or semester asks which of them have a result there.
+- Library: overdue is derived (an open loan past its due date), not a status: the open
+  loans come from their partial index.
 
 Report files: `queue_report_job` records a `report_jobs` row and queues `GenerateReport`
 after the commit; the worker (jobs/reports.py) claims the row with a lease it renews while
