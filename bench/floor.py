@@ -20,7 +20,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from dashboard.core.db import asyncpg_dsn
-from dashboard.services import attendance, fees, hostels, library
+from dashboard.schemas.reports import ExamResultsFilters, LibraryStatsFilters, StudentPerformanceFilters
+from dashboard.services import attendance, fees, hostels, library, reports
 from dashboard.services import departments as departments_service
 from dashboard.services.course_offerings import roster_sql
 from dashboard.services.students import (
@@ -134,6 +135,16 @@ SQL_FLOORS: dict[str, Any] = {
     "fees_defaulters": _fee_defaulters,
     "rooms_available": lambda p: [(hostels.AVAILABLE_ROOMS_SQL, [None, None])],
     "defaulters_university": lambda p: [(attendance.ALL_TIME_DEFAULTERS_SQL.format(filters=""), [75.0])],
+    # The reports read from counts (migration 9); the filters are those of their scenarios.
+    "report_exams": lambda p: [reports.exam_results_statement(ExamResultsFilters())],
+    "report_exams_filtered": lambda p: [reports.exam_results_statement(ExamResultsFilters(
+        academic_year=p["report_year"], semester=p["report_semester"], department_id=p["report_department_id"]))],
+    "report_library": lambda p: [reports.library_stats_statement(LibraryStatsFilters())],
+    "report_library_filtered": lambda p: [reports.library_stats_statement(LibraryStatsFilters(
+        department_id=p["report_department_id"], category=p["report_category"]))],
+    "report_performance": lambda p: [reports.student_performance_statement(StudentPerformanceFilters())],
+    "report_performance_filtered": lambda p: [reports.student_performance_statement(StudentPerformanceFilters(
+        department_id=p["report_department_id"], academic_year=p["report_year"], semester=p["report_semester"]))],
 }
 
 

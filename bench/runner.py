@@ -601,7 +601,8 @@ def main(argv: list[str] | None = None) -> int:
                 result = run_wrk(wrk, base, scenario, "app", token, args.duration, args.concurrency, cookie)
                 log(f"app   {scenario.name:<18} {result.rps:>8.0f} rps  p95 {result.p95_ms:.1f} ms")
                 results.append(result)
-            results += scenarios_teaching.one_shots(base, tokens, params) if not args.only else []
+            if not args.only or scenarios_teaching.ONE_SHOTS & set(args.only):
+                results += scenarios_teaching.one_shots(base, tokens, params)
             if not args.only or scenarios_schedules.ONE_SHOTS & set(args.only):
                 results += scenarios_schedules.one_shots(base, tokens, params, db_url)
             if not args.only or "report_jobs" in args.only:

@@ -19,6 +19,8 @@ from dashboard.core.db import asyncpg_dsn
 
 ROSTER_SIZE = 500
 BULK_SAMPLES = 30
+# The timed writes of `one_shots`, which `--only` selects by these names.
+ONE_SHOTS = {"bulk_attendance_class", "publish_one_semester"}
 # Class days for the bulk samples: long past, and on an offering made for the benchmark,
 # so none is marked yet.
 FIRST_BULK_DAY = dt.date(2024, 1, 1)

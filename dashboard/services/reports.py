@@ -12,7 +12,12 @@ the statement's first CTE, and each figure and breakdown is computed from that s
 - Fees: pending is the outstanding balance of each fee structure (total less its
   completed payments, as dashboard/services/fees.py defines it), overdue is derived
   (a balance past its due date), and every money figure counts completed payments only.
-- Library: overdue is derived (an open loan past its due date), not a status.
+- Exam results and student performance read `semester_result_counts` and
+  `student_cgpa_counts`, and the library its `library_loan_counts` (migration 9, kept
+  exact by triggers like those of migration 6); student performance reads the students
+  themselves only when a year or semester asks which of them have a result there.
+- Library: overdue is derived (an open loan past its due date), not a status: the open
+  loans come from their partial index.
 
 Report files: `queue_report_job` records a `report_jobs` row and queues `GenerateReport`
 after the commit; the worker (jobs/reports.py) claims the row with a lease it renews while
@@ -125,13 +130,11 @@ def _pct(part: int, whole: int) -> float:
 
 STUDENT_PERFORMANCE_SQL = """
 WITH g AS MATERIALIZED (
-    SELECT st.department_id, st.status, count(*) AS n, sum(st.cgpa) AS cgpa_sum, count(st.cgpa) AS cgpa_n
-    FROM students st {student_where}
-    GROUP BY 1, 2
+    {students}
 ), r AS MATERIALIZED (
-    SELECT r.semester, count(*) AS n, sum(r.gpa) AS gpa_sum
-    FROM semester_results r {result_join} {result_where}
-    GROUP BY 1
+    SELECT c.semester, sum(c.n) AS n, sum(c.gpa_sum) AS gpa_sum
+    FROM semester_result_counts c {result_where}
+    GROUP BY 1 HAVING sum(c.n) > 0
 ), by_department AS (
     SELECT department_id, sum(n) AS n FROM g GROUP BY department_id
 )
@@ -146,6 +149,18 @@ SELECT
     (SELECT coalesce(json_agg(json_build_object('semester', semester, 'gpa_sum', gpa_sum, 'student_count', n)
                               ORDER BY semester), '[]') FROM r) AS semester_wise_gpa
 """
+# The students per (department, status) from their counts (migration 9), when no filter
+# asks about their semester results.
+_STUDENT_COUNTS = """SELECT c.department_id, c.status, sum(c.students) AS n, sum(c.cgpa_sum) AS cgpa_sum,
+           sum(c.cgpa_n) AS cgpa_n
+    FROM student_cgpa_counts c {where}
+    GROUP BY 1, 2 HAVING sum(c.students) > 0"""
+# The same from the students themselves, for "has a result of this year or semester",
+# which no count holds (a student may have two results in one academic year).
+_STUDENT_ROWS = """SELECT st.department_id, st.status, count(*) AS n, sum(st.cgpa) AS cgpa_sum,
+           count(st.cgpa) AS cgpa_n
+    FROM students st {where}
+    GROUP BY 1, 2"""
 
 
 def _student_clauses(f: StudentPerformanceFilters, bind: _Binds) -> tuple[list[str], list[str]]:
@@ -166,22 +181,35 @@ def _student_clauses(f: StudentPerformanceFilters, bind: _Binds) -> tuple[list[s
     return students, results
 
 
+def _count_clauses(bind: _Binds, **columns: Any) -> list[str]:
+    """`c.<column> = value` for each value given, on a count table `c`."""
+    return [f"c.{column} = {bind(value)}" for column, value in columns.items() if value is not None]
+
+
+def student_performance_statement(filters: StudentPerformanceFilters) -> tuple[str, list[Any]]:
+    """The report's statement and its values. The semester results are read from their
+    counts (every filter is a column of them: the results of the year/semester belong to
+    exactly the students counted), and so are the students unless a year or semester
+    asks which of them have a result there."""
+    bind = _Binds()
+    if filters.academic_year is None and filters.semester is None:
+        students = _STUDENT_COUNTS.format(where=_where(_count_clauses(
+            bind, department_id=filters.department_id, program_id=filters.program_id)))
+    else:
+        students = _STUDENT_ROWS.format(where=_where(_student_clauses(filters, bind)[0]))
+    result_where = _where(_count_clauses(bind, academic_year=filters.academic_year, semester=filters.semester,
+                                         department_id=filters.department_id, program_id=filters.program_id))
+    department_where = _where([f"d.id = {bind(filters.department_id)}"] if filters.department_id else [])
+    return STUDENT_PERFORMANCE_SQL.format(students=students, result_where=result_where,
+                                          department_where=department_where), bind.values
+
+
 async def student_performance_report(actor: Actor, *, filters: StudentPerformanceFilters) -> StudentPerformanceOut:
     """The students matching every filter (department, program; with an academic year or
     a semester, those with a semester result there), their CGPA and statuses, and their
     semester results (only those of the year/semester when given)."""
     authorize(actor, Permission.REPORTS_READ)
-    bind = _Binds()
-    students, results = _student_clauses(filters, bind)
-    by_student = [c for c in students if not c.startswith("EXISTS")]
-    # Results of the year/semester belong to exactly the students counted, so the
-    # students are joined only to narrow them by department or program.
-    result_join = "JOIN students st ON st.id = r.student_id" if by_student else ""
-    department_where = _where([f"d.id = {bind(filters.department_id)}"] if filters.department_id else [])
-    sql = STUDENT_PERFORMANCE_SQL.format(student_where=_where(students), result_join=result_join,
-                                         result_where=_where([*results, *by_student]),
-                                         department_where=department_where)
-    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    row = (await _db().execute_query_dict(*student_performance_statement(filters)))[0]
     totals = _json(row["totals"])
     return StudentPerformanceOut(
         total_students=int(totals["n"]),
@@ -461,12 +489,14 @@ async def fee_collection_report(actor: Actor, *, filters: FeeCollectionFilters) 
 
 # --- exam results ---------------------------------------------------------------------------
 
+# Every filter is a column of the result counts (migration 9), so the report never reads
+# the results themselves.
 EXAM_RESULTS_SQL = """
 WITH g AS MATERIALIZED (
-    SELECT r.semester, st.department_id, r.status, count(*) AS n, sum(r.gpa) AS gpa_sum
-    FROM semester_results r JOIN students st ON st.id = r.student_id
+    SELECT c.semester, c.department_id, c.status, sum(c.n) AS n, sum(c.gpa_sum) AS gpa_sum
+    FROM semester_result_counts c
     {where}
-    GROUP BY 1, 2, 3
+    GROUP BY 1, 2, 3 HAVING sum(c.n) > 0
 )
 SELECT
     (SELECT json_build_object('n', coalesce(sum(n), 0), 'gpa_sum', coalesce(sum(gpa_sum), 0)) FROM g) AS totals,
@@ -497,14 +527,19 @@ def _result_clauses(f: ExamResultsFilters, bind: _Binds) -> list[str]:
     return clauses
 
 
+def exam_results_statement(filters: ExamResultsFilters) -> tuple[str, list[Any]]:
+    bind = _Binds()
+    return EXAM_RESULTS_SQL.format(where=_where(_count_clauses(
+        bind, academic_year=filters.academic_year, semester=filters.semester,
+        department_id=filters.department_id, program_id=filters.program_id))), bind.values
+
+
 async def exam_results_report(actor: Actor, *, filters: ExamResultsFilters) -> ExamResultsOut:
     """Semester results matching every filter (academic year, semester, the student's
     department and program): how many, their mean GPA and statuses, per semester and
     department."""
     authorize(actor, Permission.REPORTS_READ)
-    bind = _Binds()
-    sql = EXAM_RESULTS_SQL.format(where=_where(_result_clauses(filters, bind)))
-    row = (await _db().execute_query_dict(sql, bind.values))[0]
+    row = (await _db().execute_query_dict(*exam_results_statement(filters)))[0]
     totals = _json(row["totals"])
     return ExamResultsOut(
         total_results=int(totals["n"]),
@@ -521,40 +556,57 @@ async def exam_results_report(actor: Actor, *, filters: ExamResultsFilters) -> E
 
 # --- library --------------------------------------------------------------------------------
 
+# The books are read as they are (a few thousand rows); their loans from the loan counts
+# (migration 9), except "overdue", an open loan past its due date now, which no count can
+# hold: the open loans come from their partial index (ix_book_issues_open_due).
 LIBRARY_STATS_SQL = """
 WITH books AS (
     SELECT coalesce(b.category, '') AS category, count(*) AS titles, sum(b.copies_total) AS copies,
            sum(b.copies_available) AS available
-    FROM library_books b {where}
+    FROM library_books b {book_where}
     GROUP BY 1
 ), loans AS (
-    SELECT coalesce(b.category, '') AS category,
-           count(*) FILTER (WHERE i.status IN ('issued', 'overdue')) AS issued,
-           count(*) FILTER (WHERE i.status IN ('issued', 'overdue') AND i.due_date < now()) AS overdue,
-           count(*) FILTER (WHERE i.status = 'lost') AS lost,
-           coalesce(sum(i.fine_amount), 0) AS fines
-    FROM book_issues i JOIN library_books b ON b.id = i.book_id {where}
+    SELECT coalesce(c.category, '') AS category,
+           coalesce(sum(c.n) FILTER (WHERE c.status IN ('issued', 'overdue')), 0) AS issued,
+           coalesce(sum(c.n) FILTER (WHERE c.status = 'lost'), 0) AS lost,
+           coalesce(sum(c.fines), 0) AS fines
+    FROM library_loan_counts c {count_where}
+    GROUP BY 1
+), overdue AS (
+    SELECT coalesce(b.category, '') AS category, count(*) AS overdue
+    FROM book_issues i JOIN library_books b ON b.id = i.book_id
+    WHERE i.status IN ('issued', 'overdue') AND i.due_date < now() {overdue_where}
     GROUP BY 1
 )
 SELECT coalesce(json_agg(json_build_object(
            'category', nullif(books.category, ''), 'titles', books.titles, 'copies', books.copies,
            'available', books.available, 'issued', coalesce(loans.issued, 0),
-           'overdue', coalesce(loans.overdue, 0), 'lost', coalesce(loans.lost, 0),
+           'overdue', coalesce(overdue.overdue, 0), 'lost', coalesce(loans.lost, 0),
            'fines', coalesce(loans.fines, 0)) ORDER BY books.category = '', books.category), '[]') AS categories
-FROM books LEFT JOIN loans ON loans.category = books.category
+FROM books LEFT JOIN loans ON loans.category = books.category LEFT JOIN overdue ON overdue.category = books.category
 """
+
+
+def _book_clauses(f: LibraryStatsFilters, bind: _Binds, alias: str) -> list[str]:
+    clauses: list[str] = []
+    if f.department_id is not None:
+        clauses.append(f"{alias}.department_id = {bind(f.department_id)}")
+    if f.category is not None:
+        clauses.append(f"lower({alias}.category) = lower({bind(f.category)})")
+    return clauses
+
+
+def library_stats_statement(filters: LibraryStatsFilters) -> tuple[str, list[Any]]:
+    bind = _Binds()
+    books = _book_clauses(filters, bind, "b")
+    return LIBRARY_STATS_SQL.format(book_where=_where(books), count_where=_where(_book_clauses(filters, bind, "c")),
+                                    overdue_where=_where(books, "AND")), bind.values
 
 
 async def library_stats_report(actor: Actor, *, filters: LibraryStatsFilters) -> LibraryStatsOut:
     """The books matching the filters (department, category) and their loans."""
     authorize(actor, Permission.REPORTS_READ)
-    bind = _Binds()
-    clauses: list[str] = []
-    if filters.department_id is not None:
-        clauses.append(f"b.department_id = {bind(filters.department_id)}")
-    if filters.category is not None:
-        clauses.append(f"lower(b.category) = lower({bind(filters.category)})")
-    row = (await _db().execute_query_dict(LIBRARY_STATS_SQL.format(where=_where(clauses)), bind.values))[0]
+    row = (await _db().execute_query_dict(*library_stats_statement(filters)))[0]
     categories = _json(row["categories"])
     return LibraryStatsOut(
         total_books=sum(int(c["titles"]) for c in categories),
