@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import Path, Query
+from fastapi import Path, Query, Response
 
 from api.deps import CurrentActor, PageParams, requires
 from api.routing import ResourceRouter
@@ -90,10 +90,13 @@ async def attendance_defaulters(
     program_id: Annotated[int | None, _id("program")] = None,
     date_from: Annotated[dt.date | None, _date("Marks on or after")] = None,
     date_to: Annotated[dt.date | None, _date("Marks on or before")] = None,
-) -> dict:
-    return await service.attendance_defaulters(
+) -> Response:
+    # Thousands of rows for the whole university: PostgreSQL writes the JSON of
+    # DefaultersOut itself, which the response model still documents.
+    body = await service.attendance_defaulters_json(
         actor, threshold=threshold, course_offering_id=course_offering_id, department_id=department_id,
         program_id=program_id, date_from=date_from, date_to=date_to)
+    return Response(body, media_type="application/json")
 
 
 @router.get(

@@ -133,8 +133,9 @@ SQL_FLOORS: dict[str, Any] = {
     "books_search": lambda p: [(library.SEARCH_SQL, [like_pattern(p["book_search_term"]), 20])],
     "books_search_rare": lambda p: [(library.SEARCH_SQL, [like_pattern(p["rare_book_term"]), 20])],
     "fees_defaulters": _fee_defaulters,
-    "rooms_available": lambda p: [(hostels.AVAILABLE_ROOMS_SQL, [None, None])],
-    "defaulters_university": lambda p: [(attendance.ALL_TIME_DEFAULTERS_SQL.format(filters=""), [75.0])],
+    "rooms_available": lambda p: [(hostels.AVAILABLE_ROOMS_JSON_SQL, [None, None])],
+    "defaulters_university": lambda p: [(attendance.DEFAULTERS_JSON_SQL.format(
+        rows=attendance.ALL_TIME_DEFAULTERS_SQL.format(filters="")), [75.0])],
     # The reports read from counts (migration 9); the filters are those of their scenarios.
     "report_exams": lambda p: [reports.exam_results_statement(ExamResultsFilters())],
     "report_exams_filtered": lambda p: [reports.exam_results_statement(ExamResultsFilters(

@@ -15,13 +15,15 @@ bench/runner.py:
 One-shot timings (`one_shots`, after the scenarios):
 - `notify_all_students`: POST a notice to every student; the request's time, and the time
   until every recipient row exists (polled in the database until the count reaches the
-  audience's), with the fan-out done by the separate worker process.
+  audience's), with the fan-out done by the separate worker process, from an idle worker
+  (the one-shots before it queue work of their own).
 - `timetable_generate_200`: POST /timetable/generate of 200 classes with every clash check,
   into 200 Sunday slots and 200 rooms made for it (nothing clashes, so every item is booked).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import time
 from typing import Any
@@ -149,13 +151,17 @@ RETURNING id
 def one_shots(base: str, tokens: dict[str, str], params: dict[str, Any], db_url: str) -> list[Any]:
     import asyncio
 
-    from bench.runner import log
+    from bench.runner import DEFAULT_REDIS_URL, log, wait_for_idle_worker
     from bench.scenarios_teaching import _result
 
     headers = {"Authorization": f"Bearer {tokens['admin']}"}
     results = []
     with httpx.Client(base_url=base, headers=headers, timeout=600) as client:
         audience = client.get("/api/v1/notifications/audience", params={"target_audience": "students"}).json()
+        # The one-shots before this one leave the worker busy (publishing a semester queues
+        # its results notice to every student in it and their parents): the notice's time
+        # is measured from an idle worker, as the first scenario is.
+        asyncio.run(wait_for_idle_worker(os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL))
         started = time.perf_counter()
         response = client.post("/api/v1/notifications", json={
             "title": "Campus closed tomorrow", "message": "The campus is closed tomorrow for maintenance.",

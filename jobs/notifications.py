@@ -1,5 +1,5 @@
-"""Notification delivery: the fan-out of a sent notice, the scheduled ones when their time
-comes (every minute), and their emails in batches."""
+"""Notification delivery: the fan-out of a sent notice (in parts for a large audience), the
+scheduled ones when their time comes (every minute), and their emails in batches."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from jinja2 import Environment, StrictUndefined
 from dashboard.core.actor import Actor
 from dashboard.core.queue import handles
 from dashboard.services import notifications
-from dashboard.services.notifications import EmailNotification, FanOutNotification
+from dashboard.services.notifications import EmailNotification, FanOutNotification, FanOutRecipients
 from jobs.emails import deliver
 
 log = logging.getLogger("jobs.notifications")
@@ -37,6 +37,13 @@ _html_env = Environment(undefined=StrictUndefined, autoescape=True)
 @handles(FanOutNotification)
 async def fan_out_notification(ctx: dict[str, Any], *, notification_id: int) -> int:
     return await notifications.fan_out(Actor.system(), notification_id=notification_id)
+
+
+@handles(FanOutRecipients)
+async def fan_out_recipients(ctx: dict[str, Any], *, notification_id: int, first_user_id: int,
+                             last_user_id: int) -> int:
+    return await notifications.fan_out_part(Actor.system(), notification_id=notification_id,
+                                            first_user_id=first_user_id, last_user_id=last_user_id)
 
 
 @handles(EmailNotification)

@@ -45,7 +45,8 @@ class Notification(TimestampedModel):
 class UserNotification(TimestampedModel):
     """A recipient's copy of a notification (their inbox row)."""
 
-    # user_id leads the unique key and the (user_id, is_read) index.
+    # user_id leads the unique key, which serves the inbox and the unread count too (a
+    # second (user_id, is_read) index cost every fan-out one more index entry per recipient).
     user: fields.ForeignKeyRelation["User"] = fields.ForeignKeyField(
         "models.User", related_name="user_notifications", on_delete=fields.OnDelete.CASCADE
     )
@@ -63,7 +64,6 @@ class UserNotification(TimestampedModel):
     class Meta:
         table = "user_notifications"
         unique_together = (("user", "notification"),)
-        indexes = (("user_id", "is_read"),)
 
     def __str__(self) -> str:
         return f"notification {self.notification_id} to user {self.user_id}"

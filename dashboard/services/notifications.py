@@ -3,9 +3,13 @@
 Sending saves the notification and, once that has committed, queues its fan-out
 (`FanOutNotification`): the request answers at once whatever the audience's size. The
 fan-out is one `INSERT … SELECT` over the audience with `ON CONFLICT DO NOTHING` on the
-(user, notification) key, so a retried or repeated job adds nobody twice. Drafts never fan
-out; a scheduled notification is fanned out by the worker's cron once `scheduled_at` has
-passed, and its `sent_at` is set then, in the same transaction as its recipients.
+(user, notification) key, so a retried or repeated job adds nobody twice. An audience
+larger than `FAN_OUT_PART` is cut into contiguous user id ranges of about that many
+recipients: the fan-out job writes the first range and queues one `FanOutRecipients` job
+per other range, so the parts run at once on the worker's slots (each still one
+statement, each as idempotent). Drafts never fan out; a scheduled notification is fanned
+out by the worker's cron once `scheduled_at` has passed, and its `sent_at` is set then, in
+the same transaction as its recipients.
 
 Audiences: all = every active user; students, faculty = that user type; staff = admin and
 staff; specific = the listed users, which must exist and be active (deduplicated, in the
@@ -58,6 +62,20 @@ class FanOutNotification(Job):
 
 
 @dataclasses.dataclass(frozen=True, kw_only=True)
+class FanOutRecipients(Job):
+    """Write the recipients of a sent notification whose user ids are in [first, last]
+    (jobs.notifications.fan_out_recipients): one part of a large audience, queued by the
+    notification's fan-out job beside the part it writes itself."""
+
+    notification_id: int
+    first_user_id: int
+    last_user_id: int
+
+    def job_id(self) -> str | None:
+        return f"fan-out-recipients:{self.notification_id}:{self.first_user_id}-{self.last_user_id}"
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
 class EmailNotification(Job):
     """Email the recipients of one notification whose user ids are in [first, last]."""
 
@@ -74,20 +92,38 @@ class EmailNotification(Job):
 NOTIFICATION_FIELDS = ("id", "title", "message", "notification_type", "target_audience", "target_user_ids",
                        "priority", "status", "sent_by_id", "scheduled_at", "sent_at", "created_at")
 
-# The audience's users, as a WHERE clause over `users u`; $2 is the specific list.
+# The audience's users, as a WHERE clause over `users u`; `{ids}` is the parameter of the
+# specific list.
 _AUDIENCE_SQL: dict[TargetAudience, str] = {
     TargetAudience.ALL: "u.is_active",
     TargetAudience.STUDENTS: f"u.is_active AND u.user_type = '{UserType.STUDENT.value}'",
     TargetAudience.FACULTY: f"u.is_active AND u.user_type = '{UserType.FACULTY.value}'",
     TargetAudience.STAFF: f"u.is_active AND u.user_type IN ('{UserType.ADMIN.value}', '{UserType.STAFF.value}')",
-    TargetAudience.SPECIFIC: "u.is_active AND u.id = ANY($2::int[])",
+    TargetAudience.SPECIFIC: "u.is_active AND u.id = ANY({ids}::int[])",
 }
 
-# One statement whatever the audience's size; the count comes back, not the rows.
+# The recipients a fan-out writes in one statement (and one job) at most: a notice to
+# 50,000 students is three parts written at once. Each inbox row costs a heap row, three
+# index entries and two foreign-key checks, ~15 µs in all, so one statement for all of
+# them took about a second of one core and held the notice's whole audience in one
+# transaction.
+FAN_OUT_PART = 20_000
+
+# The first user id of each part of the audience, `$1` recipients a part.
+_PARTS_SQL = """
+SELECT min(id) AS first_user_id
+FROM (SELECT u.id, (row_number() OVER (ORDER BY u.id) - 1) / $1 AS part FROM users u WHERE {where}) numbered
+GROUP BY part ORDER BY part
+"""
+
+# One statement whatever the part's size; the count comes back, not the rows. The rows go
+# in user id order, the order of the (user_id, notification_id) key, so each leaf page of
+# it is visited once for all the rows it takes.
 _FAN_OUT_SQL = """
 WITH added AS (
     INSERT INTO user_notifications (user_id, notification_id, is_read, created_at)
-    SELECT u.id, $1, false, now() FROM users u WHERE {where}
+    SELECT u.id, $1, false, now() FROM users u WHERE {where} AND u.id BETWEEN $2 AND $3
+    ORDER BY u.id
     ON CONFLICT (user_id, notification_id) DO NOTHING
     RETURNING 1
 )
@@ -96,11 +132,12 @@ SELECT count(*) AS n FROM added
 
 _COUNT_SQL = "SELECT count(*) AS n FROM users u WHERE {where}"
 
-# Batches of recipients by user id: the first and last id of every `size` recipients.
+# Batches of recipients by user id (within [$3, $4]): the first and last id of every `$2`
+# recipients.
 _EMAIL_BATCHES_SQL = """
 SELECT min(user_id) AS first_user_id, max(user_id) AS last_user_id
 FROM (SELECT user_id, (row_number() OVER (ORDER BY user_id) - 1) / $2 AS batch
-      FROM user_notifications WHERE notification_id = $1) numbered
+      FROM user_notifications WHERE notification_id = $1 AND user_id BETWEEN $3 AND $4) numbered
 GROUP BY batch ORDER BY batch
 """
 
@@ -142,8 +179,16 @@ def _db() -> Any:
     return connections.get("default")
 
 
-def _audience_params(audience: TargetAudience, user_ids: Sequence[int] | None) -> list[Any]:
-    return [list(user_ids or [])] if audience is TargetAudience.SPECIFIC else []
+# Every user id (a part's bounds are inclusive).
+_FIRST_ID, _LAST_ID = 0, 2**31 - 1
+
+
+def _audience(audience: TargetAudience, notification: Notification, params: list[Any]) -> str:
+    """The notification's audience as a WHERE clause over `users u`, appending the specific
+    list to `params` when it has one."""
+    if audience is TargetAudience.SPECIFIC:
+        params.append(list(notification.target_user_ids or []))
+    return _AUDIENCE_SQL[audience].format(ids=f"${len(params)}")
 
 
 async def _specific_recipients(user_ids: Sequence[int]) -> list[int]:
@@ -171,7 +216,7 @@ async def count_audience(actor: Actor, *, audience: TargetAudience, user_ids: Se
     authorize(actor, Permission.NOTIFICATIONS_SEND)
     if audience is TargetAudience.SPECIFIC:
         return len(await _specific_recipients(user_ids or []))
-    rows = await _db().execute_query_dict(_COUNT_SQL.format(where=_AUDIENCE_SQL[audience]))
+    rows = await _db().execute_query_dict(_COUNT_SQL.format(where=_AUDIENCE_SQL[audience].format(ids="")))
     return int(rows[0]["n"])
 
 
@@ -196,25 +241,55 @@ async def send_notification(actor: Actor, *, data: NotificationCreate) -> Notifi
 
 
 async def fan_out(actor: Actor, *, notification_id: int) -> int:
-    """Insert the recipients of a sent notification; returns how many were added (0 when
-    run again). Queues the email batches after commit."""
+    """Insert the recipients of a sent notification; returns how many this job added (0
+    when run again). An audience of more than `FAN_OUT_PART` users is cut into parts by
+    user id: the other parts are queued first (FanOutRecipients) so that they run beside
+    this one, then the first is written here. Each part queues its email batches after
+    its commit."""
+    authorize(actor, Permission.NOTIFICATIONS_SEND)
+    notification = await Notification.get_or_none(id=notification_id)
+    audience: TargetAudience | None = notification.target_audience if notification else None
+    if notification is None or notification.status is not NotificationStatus.SENT or audience is None:
+        return 0
+    params: list[Any] = [FAN_OUT_PART]
+    starts = [row["first_user_id"] for row in await _db().execute_query_dict(
+        _PARTS_SQL.format(where=_audience(audience, notification, params)), params)]
+    # Contiguous ranges that cover every id, so that a user who joins the audience while
+    # the parts run falls into exactly one of them.
+    bounds = [_FIRST_ID, *starts[1:]]
+    parts = [(first, following - 1) for first, following in zip(bounds, [*bounds[1:], _LAST_ID + 1], strict=True)]
+    for first, last in parts[1:]:
+        await queue_after_commit(FanOutRecipients(notification_id=notification.id, first_user_id=first,
+                                                  last_user_id=last))
+    return await fan_out_part(actor, notification_id=notification.id, first_user_id=parts[0][0],
+                              last_user_id=parts[0][1])
+
+
+async def fan_out_part(actor: Actor, *, notification_id: int, first_user_id: int, last_user_id: int) -> int:
+    """Insert the recipients of a sent notification whose user ids are in [first, last];
+    returns how many were added (0 when run again). Queues their email batches after
+    commit."""
     authorize(actor, Permission.NOTIFICATIONS_SEND)
     async with atomic():
-        notification = await Notification.select_for_update().get_or_none(id=notification_id)
+        # Not locked FOR UPDATE: the parts of one notice run at once. A sent notice stays
+        # sent, and the inserted rows' foreign key holds a share lock on it, so a delete
+        # waits for the parts in progress and cascades to what they wrote.
+        notification = await Notification.get_or_none(id=notification_id)
         if notification is None or notification.status is not NotificationStatus.SENT:
             return 0
-        added = await _insert_recipients(notification)
+        added = await _insert_recipients(notification, first_user_id, last_user_id)
         if added:
-            await _queue_emails(notification)
+            await _queue_emails(notification, first_user_id, last_user_id)
     return added
 
 
-async def _insert_recipients(notification: Notification) -> int:
+async def _insert_recipients(notification: Notification, first_user_id: int = _FIRST_ID,
+                             last_user_id: int = _LAST_ID) -> int:
     audience: TargetAudience | None = notification.target_audience
     if audience is None:
         return 0
-    sql = _FAN_OUT_SQL.format(where=_AUDIENCE_SQL[audience])
-    params = [notification.id, *_audience_params(audience, notification.target_user_ids)]
+    params: list[Any] = [notification.id, first_user_id, last_user_id]
+    sql = _FAN_OUT_SQL.format(where=_audience(audience, notification, params))
     rows = await _db().execute_query_dict(sql, params)
     return int(rows[0]["n"])
 
@@ -227,11 +302,14 @@ def emails_wanted(notification: Notification) -> bool:
     return is_urgent(notification) or get_settings().notification_email_enabled
 
 
-async def _queue_emails(notification: Notification) -> None:
+async def _queue_emails(notification: Notification, first_user_id: int = _FIRST_ID,
+                       last_user_id: int = _LAST_ID) -> None:
+    """The email batches of the recipients with user ids in [first, last], queued after
+    commit."""
     if not emails_wanted(notification):
         return
     batches = await _db().execute_query_dict(
-        _EMAIL_BATCHES_SQL, [notification.id, get_settings().notification_email_batch])
+        _EMAIL_BATCHES_SQL, [notification.id, get_settings().notification_email_batch, first_user_id, last_user_id])
     for batch in batches:
         await queue_after_commit(EmailNotification(
             notification_id=notification.id, first_user_id=batch["first_user_id"],

@@ -333,6 +333,37 @@ async def test_defaulters_below_the_threshold(staff_client, teacher, taught, log
     assert (await (await login_as("student")).get(f"{URL}/defaulters")).status_code == 403
 
 
+
+async def test_defaulters_json_is_the_response_model_of_the_rows(staff_client, taught):
+    """PostgreSQL writes the defaulters' JSON itself: on every path (the all-time totals,
+    the monthly summaries, the marks) it reads as the rows validated into DefaultersOut
+    and encoded by pydantic would, in the same order."""
+    import json
+
+    from dashboard.core.actor import Actor
+    from dashboard.schemas.attendance import DefaultersOut
+    from dashboard.services import attendance as service
+
+    offering, regs = taught
+    await _seed(staff_client, offering, regs, PATTERN)
+    department = offering.program.department_id  # type: ignore[attr-defined]
+    for params in ({}, {"threshold": 100}, {"threshold": 0}, {"threshold": 62.5}, {"course_offering_id": offering.id},
+                   {"date_from": "2025-09-01", "date_to": "2025-09-30"}, {"date_from": "2025-09-02"},
+                   {"department_id": department, "threshold": 99.9}):
+        response = await staff_client.get(f"{URL}/defaulters", params=params)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+        typed = {k: (float(v) if k == "threshold" else v) for k, v in params.items()}
+        if "date_from" in typed:
+            typed["date_from"] = dt.date.fromisoformat(typed["date_from"])
+        if "date_to" in typed:
+            typed["date_to"] = dt.date.fromisoformat(typed["date_to"])
+        rows = await service.attendance_defaulters(Actor.system(), **typed)
+        expected = json.loads(DefaultersOut.model_validate(rows).model_dump_json())
+        assert response.json() == expected, params
+        assert [list(d) for d in response.json()["defaulters"]] == [list(d) for d in expected["defaulters"]]
+    whole = (await staff_client.get(f"{URL}/defaulters", params={"threshold": 100})).json()
+    assert whole["total"] == len(whole["defaulters"]) == 2
+
 async def test_summary_per_enrollment_and_month(staff_client, taught, login_as):
     offering, regs = taught
     await _seed(staff_client, offering, regs, PATTERN)

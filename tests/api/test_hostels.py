@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import pytest
 
 from models import AuditLog, Hostel, HostelAllocation, HostelRoom, Student
@@ -122,6 +125,38 @@ async def test_room_lists_filters_and_the_available_rooms(student_client):
     assert (await student_client.get(f"{HOSTELS}/999999/rooms")).status_code == 404
     assert (await student_client.get(f"{ROOMS}/{in_closed.id}")).status_code == 200
     assert (await student_client.get(f"{ROOMS}/999999")).status_code == 404
+
+
+
+async def test_available_rooms_json_is_the_response_model_of_the_rows(student_client):
+    """PostgreSQL writes the list's JSON itself: it must read exactly as the rows validated
+    into AvailableRoom and encoded by pydantic would (keys, order, money as text, nulls)."""
+    from pydantic import TypeAdapter
+
+    from dashboard.core.actor import Actor
+    from dashboard.schemas.hostels import AvailableRoom
+    from dashboard.services import hostels as service
+
+    girls = await factories.create_hostel(name="Ganga \"Hall\" ü", hostel_type="girls")
+    boys = await factories.create_hostel(name="Yamuna")
+    await factories.create_room(hostel=girls, room_number="B-2", room_type="triple", capacity=3, floor=None,
+                                room_fee=Decimal("1234.5"))
+    await factories.create_room(hostel=girls, room_number="A-1", floor=2, room_fee=Decimal("0"))
+    half = await factories.create_room(hostel=boys, room_number="10", room_type="single", capacity=1)
+    await factories.create_room(hostel=boys, room_number="9", capacity=4, room_fee=Decimal("99999.99"))
+    await factories.create_allocation(room=await factories.create_room(hostel=boys, room_number="8", capacity=2),
+                                      student=await _student())
+    await HostelRoom.filter(id=half.id).update(is_active=False)
+    adapter = TypeAdapter(list[AvailableRoom])
+    for params in ({}, {"hostel_id": girls.id}, {"room_type": "double"}, {"hostel_id": boys.id, "room_type": "triple"}):
+        response = await student_client.get(f"{ROOMS}/available", params=params)
+        assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+        rows = await service.available_rooms(Actor.system(), **params)
+        expected = json.loads(adapter.dump_json(adapter.validate_python(rows)))
+        assert response.json() == expected, params
+        assert [list(room) for room in response.json()] == [list(room) for room in expected]
+    listed = (await student_client.get(f"{ROOMS}/available")).json()
+    assert [r["room_number"] for r in listed] == ["A-1", "B-2", "8", "9"]
 
 
 # --- allocations --------------------------------------------------------------------------

@@ -169,6 +169,42 @@ async def test_a_retried_fan_out_adds_nobody_twice(admin_client, people, run_job
     assert late.id in await _recipients(notification_id)
 
 
+
+async def test_a_large_audience_is_written_in_parts_once_each(admin_client, people, run_jobs, smtp_sink,
+                                                              monkeypatch):
+    from dashboard.core import cache
+    from dashboard.core.queue import DEFAULT_QUEUE
+    from dashboard.services.notifications import FanOutRecipients
+
+    monkeypatch.setattr(service, "FAN_OUT_PART", 2)
+    monkeypatch.setattr(get_settings(), "notification_email_batch", 1)
+    more = [await factories.create_user(user_type=UserType.STUDENT) for _ in range(3)]
+    students = sorted(u.id for u in [*people["students"], *more])
+    response = await admin_client.post(URL, json=_body(target_audience="students"))
+    notification_id = response.json()["id"]
+    # The fan-out job writes the first part and queues the other two (5 students, 2 a part).
+    assert await service.fan_out(Actor.system(), notification_id=notification_id) == 2
+    queued = [job for job in await cache.redis().queued_jobs(queue_name=DEFAULT_QUEUE)
+              if job.function == FanOutRecipients.function_name()]
+    ranges = sorted((job.kwargs["first_user_id"], job.kwargs["last_user_id"]) for job in queued)
+    assert len(ranges) == 2 and ranges[0][0] == students[2] and ranges[1][0] == students[4]
+    assert ranges[0][1] == students[4] - 1 and ranges[1][1] == 2**31 - 1
+    await run_jobs()
+    assert await _recipients(notification_id) == students
+    assert sorted(m["To"] for m in smtp_sink.messages) == sorted(u.email for u in [*people["students"], *more])
+    # Run again, whole or in parts: nobody is added or emailed twice.
+    assert await service.fan_out(Actor.system(), notification_id=notification_id) == 0
+    for first, last in ranges:
+        await enqueue(FanOutRecipients(notification_id=notification_id, first_user_id=first, last_user_id=last))
+    await run_jobs()
+    assert await _recipients(notification_id) == students
+    assert len(smtp_sink.messages) == len(students)
+    # A part of a draft writes nobody.
+    draft = (await admin_client.post(URL, json=_body(status="draft"))).json()["id"]
+    assert await service.fan_out_part(Actor.system(), notification_id=draft, first_user_id=0,
+                                      last_user_id=2**31 - 1) == 0
+    assert await _recipients(draft) == []
+
 @pytest.mark.parametrize("role", ["faculty", "student", "parent"])
 async def test_only_admin_and_staff_send(login_as, role):
     client = await login_as(role)
