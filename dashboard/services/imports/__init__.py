@@ -547,7 +547,7 @@ _MARK_ROWS = """
 UPDATE import_rows r SET commit_outcome = x.o, commit_errors = x.e::jsonb, entity_type = x.t, entity_id = x.i,
        audit_log_id = x.a
 FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[]) AS x(n, o, e, t, i, a)
-WHERE r.import_id = $1 AND r.row_number = x.n
+WHERE r.import_id = $1 AND r.row_number = x.n AND r.row_number BETWEEN $8 AND $9
 """
 _COMMIT_PROGRESS = """
 UPDATE imports SET rows_committed = rows_committed + $2, committed_count = committed_count + $3,
@@ -632,7 +632,9 @@ async def _commit_batch(ctx: ImportContext, spec: Kind, pending: Sequence[dict[s
             ctx.import_id, [r.number for r in rows], [r.outcome for r in rows],
             [dumps(r.errors) if r.errors else None for r in rows],
             [spec.entity_type if r.entity_id is not None else None for r in rows],
-            [r.entity_id for r in rows], [r.audit_id for r in rows]])
+            [r.entity_id for r in rows], [r.audit_id for r in rows],
+            # The batch's range, so that only its rows are read, not every row of the import.
+            min(r.number for r in rows), max(r.number for r in rows)])
         written = sum(1 for r in rows if r.outcome in ("created", "updated"))
         refused = sum(1 for r in rows if r.outcome == "refused")
         await _db().execute_query(_COMMIT_PROGRESS, [ctx.import_id, len(rows), written, refused])
