@@ -200,7 +200,10 @@ SELECT s.id AS _id, s.user_id AS _user_id,
        s.email, s.user_name, s.first_name, s.middle_name, s.last_name, s.date_of_birth, s.gender, s.phone,
        s.emergency_contact, s.address, s.city, s.state, s.country, s.postal_code
 FROM unnest($1::text[]) AS k(key)
-CROSS JOIN LATERAL (SELECT s.*, u.updated_at AS u_updated_at, u.created_at AS u_created_at, u.email, u.user_name,
+CROSS JOIN LATERAL (SELECT s.id, s.user_id, s.updated_at, s.created_at, s.student_code, s.admission_number,
+                           s.admission_date, s.program_id, s.department_id, s.batch_year, s.semester, s.section,
+                           s.blood_group, s.nationality, s.religion, s.category, s.status,
+                           u.updated_at AS u_updated_at, u.created_at AS u_created_at, u.email, u.user_name,
                            u.first_name, u.middle_name, u.last_name, u.date_of_birth, u.gender, u.phone,
                            u.emergency_contact, u.address, u.city, u.state, u.country, u.postal_code
                     FROM students s JOIN users u ON u.id = s.user_id
