@@ -232,21 +232,27 @@ async def test_batches_mixing_valid_rows_and_rows_taken_since_the_preview_report
 
 
 async def test_each_batch_is_planned_for_its_own_keys(staff_client, run_jobs, placement, monkeypatch):
-    """The preview's and the commit's batches run with custom plans and without JIT (a
-    generic plan kept from when `users` was empty scanned every user for every key)."""
+    """The lookups of the preview's and the commit's batches run with custom plans and
+    without JIT (a generic plan kept from when `users` was empty scanned every user for
+    every key); the writes go back to cached plans (their foreign key checks)."""
     from dashboard.services.imports import KINDS
 
-    kind = KINDS["students"]
-    seen: list[tuple[str, str]] = []
-    check = type(kind).check
+    kind = type(KINDS["students"])
+    seen: list[tuple[str, str, str]] = []
 
-    async def spying(self: Any, ctx: Any, rows: Any) -> None:
-        found = await connections.get("default").execute_query_dict(
-            "SELECT current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit")
-        seen.append((found[0]["plans"], found[0]["jit"]))
-        await check(self, ctx, rows)
+    def spy(step: str) -> Any:
+        original = getattr(kind, step)
 
-    monkeypatch.setattr(type(kind), "check", spying)
+        async def spying(self: Any, ctx: Any, rows: Any) -> None:
+            found = await connections.get("default").execute_query_dict(
+                "SELECT current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit")
+            seen.append((step, found[0]["plans"], found[0]["jit"]))
+            await original(self, ctx, rows)
+
+        return spying
+
+    monkeypatch.setattr(kind, "check", spy("check"))
+    monkeypatch.setattr(kind, "write", spy("write"))
     program, department = placement
     body = csv_text([STUDENT_HEADER, student_row(1, program, department)])
     import_id = (await upload(staff_client, body)).json()["id"]
@@ -254,7 +260,8 @@ async def test_each_batch_is_planned_for_its_own_keys(staff_client, run_jobs, pl
     await staff_client.post(f"/api/v1/imports/{import_id}/commit")
     result = await settled(staff_client, import_id, run_jobs)
     assert result["committed_count"] == 1
-    assert seen == [("force_custom_plan", "off")] * 2
+    assert seen == [("check", "force_custom_plan", "off"), ("check", "force_custom_plan", "off"),
+                    ("write", "auto", "off")]
     # Outside a batch the connection's settings are untouched.
     after = await connections.get("default").execute_query_dict("SELECT current_setting('plan_cache_mode') AS p")
     assert after[0]["p"] == "auto"

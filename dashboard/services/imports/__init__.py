@@ -97,8 +97,8 @@ def _db() -> Any:
 
 
 async def plan_for_this_batch() -> None:
-    """Inside a batch's transaction: its statements are planned for the batch's own
-    values and for the tables as they are now, and not compiled.
+    """Inside a batch's transaction, before its lookups: they are planned for the batch's
+    own keys and for the tables as they are now, and not compiled.
 
     The pool's connections keep their prepared statements, and after five runs
     PostgreSQL may keep one generic plan for a statement, planned without the values and
@@ -116,6 +116,15 @@ async def plan_for_this_batch() -> None:
     """
     await _db().execute_query(
         "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)")
+
+
+async def plan_writes_as_usual() -> None:
+    """After a batch's lookups, before its writes: cached plans again. Each written row's
+    foreign keys are checked by statements PostgreSQL prepares once; planned afresh for
+    every row they cost a third of a grade's commit (9,540 against 6,934 rows per
+    CPU-second)."""
+    await _db().execute_query(
+        "SELECT set_config('plan_cache_mode', reset_val, true) FROM pg_settings WHERE name = 'plan_cache_mode'")
 
 
 # --- who sees which imports ----------------------------------------------------------------
@@ -473,6 +482,7 @@ async def validate_import(actor: Actor, *, import_id: int) -> str:
             async with atomic():
                 await plan_for_this_batch()
                 await spec.check(ctx, batch)
+                await plan_writes_as_usual()
                 await _store_preview(import_id, spec, batch)
             total += len(batch)
     except InvalidState as exc:
@@ -627,6 +637,7 @@ async def _commit_batch(ctx: ImportContext, spec: Kind, pending: Sequence[dict[s
         for row in rows:
             if row.errors:
                 row.outcome = "refused"
+        await plan_writes_as_usual()
         await spec.write(ctx, [r for r in writable if r.outcome in ("created", "updated")])
         await _db().execute_query(_MARK_ROWS, [
             ctx.import_id, [r.number for r in rows], [r.outcome for r in rows],
