@@ -108,6 +108,9 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     # students
     _check("students", "semester_positive", "semester >= 1"),
     _check("students", "cgpa_range", "cgpa >= 0 AND cgpa <= 10"),
+    # the codes as the services and imports match them (`iexact`), one probe per code
+    _index_where("students", "student_code_ci", "UPPER(student_code)", "true"),
+    _index_where("students", "admission_number_ci", "UPPER(admission_number)", "true"),
     # parents
     *_non_negative("parents", "annual_income"),
     # departments: names and codes unique ignoring case; the HOD reference (departments

@@ -194,6 +194,79 @@ async def test_a_change_between_preview_and_commit_is_refused_not_forced(staff_c
     assert (result["committed_count"], result["refused_count"]) == (1, 1)
 
 
+async def test_batches_mixing_valid_rows_and_rows_taken_since_the_preview_report_each_row(
+        staff_client, run_jobs, placement, monkeypatch):
+    """Several commit batches (of 2 rows), each holding a row whose key another writer
+    took after the preview, in another case: each refused on its row and column, the
+    others written, no row skipped between batches."""
+    from dashboard.services import imports
+
+    monkeypatch.setattr(imports, "BATCH_ROWS", 3)
+    monkeypatch.setattr(imports, "COMMIT_BATCH_ROWS", 2)
+    program, department = placement
+    body = csv_text([STUDENT_HEADER] + [student_row(n, program, department) for n in range(1, 8)])
+    import_id = (await upload(staff_client, body)).json()["id"]
+    preview = await settled(staff_client, import_id, run_jobs)
+    assert (preview["created_count"], preview["error_count"]) == (7, 0)
+    # Meanwhile: row 3's student code, row 5's user name and row 8's admission number are taken.
+    await factories.create_student(student_code="imp00002")
+    await factories.create_user(email="other@example.edu", user_name="IMP.4")
+    await factories.create_student(admission_number="adm-00007")
+    await staff_client.post(f"/api/v1/imports/{import_id}/commit")
+    result = await settled(staff_client, import_id, run_jobs)
+    assert result["status"] == "committed"
+    outcomes = {r["row_number"]: (r["commit_outcome"], r["commit_errors"]) for r in result["items"]}
+    assert outcomes == {
+        2: ("created", []),
+        3: ("refused", [{"column": "student_code", "message": "Student ID already exists"}]),
+        4: ("created", []),
+        5: ("refused", [{"column": "user_name", "message": "Username already taken"}]),
+        6: ("created", []),
+        7: ("created", []),
+        8: ("refused", [{"column": "admission_number", "message": "Admission number already exists"}]),
+    }
+    assert (result["rows_committed"], result["committed_count"], result["refused_count"]) == (7, 4, 3)
+    imported = await Student.filter(student_code__startswith="IMP").values_list("student_code", flat=True)
+    assert sorted(imported) == ["IMP00001", "IMP00003", "IMP00005", "IMP00006"]
+    assert await AuditLog.filter(entity_type="students", new_value__contains={"import_id": import_id}).count() == 4
+
+
+async def test_each_batch_is_planned_for_its_own_keys(staff_client, run_jobs, placement, monkeypatch):
+    """The lookups of the preview's and the commit's batches run with custom plans and
+    without JIT (a generic plan kept from when `users` was empty scanned every user for
+    every key); the writes go back to cached plans (their foreign key checks)."""
+    from dashboard.services.imports import KINDS
+
+    kind = type(KINDS["students"])
+    seen: list[tuple[str, str, str]] = []
+
+    def spy(step: str) -> Any:
+        original = getattr(kind, step)
+
+        async def spying(self: Any, ctx: Any, rows: Any) -> None:
+            found = await connections.get("default").execute_query_dict(
+                "SELECT current_setting('plan_cache_mode') AS plans, current_setting('jit') AS jit")
+            seen.append((step, found[0]["plans"], found[0]["jit"]))
+            await original(self, ctx, rows)
+
+        return spying
+
+    monkeypatch.setattr(kind, "check", spy("check"))
+    monkeypatch.setattr(kind, "write", spy("write"))
+    program, department = placement
+    body = csv_text([STUDENT_HEADER, student_row(1, program, department)])
+    import_id = (await upload(staff_client, body)).json()["id"]
+    await settled(staff_client, import_id, run_jobs)
+    await staff_client.post(f"/api/v1/imports/{import_id}/commit")
+    result = await settled(staff_client, import_id, run_jobs)
+    assert result["committed_count"] == 1
+    assert seen == [("check", "force_custom_plan", "off"), ("check", "force_custom_plan", "off"),
+                    ("write", "auto", "off")]
+    # Outside a batch the connection's settings are untouched.
+    after = await connections.get("default").execute_query_dict("SELECT current_setting('plan_cache_mode') AS p")
+    assert after[0]["p"] == "auto"
+
+
 def _xlsx(rows: list[list[Any]]) -> bytes:
     workbook = Workbook()
     for row in rows:
