@@ -159,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-dir", type=Path, nargs="*",
                         help="serve the app from these checkouts in turn (worktrees, to compare before/after)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds over the checkouts; the lowest is kept")
+    parser.add_argument("--upgrade-from", metavar="TEMPLATE",
+                        help="make this checkout's dataset from that template by applying the pending migrations")
     args = parser.parse_args(argv)
 
     wrk = ensure_wrk()
@@ -166,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
     base_db = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    template = asyncio.run(prepare_template(base_db, args.students, args.seed))
+    template = asyncio.run(prepare_template(base_db, args.students, args.seed, args.upgrade_from))
     clone = f"bench_cpu_{os.getpid()}"
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
