@@ -63,11 +63,10 @@ async def students(request: Request) -> Response:
         **{name: int(query[name]) for name in ("department_id", "program_id", "batch_year", "semester")
            if name in query},
     }
-    count_sql, page_sql, params = student_list_sql(filters, search=query.get("search"))
+    sql, params = student_list_sql(filters, search=query.get("search"))
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval(count_sql, *params)
-        rows = await connection.fetch(page_sql, *params, PAGE_SIZE, 0)
-    return _json(_page(rows, total))
+        rows = await connection.fetch(sql, *params, PAGE_SIZE, 0)
+    return _json(_page([row for row in rows if row["id"] is not None], rows[0]["total"]))
 
 
 async def search(request: Request) -> Response:
@@ -89,8 +88,8 @@ async def roster(request: Request) -> Response:
     count_sql, page_sql, params = roster_sql(status="registered")
     offering_id = int(request.path_params["offering_id"])
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval(count_sql, offering_id, *params)
         rows = await connection.fetch(page_sql, offering_id, *params, PAGE_SIZE, 0)
+        total = rows[0]["total"] if rows else await connection.fetchval(count_sql, offering_id, *params)
     return _json(_page(rows, total))
 
 
@@ -105,14 +104,14 @@ Statements = list[tuple[str, list[Any]]]
 
 
 def _students_page(params: dict[str, Any], filters: dict[str, Any]) -> Statements:
-    count_sql, page_sql, args = student_list_sql(filters)
-    return [(count_sql, args), (page_sql, [*args, PAGE_SIZE, 0])]
+    sql, args = student_list_sql(filters)
+    return [(sql, [*args, PAGE_SIZE, 0])]
 
 
 def _roster(params: dict[str, Any]) -> Statements:
-    count_sql, page_sql, args = roster_sql(status="registered")
-    offering = params["offering_id"]
-    return [(count_sql, [offering, *args]), (page_sql, [offering, *args, PAGE_SIZE, 0])]
+    # The page carries its total; the count statement only runs past the last page.
+    _, page_sql, args = roster_sql(status="registered")
+    return [(page_sql, [params["offering_id"], *args, PAGE_SIZE, 0])]
 
 
 def _fee_defaulters(params: dict[str, Any]) -> Statements:

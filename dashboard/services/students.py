@@ -215,15 +215,18 @@ STUDENT_COUNT_SQL = "SELECT COALESCE(sum(c.students), 0)::int AS total FROM stud
 
 
 def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
-                     only_ids: Sequence[int] | None = None) -> tuple[str, str, list[Any]]:
-    """(count SQL, page SQL, parameters) for one page of students ordered by id; the page
-    SQL takes LIMIT and OFFSET as its last two parameters. `filters` keys are
-    `_LIST_FILTER_COLUMNS` with exact-match values (None means no filter).
+                     only_ids: Sequence[int] | None = None) -> tuple[str, list[Any]]:
+    """(SQL, parameters) for one page of students ordered by id and its exact total, in
+    one statement: one row per student of the page, each with `total`, or a single row of
+    NULLs but `total` when the page is empty. The SQL takes LIMIT and OFFSET as its last
+    two parameters. `filters` keys are `_LIST_FILTER_COLUMNS` with exact-match values
+    (None means no filter).
 
     Without a search or an id scope the total is summed from `student_counts` (every
     filter column is one of its keys), which triggers keep equal to a count of the
     students in the same transaction as each write: a few hundred rows instead of a
-    count over every student."""
+    count over every student. The count and the page share one round trip (and one
+    snapshot): a separate count statement cost a round trip of its own per request."""
     clauses: list[str] = []
     counted: list[str] = []
     params: list[Any] = []
@@ -247,7 +250,8 @@ def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
     else:
         count_sql = f"SELECT count(*) AS total FROM students s{where}"
     page_sql = f"{STUDENT_SELECT}{where} ORDER BY s.id LIMIT ${len(params) + 1} OFFSET ${len(params) + 2}"
-    return count_sql, page_sql, params
+    sql = f"SELECT p.*, t.total FROM ({count_sql}) t LEFT JOIN LATERAL ({page_sql}) p ON true ORDER BY p.id"
+    return sql, params
 
 
 async def _record(student_id: int, extra: dict[str, str] | None = None) -> dict[str, Any]:
@@ -271,12 +275,10 @@ async def list_students(
         "batch_year": batch_year, "semester": semester, "category": category,
     }
     scope = await student_scope(actor)
-    count_sql, page_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
-    connection = connections.get("default")
-    total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
-    items: list[StudentOut] = []
-    if total and page.offset < total:
-        items = StudentOut.rows(await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset]))
+    sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
+    rows = await connections.get("default").execute_query_dict(sql, [*params, page.page_size, page.offset])
+    total = rows[0]["total"]
+    items = StudentOut.rows(row for row in rows if row["id"] is not None)
     return Page(items=items, total=total, page=page.page, page_size=page.page_size)
 
 
