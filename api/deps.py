@@ -26,6 +26,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/v1
 PUBLIC = "public"
 # Routes that authenticate with a refresh token instead of an access token.
 REFRESH_TOKEN = "refresh-token"  # noqa: S105 - a route marker, not a secret
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _marker_permission(marker: str | None) -> Permission | None:
@@ -58,6 +59,8 @@ async def _actor_for(request: Request, token: str) -> tuple[Actor, TokenClaims]:
         token,
         ip_address=client_ip(scope, get_settings().trusted_proxy_list),
         user_agent=header(scope, b"user-agent"),
+        # Reads stay served while Redis is down; writes wait for it (a 503).
+        revocation_fail_open=scope["method"] in _SAFE_METHODS,
     )
     scope.setdefault("state", {})["user_id"] = actor.user_id
     return actor, claims

@@ -1,22 +1,26 @@
-"""Passwords (bcrypt, in a thread) and tokens (PyJWT HS256, revocation in PostgreSQL)."""
+"""Passwords (bcrypt, in a thread) and tokens (PyJWT HS256 with Redis revocation)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import secrets
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 import bcrypt
 import jwt
+from redis.exceptions import RedisError
 
-from dashboard.core.errors import NotAuthenticated
+from dashboard.core import cache
+from dashboard.core.errors import NotAuthenticated, ServiceUnavailable
 from dashboard.settings import get_settings
 
 log = logging.getLogger("dashboard.security")
@@ -174,45 +178,46 @@ def token_subject(token: str) -> str | None:
     return str(claims["sub"])
 
 
-# Revocations live in PostgreSQL (migration 11), beside the user row that every request
-# reads: one statement answers both (dashboard.services.auth), so an authenticated request
-# makes one round trip before its own query instead of two (Redis, then PostgreSQL). A
-# revocation commits in the database the check reads, so it is in force on the next
-# request to any worker; and it no longer depends on Redis being up.
-
-# True when the token is revoked: $1 the user, $2 the token's jti, $3 its session (or
-# NULL), $4 when it was issued (the `iat` claim).
-REVOKED_SQL = (
-    "(EXISTS (SELECT 1 FROM revoked_tokens WHERE jti = $2)"
-    " OR EXISTS (SELECT 1 FROM revoked_sessions WHERE session_id = $3)"
-    " OR EXISTS (SELECT 1 FROM user_sessions_revoked WHERE user_id = $1 AND issued_up_to >= $4))"
-)
+def _revoked_key(jti: str) -> str:
+    return f"auth:revoked:{jti}"
 
 
-def revocation_parameters(claims: TokenClaims) -> list[Any]:
-    """The parameters of `REVOKED_SQL`, in order."""
-    return [claims.user_id, claims.jti, claims.session_id, claims.issued_at]
+def _sessions_after_key(user_id: int) -> str:
+    return f"auth:sessions-after:{user_id}"
 
 
-def _db() -> Any:
-    # Imported here: the ORM's connections are set up by the app's lifespan. Inside
-    # `atomic()` this is the transaction's connection, so a revocation commits with it.
-    from tortoise import connections
-
-    return connections.get("default")
+def _revoked_session_key(session_id: str) -> str:
+    return f"auth:revoked-session:{session_id}"
 
 
-async def ensure_not_revoked(claims: TokenClaims) -> None:
-    """The token's own revocation, its session's (logout), and the user's "revoke
-    everything issued before" mark (a password change, the end of their sessions). The
-    per-request check reads the same in the statement that loads the user."""
-    rows = await _db().execute_query_dict(f"SELECT {REVOKED_SQL} AS revoked", revocation_parameters(claims))
-    if rows[0]["revoked"]:
+@contextlib.contextmanager
+def _redis_needed() -> Iterator[None]:
+    try:
+        yield
+    except (RedisError, OSError) as exc:
+        raise ServiceUnavailable("Authentication is temporarily unavailable") from exc
+
+
+async def ensure_not_revoked(claims: TokenClaims, *, fail_open: bool = False) -> None:
+    """One round trip: the token's own revocation, its session's (logout), and the user's
+    "revoke everything issued before" mark (password reset).
+
+    `fail_open` serves the request when Redis is unreachable (reads: the user is still
+    loaded from the database, so deactivation keeps working); otherwise that is a 503."""
+    keys = [_revoked_key(claims.jti), _sessions_after_key(claims.user_id)]
+    if claims.session_id:
+        keys.append(_revoked_session_key(claims.session_id))
+    try:
+        revoked, sessions_after, *session_revoked = await cache.auth_redis().mget(keys)
+    except (RedisError, OSError) as exc:
+        if fail_open:
+            log.warning("token revocation not checked: Redis unreachable (%r)", exc)
+            return
+        raise ServiceUnavailable("Authentication is temporarily unavailable") from exc
+    if revoked is not None or any(value is not None for value in session_revoked):
         raise NotAuthenticated("Token has been revoked")
-
-
-def _expiry(seconds: int) -> dt.datetime:
-    return _now() + dt.timedelta(seconds=seconds)
+    if sessions_after is not None and claims.issued_at <= float(sessions_after):
+        raise NotAuthenticated("Token has been revoked")
 
 
 def _remaining_life(claims: TokenClaims) -> int:
@@ -223,45 +228,27 @@ def _refresh_lifetime_seconds() -> int:
     return int(dt.timedelta(days=get_settings().jwt_refresh_token_expire_days).total_seconds()) + 60
 
 
-# Each write also drops the rows of its table that can no longer refuse anything (their
-# tokens would have expired): a range of the expires_at index, empty most of the time.
-_REVOKE_TOKEN_SQL = """
-WITH spent AS (DELETE FROM revoked_tokens WHERE expires_at < now())
-INSERT INTO revoked_tokens (jti, expires_at) VALUES ($1, $2)
-ON CONFLICT (jti) DO NOTHING RETURNING jti
-"""
-_REVOKE_SESSION_SQL = """
-WITH spent AS (DELETE FROM revoked_sessions WHERE expires_at < now())
-INSERT INTO revoked_sessions (session_id, expires_at) VALUES ($1, $2)
-ON CONFLICT (session_id) DO UPDATE SET expires_at = GREATEST(revoked_sessions.expires_at, EXCLUDED.expires_at)
-"""
-_REVOKE_ALL_SQL = """
-WITH spent AS (DELETE FROM user_sessions_revoked WHERE expires_at < now())
-INSERT INTO user_sessions_revoked (user_id, issued_up_to, expires_at)
-SELECT id, $2, $3 FROM users WHERE id = $1
-ON CONFLICT (user_id) DO UPDATE SET
-    issued_up_to = GREATEST(user_sessions_revoked.issued_up_to, EXCLUDED.issued_up_to),
-    expires_at = GREATEST(user_sessions_revoked.expires_at, EXCLUDED.expires_at)
-"""
-
-
 async def revoke(claims: TokenClaims) -> None:
-    await revoke_once(claims)
+    with _redis_needed():
+        await cache.redis().set(_revoked_key(claims.jti), b"1", ex=_remaining_life(claims))
 
 
 async def revoke_once(claims: TokenClaims) -> bool:
     """Revoke the token and say whether this call did it: of two requests rotating the
-    same refresh token at once, exactly one gets True (the primary key decides)."""
-    rows = await _db().execute_query_dict(_REVOKE_TOKEN_SQL, [claims.jti, _expiry(_remaining_life(claims))])
-    return bool(rows)
+    same refresh token at once, exactly one gets True."""
+    with _redis_needed():
+        return bool(await cache.redis().set(_revoked_key(claims.jti), b"1", ex=_remaining_life(claims), nx=True))
 
 
 async def revoke_session(session_id: str) -> None:
     """Every token of one login (both of the pair, and all rotated from them)."""
-    await _db().execute_query(_REVOKE_SESSION_SQL, [session_id, _expiry(_refresh_lifetime_seconds())])
+    with _redis_needed():
+        await cache.redis().set(_revoked_session_key(session_id), b"1", ex=_refresh_lifetime_seconds())
 
 
 async def revoke_all_sessions(user_id: int) -> None:
-    """Every token issued up to now stops working (kept as long as a refresh lives). The
-    issue time is this process's clock, the one tokens are stamped with."""
-    await _db().execute_query(_REVOKE_ALL_SQL, [user_id, _now().timestamp(), _expiry(_refresh_lifetime_seconds())])
+    """Every token issued up to now stops working (kept as long as a refresh lives)."""
+    with _redis_needed():
+        await cache.redis().set(
+            _sessions_after_key(user_id), repr(_now().timestamp()), ex=_refresh_lifetime_seconds()
+        )

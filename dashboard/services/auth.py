@@ -25,14 +25,12 @@ from dashboard.core.security import (
     TokenType,
     create_token,
     decode_token,
-    REVOKED_SQL,
     ensure_not_revoked,
     hash_password,
     revoke,
     revoke_all_sessions,
     revoke_once,
     revoke_session,
-    revocation_parameters,
 )
 from dashboard.services import admin_sessions, otp
 from dashboard.services.students import visible_students
@@ -45,23 +43,16 @@ log = logging.getLogger("dashboard.auth")
 
 INVALID_CREDENTIALS = "Invalid email or password"
 
-# The user and every profile row linked to it ($1 the user's id).
-_ACTOR_COLUMNS = """
-       u.id, u.user_type, u.is_active,
+# One round trip per request: the user and every profile row linked to it.
+_ACTOR_SQL = """
+SELECT u.id, u.user_type, u.is_active,
        (SELECT s.id FROM students s WHERE s.user_id = u.id) AS student_id,
        (SELECT f.id FROM faculty f WHERE f.user_id = u.id) AS faculty_id,
        (SELECT p.id FROM parents p WHERE p.user_id = u.id) AS parent_id,
        (SELECT a.id FROM admin_staff a WHERE a.user_id = u.id) AS admin_staff_id,
        ARRAY(SELECT c.id FROM students c JOIN parents cp ON cp.id IN (c.parent_id, c.guardian_id)
              WHERE cp.user_id = u.id ORDER BY c.id) AS children
-"""
-_ACTOR_SQL = f"SELECT {_ACTOR_COLUMNS} FROM users u WHERE u.id = $1"
-# Every request's one round trip: the token's revocation ($2-$4, see security.REVOKED_SQL)
-# and the live user. One row whether or not the user exists, so that a revoked token is
-# told so either way.
-_REQUEST_ACTOR_SQL = f"""
-SELECT {REVOKED_SQL} AS revoked, {_ACTOR_COLUMNS}
-FROM (VALUES (1)) AS one LEFT JOIN users u ON u.id = $1
+FROM users u WHERE u.id = $1
 """
 
 
@@ -81,19 +72,18 @@ class _LiveUserReader:
         # make every request wait on a new connection in turn.
         self._pool_until = 0.0
 
-    async def fetch(self, claims: TokenClaims) -> asyncpg.Record:
+    async def fetch(self, user_id: int) -> asyncpg.Record | None:
         loop = asyncio.get_running_loop()
         if self._loop is not loop:  # a new event loop (tests, a forked worker)
             self._connection, self._lock, self._loop = None, asyncio.Lock(), loop
         if self._lock is None or loop.time() < self._pool_until:
-            return await self._from_pool(claims)
-        args = revocation_parameters(claims)
+            return await self._from_pool(user_id)
         try:
             async with self._lock:
                 if self._connection is None or self._connection.is_closed():
                     self._connection = await asyncpg.connect(
                         **asyncpg_dsn(get_settings().database_url or ""), timeout=2, statement_cache_size=16)
-                return await self._connection.fetchrow(_REQUEST_ACTOR_SQL, *args)
+                return await self._connection.fetchrow(_ACTOR_SQL, user_id)
         # Anything wrong with this one connection (refused, cut, terminated by the server,
         # which asyncpg may report as an InternalClientError) sends the check to the pool,
         # where a real database failure is raised as usual.
@@ -101,12 +91,12 @@ class _LiveUserReader:
             log.warning("live-user connection failed (%r); using the pool", exc)
             self._pool_until = loop.time() + 5
             await self.close()
-            return await self._from_pool(claims)
+            return await self._from_pool(user_id)
 
     @staticmethod
-    async def _from_pool(claims: TokenClaims) -> asyncpg.Record:
+    async def _from_pool(user_id: int) -> asyncpg.Record | None:
         async with connections.get("default").acquire_connection() as connection:
-            return await connection.fetchrow(_REQUEST_ACTOR_SQL, *revocation_parameters(claims))
+            return await connection.fetchrow(_ACTOR_SQL, user_id)
 
     async def close(self) -> None:
         connection, self._connection = self._connection, None
@@ -124,7 +114,7 @@ async def close_live_user_reader() -> None:
 
 
 def _actor_from_row(row: Any, *, ip_address: str | None, user_agent: str | None) -> Actor:
-    if row is None or not row["is_active"]:  # no user (the LEFT JOIN's NULLs) or deactivated
+    if row is None or not row["is_active"]:
         raise NotAuthenticated("Invalid or expired token")
     student_id = row["student_id"]
     own = (student_id,) if student_id is not None else tuple(row["children"] or ())
@@ -152,15 +142,13 @@ async def load_actor(user_id: int, *, ip_address: str | None = None, user_agent:
 
 async def actor_from_access_token(
     token: str, *, ip_address: str | None = None, user_agent: str | None = None,
+    revocation_fail_open: bool = False,
 ) -> tuple[Actor, TokenClaims]:
-    """Every request's check: the token, then in one statement its revocation and the
-    live user row (both in PostgreSQL, never cached between requests), so a logout, the
-    end of a user's sessions, a deactivation or a role change written by anyone counts on
-    the next request to any worker."""
+    """Every request's check: the token, its revocation (Redis) and the live user row
+    (PostgreSQL, never cached between requests)."""
     claims = decode_token(token, TokenType.ACCESS)
-    row = await _live_users.fetch(claims)
-    if row["revoked"]:
-        raise NotAuthenticated("Token has been revoked")
+    await ensure_not_revoked(claims, fail_open=revocation_fail_open)
+    row = await _live_users.fetch(claims.user_id)
     return _actor_from_row(row, ip_address=ip_address, user_agent=user_agent), claims
 
 
@@ -339,8 +327,8 @@ async def reset_password(*, email: str, code: str, new_password: str) -> None:
     if user is None:
         raise InvalidState(otp.INVALID)
     hashed = await hash_password(new_password)
-    # Before the write: if this fails the password is unchanged and the code spent, rather
-    # than a new password with the old sessions still open.
+    # Before the write: if Redis fails here the password is unchanged and the code spent,
+    # rather than a new password with the old sessions still open.
     await revoke_all_sessions(user.id)
     await admin_sessions.end_all_sessions(user.id)
     actor = Actor.for_user(user_id=user.id, role=UserType(user.user_type))

@@ -180,23 +180,14 @@ async def redis_down(app):
 
 
 async def test_with_redis_down_auth_fails_closed_and_reads_stay_served(client, staff_client, redis_down):
-    from dashboard.core.security import TokenType, create_token, decode_token, revoke
-    from models.enums import UserType
-
     await factories.create_user(email="ada@example.edu")
     login = await _login(client, "ada@example.edu", factories.PASSWORD)
     assert login.status_code == 503 and login.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
     assert (await client.post(f"{AUTH}/forgot-password", json={"email": "ada@example.edu"})).status_code == 503
     assert (await staff_client.get(f"{AUTH}/me")).status_code == 503
 
-    # Reads and writes: not counted, and token revocation still checked (it lives in
-    # PostgreSQL, read with the user row), so a revoked token changes nothing.
+    # Reads: not counted, and token revocation not checked (the user still is, in PostgreSQL).
     assert (await staff_client.get("/api/v1/departments")).status_code == 200
-    staff = await factories.create_user(user_type=UserType.STAFF)
-    token = create_token(staff.id, TokenType.ACCESS)
-    await revoke(decode_token(token, TokenType.ACCESS))
-    refused = await client.post("/api/v1/departments", json={"name": "Physics", "code": "PHY"},
-                                headers={"Authorization": f"Bearer {token}"})
-    assert refused.status_code == 401, refused.text
+    # Writes wait for Redis: a revoked token must not change anything.
     write = await staff_client.post("/api/v1/departments", json={"name": "Physics", "code": "PHY"})
-    assert write.status_code == 201, write.text
+    assert write.status_code == 503
