@@ -64,10 +64,12 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 # sample in that part (substring match on py-spy's "function (file:line)" frames).
 PARTS: dict[str, tuple[str, ...]] = {
     "fastapi solve_dependencies": ("solve_dependencies (fastapi",),
+    # The live user row is fetched in a task of its own (beside the Redis check), so its
+    # samples are not under `authenticate` on the stack: named separately.
     "authentication (all)": ("authenticate (api/", "_authenticated (api/", "actor_from_access_token",
-                             "_actor_for (api/"),
+                             "_actor_for (api/", "_LiveUserReader.fetch"),
     "  revocation check (Redis)": ("ensure_not_revoked", "auth_state (dashboard"),
-    "  live user (PostgreSQL)": ("load_actor (dashboard",),
+    "  live user (PostgreSQL)": ("load_actor (dashboard", "_LiveUserReader.fetch"),
     "  token decode": ("decode_token (dashboard",),
     "query guard": ("guard (api/deps", "check_query (api/", "QueryCheck.__call__", "__call__ (api/deps"),
     "route matching": ("matches (starlette/routing", "matches (api/routing", "matches (fastapi/routing"),

@@ -63,10 +63,10 @@ async def students(request: Request) -> Response:
         **{name: int(query[name]) for name in ("department_id", "program_id", "batch_year", "semester")
            if name in query},
     }
-    sql, params = student_list_sql(filters, search=query.get("search"))
+    page_sql, count_sql, params = student_list_sql(filters, search=query.get("search"))
     async with request.app.state.pool.acquire() as connection:
-        rows = await connection.fetch(sql, *params, PAGE_SIZE, 0)
-    return _json(_page([row for row in rows if row["id"] is not None], rows[0]["total"]))
+        rows = await connection.fetch(page_sql, *params, PAGE_SIZE, 0)
+    return _json(_page(rows, rows[0]["total"] if rows else 0))
 
 
 async def search(request: Request) -> Response:
@@ -104,8 +104,9 @@ Statements = list[tuple[str, list[Any]]]
 
 
 def _students_page(params: dict[str, Any], filters: dict[str, Any]) -> Statements:
-    sql, args = student_list_sql(filters)
-    return [(sql, [*args, PAGE_SIZE, 0])]
+    # The page carries its total; the count statement only runs for an empty later page.
+    page_sql, _, args = student_list_sql(filters)
+    return [(page_sql, [*args, PAGE_SIZE, 0])]
 
 
 def _roster(params: dict[str, Any]) -> Statements:
