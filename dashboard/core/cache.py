@@ -41,7 +41,16 @@ class _RespProtocol(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         self.reader.feed(data)
-        while (reply := self.reader.gets()) is not False:
+        while True:
+            try:
+                reply = self.reader.gets()
+            except hiredis.ProtocolError:
+                # Not RESP: nothing more on this connection can be trusted.
+                if self.transport is not None:
+                    self.transport.close()
+                return
+            if reply is False:
+                return
             waiter = self.waiting.popleft()
             if waiter.done():  # its request was cancelled; the reply is still its own
                 continue
