@@ -64,10 +64,12 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 # sample in that part (substring match on py-spy's "function (file:line)" frames).
 PARTS: dict[str, tuple[str, ...]] = {
     "fastapi solve_dependencies": ("solve_dependencies (fastapi",),
+    # The live user row is fetched in a task of its own (beside the Redis check), so its
+    # samples are not under `authenticate` on the stack: named separately.
     "authentication (all)": ("authenticate (api/", "_authenticated (api/", "actor_from_access_token",
-                             "_actor_for (api/"),
+                             "_actor_for (api/", "_LiveUserReader.fetch"),
     "  revocation check (Redis)": ("ensure_not_revoked", "auth_state (dashboard"),
-    "  live user (PostgreSQL)": ("load_actor (dashboard",),
+    "  live user (PostgreSQL)": ("load_actor (dashboard", "_LiveUserReader.fetch"),
     "  token decode": ("decode_token (dashboard",),
     "query guard": ("guard (api/deps", "check_query (api/", "QueryCheck.__call__", "__call__ (api/deps"),
     "route matching": ("matches (starlette/routing", "matches (api/routing", "matches (fastapi/routing"),
@@ -159,6 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--app-dir", type=Path, nargs="*",
                         help="serve the app from these checkouts in turn (worktrees, to compare before/after)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds over the checkouts; the lowest is kept")
+    parser.add_argument("--upgrade-from", metavar="TEMPLATE",
+                        help="make this checkout's dataset from that template by applying the pending migrations")
     args = parser.parse_args(argv)
 
     wrk = ensure_wrk()
@@ -166,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
 
     base_db = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     redis_url = os.environ.get("BENCH_REDIS_URL") or DEFAULT_REDIS_URL
-    template = asyncio.run(prepare_template(base_db, args.students, args.seed))
+    template = asyncio.run(prepare_template(base_db, args.students, args.seed, args.upgrade_from))
     clone = f"bench_cpu_{os.getpid()}"
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))

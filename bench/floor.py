@@ -64,11 +64,10 @@ async def students(request: Request) -> Response:
         **{name: int(query[name]) for name in ("department_id", "program_id", "batch_year", "semester")
            if name in query},
     }
-    count_sql, page_sql, params = student_list_sql(filters, search=query.get("search"))
+    page_sql, _, params = student_list_sql(filters, search=query.get("search"))
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval(count_sql, *params)
         rows = await connection.fetch(page_sql, *params, PAGE_SIZE, 0)
-    return _json(_page(rows, total))
+    return _json(_page(rows, rows[0]["total"] if rows else 0))
 
 
 async def search(request: Request) -> Response:
@@ -90,8 +89,8 @@ async def roster(request: Request) -> Response:
     count_sql, page_sql, params = roster_sql(status="registered")
     offering_id = int(request.path_params["offering_id"])
     async with request.app.state.pool.acquire() as connection:
-        total = await connection.fetchval(count_sql, offering_id, *params)
         rows = await connection.fetch(page_sql, offering_id, *params, PAGE_SIZE, 0)
+        total = rows[0]["total"] if rows else await connection.fetchval(count_sql, offering_id, *params)
     return _json(_page(rows, total))
 
 
@@ -106,14 +105,15 @@ Statements = list[tuple[str, list[Any]]]
 
 
 def _students_page(params: dict[str, Any], filters: dict[str, Any]) -> Statements:
-    count_sql, page_sql, args = student_list_sql(filters)
-    return [(count_sql, args), (page_sql, [*args, PAGE_SIZE, 0])]
+    # The page carries its total; the count statement only runs for an empty later page.
+    page_sql, _, args = student_list_sql(filters)
+    return [(page_sql, [*args, PAGE_SIZE, 0])]
 
 
 def _roster(params: dict[str, Any]) -> Statements:
-    count_sql, page_sql, args = roster_sql(status="registered")
-    offering = params["offering_id"]
-    return [(count_sql, [offering, *args]), (page_sql, [offering, *args, PAGE_SIZE, 0])]
+    # The page carries its total; the count statement only runs past the last page.
+    _, page_sql, args = roster_sql(status="registered")
+    return [(page_sql, [params["offering_id"], *args, PAGE_SIZE, 0])]
 
 
 def _fee_defaulters(params: dict[str, Any]) -> Statements:

@@ -74,19 +74,22 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
             await cache.close()
             await close_orm()
 
-    routes = [
+    # One application, not a root Starlette app mounting the API: every API request used
+    # to pass two stacks of framework middleware (the root's error and exception layers,
+    # its router and the mount, then the API's own), each wrapping the request and every
+    # message sent. The probes and the admin panel are routes of the API's router, tried
+    # first as before; the API's exception handlers only see what the API raises (the
+    # panel's own app answers its errors).
+    app = create_api()
+    app.router.lifespan_context = lifespan
+    app.router.routes[0:0] = [
         Route("/health/live", health.live),
         Route("/health/ready", health.ready),
         Mount("/admin", app=admin_app, name="admin"),
-        Mount("/", app=create_api()),
     ]
-    return Starlette(
-        routes=routes,
-        middleware=[
-            Middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_list),
-            _cors(settings),
-            # Inside CORS, so that a browser can read a 429 or 503.
-            Middleware(RateLimitMiddleware),
-        ],
-        lifespan=lifespan,
-    )
+    # add_middleware puts each one outside the ones before it: innermost first.
+    app.add_middleware(RateLimitMiddleware)  # inside CORS, so that a browser can read a 429 or 503
+    cors = _cors(settings)
+    app.add_middleware(cors.cls, *cors.args, **cors.kwargs)
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=settings.trusted_proxy_list)
+    return app

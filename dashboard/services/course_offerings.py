@@ -261,9 +261,10 @@ async def delete_offering(actor: Actor, *, offering_id: int) -> None:
 
 # --- rosters ------------------------------------------------------------------------------
 
+# Of the sorted page `p` (a registration and its enrollment), its student and their user.
 ROSTER_COLUMNS = (
-    "r.id AS registration_id", "r.enrollment_id", "r.status", "r.registered_at", "e.student_id", "s.user_id",
-    "s.student_code", "u.first_name", "u.last_name", "u.email", "e.program_id", "s.semester",
+    "p.id AS registration_id", "p.enrollment_id", "p.status", "p.registered_at", "p.student_id", "s.user_id",
+    "s.student_code", "u.first_name", "u.last_name", "u.email", "p.program_id", "s.semester",
 )
 
 
@@ -271,24 +272,33 @@ def roster_sql(*, status: str | None, only_student_ids: Sequence[int] | None = N
     """(count SQL, page SQL, parameters after the offering id) for one page of an offering's
     roster, by student id. Both take the offering id as $1; the page SQL takes LIMIT and
     OFFSET last. Written out once rather than compiled by the ORM per request (a
-    three-join shape); bench/floor.py serves the same SQL."""
+    three-join shape); bench/floor.py serves the same SQL.
+
+    The page carries its exact total (`total`, a window over the offering's matching
+    registrations, which the sort by student reads anyway), so a page with rows is one
+    round trip; the count SQL is only needed past the last page. Only the page's rows
+    are joined to students and users: the registrations and their enrollments (the
+    sort key) are sorted first."""
     clauses = ["r.course_offering_id = $1"]
     params: list[Any] = []
     if status is not None:
         params.append(status)
         clauses.append(f"r.status = ${len(params) + 1}")
-    joins = " JOIN enrollments e ON e.id = r.enrollment_id"
-    count_joins = ""
     if only_student_ids is not None:
         params.append(list(only_student_ids))
         clauses.append(f"e.student_id = ANY(${len(params) + 1}::int[])")
-        count_joins = joins
     where = " WHERE " + " AND ".join(clauses)
+    joins = " JOIN enrollments e ON e.id = r.enrollment_id"
+    count_joins = joins if only_student_ids is not None else ""
     count_sql = f"SELECT count(*) AS total FROM course_registrations r{count_joins}{where}"
     page_sql = (
-        f"SELECT {', '.join(ROSTER_COLUMNS)} FROM course_registrations r{joins}"
-        " JOIN students s ON s.id = e.student_id JOIN users u ON u.id = s.user_id"
-        f"{where} ORDER BY e.student_id, r.id LIMIT ${len(params) + 2} OFFSET ${len(params) + 3}"
+        f"SELECT {', '.join(ROSTER_COLUMNS)}, p.total FROM ("
+        "SELECT r.id, r.enrollment_id, r.status, r.registered_at, e.student_id, e.program_id,"
+        " count(*) OVER () AS total"
+        f" FROM course_registrations r{joins}{where}"
+        f" ORDER BY e.student_id, r.id LIMIT ${len(params) + 2} OFFSET ${len(params) + 3}"
+        ") p JOIN students s ON s.id = p.student_id JOIN users u ON u.id = s.user_id"
+        " ORDER BY p.student_id, p.id"
     )
     return count_sql, page_sql, params
 
@@ -306,15 +316,18 @@ async def list_roster(actor: Actor, *, offering_id: int, page: PageRequest,
     count_sql, page_sql, params = roster_sql(status=status.value if status else None,
                                              only_student_ids=scope.only_ids)
     connection = connections.get("default")
-    total = (await connection.execute_query_dict(count_sql, [offering_id, *params]))[0]["total"]
-    items: list[RosterEntry] = []
-    if total and page.offset < total:
-        items = RosterEntry.rows(
-            await connection.execute_query_dict(page_sql, [offering_id, *params, page.page_size, page.offset]))
+    rows = await connection.execute_query_dict(page_sql, [offering_id, *params, page.page_size, page.offset])
+    if rows:
+        total = rows[0]["total"]
+    elif page.offset:
+        # Past the last page: the window had no row to ride on.
+        total = (await connection.execute_query_dict(count_sql, [offering_id, *params]))[0]["total"]
+    else:
+        total = 0
     # Only an empty roster needs telling apart from a missing offering.
     if total == 0 and not await visible_offerings(actor).filter(id=offering_id).exists():
         raise NotFound("Course offering not found")
-    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+    return Page(items=RosterEntry.rows(rows), total=total, page=page.page, page_size=page.page_size)
 
 
 _INSERT_REGISTRATIONS = """

@@ -216,14 +216,18 @@ STUDENT_COUNT_SQL = "SELECT COALESCE(sum(c.students), 0)::int AS total FROM stud
 
 def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
                      only_ids: Sequence[int] | None = None) -> tuple[str, str, list[Any]]:
-    """(count SQL, page SQL, parameters) for one page of students ordered by id; the page
-    SQL takes LIMIT and OFFSET as its last two parameters. `filters` keys are
+    """(page SQL, count SQL, parameters) for one page of students ordered by id. Each row
+    of the page carries the exact total (`total`), so a page with rows is one statement;
+    the count SQL is only needed for an empty page past the first. The page SQL takes
+    LIMIT and OFFSET as its last two parameters. `filters` keys are
     `_LIST_FILTER_COLUMNS` with exact-match values (None means no filter).
 
     Without a search or an id scope the total is summed from `student_counts` (every
     filter column is one of its keys), which triggers keep equal to a count of the
     students in the same transaction as each write: a few hundred rows instead of a
-    count over every student."""
+    count over every student. The count rides on the page as a scalar subquery (run
+    once per statement, in the page's snapshot): a separate count statement cost a
+    round trip of its own per request."""
     clauses: list[str] = []
     counted: list[str] = []
     params: list[Any] = []
@@ -246,8 +250,9 @@ def student_list_sql(filters: dict[str, Any], *, search: str | None = None,
         count_sql = STUDENT_COUNT_SQL + ((" WHERE " + " AND ".join(counted)) if counted else "")
     else:
         count_sql = f"SELECT count(*) AS total FROM students s{where}"
-    page_sql = f"{STUDENT_SELECT}{where} ORDER BY s.id LIMIT ${len(params) + 1} OFFSET ${len(params) + 2}"
-    return count_sql, page_sql, params
+    select = STUDENT_SELECT.replace(" FROM students s", f", ({count_sql}) AS total FROM students s", 1)
+    page_sql = f"{select}{where} ORDER BY s.id LIMIT ${len(params) + 1} OFFSET ${len(params) + 2}"
+    return page_sql, count_sql, params
 
 
 async def _record(student_id: int, extra: dict[str, str] | None = None) -> dict[str, Any]:
@@ -271,13 +276,17 @@ async def list_students(
         "batch_year": batch_year, "semester": semester, "category": category,
     }
     scope = await student_scope(actor)
-    count_sql, page_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
+    page_sql, count_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
     connection = connections.get("default")
-    total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
-    items: list[StudentOut] = []
-    if total and page.offset < total:
-        items = StudentOut.rows(await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset]))
-    return Page(items=items, total=total, page=page.page, page_size=page.page_size)
+    rows = await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset])
+    if rows:
+        total = rows[0]["total"]
+    elif page.offset:
+        # Past the last page: the total had no row to ride on.
+        total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
+    else:
+        total = 0
+    return Page(items=StudentOut.rows(rows), total=total, page=page.page, page_size=page.page_size)
 
 
 async def get_student(actor: Actor, *, student_id: int) -> StudentOut:

@@ -367,6 +367,10 @@ async def test_roster_listing_is_paginated_and_scoped(staff_client, login_as):
     entry = page["items"][0]
     assert entry["enrollment_id"] == enrollments[1].id and entry["status"] == "registered"
     assert entry["student_code"] and entry["first_name"] and entry["email"] and entry["registered_at"]
+    second = (await staff_client.get(f"{URL}/{offering.id}/students", params={"page": 2})).json()
+    assert [r["student_id"] for r in second["items"]] == [enrollments[11].student_id] and second["total"] == 11
+    beyond = (await staff_client.get(f"{URL}/{offering.id}/students", params={"page": 4})).json()
+    assert (beyond["items"], beyond["total"]) == ([], 11)
     dropped = (await staff_client.get(f"{URL}/{offering.id}/students",
                                       params={"registration_status": "dropped"})).json()
     assert [r["enrollment_id"] for r in dropped["items"]] == [enrollments[0].id]

@@ -229,6 +229,11 @@ async def test_list_is_paginated_ordered_and_filtered(staff_client, placement):
         return [s["student_code"] for s in response.json()["items"]]
 
     assert codes(await staff_client.get(URL, params={"page": 2})) == ["ST010", "ST011"]
+    # Past the last page the total is still exact (it rides on the page's rows otherwise).
+    beyond = (await staff_client.get(URL, params={"page": 5})).json()
+    assert (beyond["items"], beyond["total"], beyond["total_pages"]) == ([], 12, 2)
+    beyond = (await staff_client.get(URL, params={"page": 3, "search": "st00"})).json()
+    assert (beyond["items"], beyond["total"]) == ([], 10)
     assert codes(await staff_client.get(URL, params={"program_id": program.id, "page_size": 100})) == [
         f"ST{n:03d}" for n in range(1, 12, 2)]
     assert codes(await staff_client.get(URL, params={"student_status": "graduated"})) == ["ST005"]
