@@ -118,11 +118,14 @@ GROUP BY part ORDER BY part
 
 # One statement whatever the part's size; the count comes back, not the rows. The rows go
 # in user id order, the order of the (user_id, notification_id) key, so each leaf page of
-# it is visited once for all the rows it takes.
+# it is visited once for all the rows it takes. An inbox row is dated when its notice was
+# sent, not when its part was written: parts and notices fan out concurrently, and the
+# inbox is newest first.
 _FAN_OUT_SQL = """
 WITH added AS (
     INSERT INTO user_notifications (user_id, notification_id, is_read, created_at)
-    SELECT u.id, $1, false, now() FROM users u WHERE {where} AND u.id BETWEEN $2 AND $3
+    SELECT u.id, $1, false, (SELECT coalesce(n.sent_at, now()) FROM notifications n WHERE n.id = $1)
+    FROM users u WHERE {where} AND u.id BETWEEN $2 AND $3
     ORDER BY u.id
     ON CONFLICT (user_id, notification_id) DO NOTHING
     RETURNING 1
@@ -165,7 +168,7 @@ SELECT un.id, un.notification_id, n.title, n.message, n.notification_type, n.pri
        n.sent_by_id AS sent_by, un.is_read, un.read_at, un.created_at
 FROM user_notifications un JOIN notifications n ON n.id = un.notification_id
 WHERE un.user_id = $1 {filter}
-ORDER BY un.created_at DESC, un.id DESC
+ORDER BY un.created_at DESC, un.notification_id DESC
 LIMIT $2 OFFSET $3
 """
 
