@@ -64,7 +64,7 @@ async def students(request: Request) -> Response:
         **{name: int(query[name]) for name in ("department_id", "program_id", "batch_year", "semester")
            if name in query},
     }
-    page_sql, count_sql, params = student_list_sql(filters, search=query.get("search"))
+    page_sql, _, params = student_list_sql(filters, search=query.get("search"))
     async with request.app.state.pool.acquire() as connection:
         rows = await connection.fetch(page_sql, *params, PAGE_SIZE, 0)
     return _json(_page(rows, rows[0]["total"] if rows else 0))

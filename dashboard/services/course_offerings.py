@@ -288,14 +288,14 @@ def roster_sql(*, status: str | None, only_student_ids: Sequence[int] | None = N
         params.append(list(only_student_ids))
         clauses.append(f"e.student_id = ANY(${len(params) + 1}::int[])")
     where = " WHERE " + " AND ".join(clauses)
-    count_sql = f"SELECT count(*) AS total FROM course_registrations r JOIN enrollments e ON e.id = r.enrollment_id{where}"
-    if only_student_ids is None:
-        count_sql = f"SELECT count(*) AS total FROM course_registrations r{where}"
+    joins = " JOIN enrollments e ON e.id = r.enrollment_id"
+    count_joins = joins if only_student_ids is not None else ""
+    count_sql = f"SELECT count(*) AS total FROM course_registrations r{count_joins}{where}"
     page_sql = (
         f"SELECT {', '.join(ROSTER_COLUMNS)}, p.total FROM ("
         "SELECT r.id, r.enrollment_id, r.status, r.registered_at, e.student_id, e.program_id,"
         " count(*) OVER () AS total"
-        f" FROM course_registrations r JOIN enrollments e ON e.id = r.enrollment_id{where}"
+        f" FROM course_registrations r{joins}{where}"
         f" ORDER BY e.student_id, r.id LIMIT ${len(params) + 2} OFFSET ${len(params) + 3}"
         ") p JOIN students s ON s.id = p.student_id JOIN users u ON u.id = s.user_id"
         " ORDER BY p.student_id, p.id"
