@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from api import create_api
 from dashboard.core import cache
 from dashboard.core.db import close_orm, init_orm
+from dashboard.core.heap import settle_heap
 from dashboard.services.auth import close_live_user_reader
 from dashboard.settings import Settings, get_settings
 from dashboard.web import health
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = False) ->
 
             worker = in_process_worker(settings.redis_url)  # type: ignore[arg-type]
             worker_task = asyncio.create_task(worker.async_run())
+        settle_heap()
         try:
             yield
         finally:

@@ -25,6 +25,7 @@ import jobs
 from dashboard.core import cache
 from dashboard.core.cache import redis_settings
 from dashboard.core.db import close_orm, init_orm
+from dashboard.core.heap import settle_heap
 from dashboard.core.queue import BULK_QUEUE, DEFAULT_QUEUE, QUEUES, handled_job
 from dashboard.settings import get_settings
 
@@ -195,6 +196,7 @@ async def _standalone(database_url: str, redis_url: str) -> None:
     await init_orm(database_url)
     await cache.connect(redis_url)
     workers = in_process_worker(redis_url)
+    settle_heap()
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
