@@ -262,6 +262,15 @@ CONSTRAINTS: tuple[SchemaConstraint, ...] = (
     *_non_negative("hostels", "total_rooms", "total_capacity", "occupied_capacity"),
     # hostel_rooms
     _check("hostel_rooms", "capacity_positive", "capacity > 0"),
+    # the available rooms' list: one ordered walk of the rooms with a free bed
+    SchemaConstraint(
+        "hostel_rooms",
+        "ix_hostel_rooms_available",
+        "CREATE INDEX IF NOT EXISTS ix_hostel_rooms_available ON hostel_rooms (hostel_id, room_number, id) "
+        "INCLUDE (room_type, floor, capacity, occupied_beds, room_fee) "
+        "WHERE is_active AND status = 'available' AND occupied_beds < capacity",
+        "index",
+    ),
     _check(
         "hostel_rooms",
         "occupied_beds_range",
