@@ -15,6 +15,7 @@ from tortoise import connections
 from models import Attendance, FeePayment, FeeStructure, Student
 from models.enums import PaymentStatus
 from tests import factories
+from tests.counts import assert_kept_counts_match
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -59,15 +60,7 @@ EMPTY = {
 
 
 async def assert_counts_match() -> None:
-    db = connections.get("default")
-    for table, recount in RECOUNTS.items():
-        kept = await db.execute_query_dict(f"SELECT * FROM {table} WHERE NOT ({EMPTY[table]})")
-        counted = await db.execute_query_dict(recount)
-
-        def key(row: dict) -> tuple:
-            return tuple(sorted((k, str(v)) for k, v in row.items()))
-
-        assert sorted(map(key, kept)) == sorted(map(key, counted)), table
+    await assert_kept_counts_match(RECOUNTS, EMPTY)
 
 
 async def test_marks_kept_counted():
