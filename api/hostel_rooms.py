@@ -32,8 +32,8 @@ RoomTypeFilter = Annotated[HostelRoomType | None, Query(description="Filter by r
 async def available_rooms(actor: CurrentActor,
                           hostel_id: Annotated[IdFilter, Query(description="Rooms of this hostel (its id)")] = None,
                           room_type: RoomTypeFilter = None) -> Response:
-    # The whole list is the answer (~1,300 rooms at 50,000 students): PostgreSQL writes the
-    # JSON of `AvailableRoom` itself, which the response model still documents.
+    # The whole list is the answer (~1,300 rooms at 50,000 students): the service sends the
+    # JSON of `AvailableRoom` ready encoded, which the response model still documents.
     body = await service.available_rooms_json(actor, hostel_id=hostel_id, room_type=room_type)
     return Response(body, media_type="application/json")
 

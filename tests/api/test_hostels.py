@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from decimal import Decimal
 
+import asyncpg
 import pytest
 
+from dashboard.core.db import asyncpg_dsn
 from models import AuditLog, Hostel, HostelAllocation, HostelRoom, Student
 from tests import factories
 
@@ -129,7 +132,7 @@ async def test_room_lists_filters_and_the_available_rooms(student_client):
 
 
 async def test_available_rooms_json_is_the_response_model_of_the_rows(student_client):
-    """PostgreSQL writes the list's JSON itself: it must read exactly as the rows validated
+    """The service encodes the list's JSON itself: it must read exactly as the rows validated
     into AvailableRoom and encoded by pydantic would (keys, order, money as text, nulls)."""
     from pydantic import TypeAdapter
 
@@ -157,6 +160,112 @@ async def test_available_rooms_json_is_the_response_model_of_the_rows(student_cl
         assert [list(room) for room in response.json()] == [list(room) for room in expected]
     listed = (await student_client.get(f"{ROOMS}/available")).json()
     assert [r["room_number"] for r in listed] == ["A-1", "B-2", "8", "9"]
+
+
+async def _on_own_connection(services, *statements: str) -> None:
+    connection = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    try:
+        async with connection.transaction():
+            for statement in statements:
+                await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+async def _rooms_version(services) -> tuple:
+    connection = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    try:
+        row = await connection.fetchrow("SELECT epoch, version FROM available_rooms_version")
+        return tuple(row) if row else ()
+    finally:
+        await connection.close()
+
+
+async def test_the_kept_available_list_follows_every_change(student_client, staff_client, services):
+    """Each worker keeps the list it last sent while the rooms' version stays (migration
+    13). Any change of a room or a hostel, through the API or straight in the database,
+    shows on the next request."""
+    hostel = await factories.create_hostel(name="Kaveri")
+    single = await factories.create_room(hostel=hostel, room_number="1", room_type="single", capacity=1,
+                                         room_fee=Decimal("0"))
+    await factories.create_room(hostel=hostel, room_number="2", room_fee=Decimal("100"))
+
+    async def listed(**params) -> list[tuple]:
+        response = await student_client.get(f"{ROOMS}/available", params=params)
+        assert response.status_code == 200, response.text
+        return [(r["hostel_name"], r["room_number"], r["free_beds"], r["room_fee"]) for r in response.json()]
+
+    assert await listed() == [("Kaveri", "1", 1, "0.00"), ("Kaveri", "2", 2, "100.00")]
+    assert await listed(room_type="single") == [("Kaveri", "1", 1, "0.00")]
+    # A write that skips the triggers leaves the version, so the kept list is what comes back:
+    # the list is kept indeed, and only the version decides when it is read again.
+    await _on_own_connection(services, "SET LOCAL session_replication_role = replica",
+                             f"UPDATE hostel_rooms SET room_fee = 5 WHERE id = {single.id}")
+    assert await listed() == [("Kaveri", "1", 1, "0.00"), ("Kaveri", "2", 2, "100.00")]
+
+    await _on_own_connection(services, f"UPDATE hostel_rooms SET room_fee = 7 WHERE id = {single.id}")
+    assert await listed() == [("Kaveri", "1", 1, "7.00"), ("Kaveri", "2", 2, "100.00")]
+
+    allocated = await staff_client.post(ALLOCATIONS, json={"student_id": (await _student()).id, "hostel_id": hostel.id,
+                                                           "room_id": single.id, "academic_year": "2025-26"})
+    assert allocated.status_code == 201, allocated.text
+    assert await listed() == [("Kaveri", "2", 2, "100.00")]
+    assert await listed(room_type="single") == []
+
+    assert (await staff_client.put(f"{HOSTELS}/{hostel.id}", json={"name": "Godavari"})).status_code == 200
+    assert await listed() == [("Godavari", "2", 2, "100.00")]
+
+    vacated = await staff_client.delete(f"{ALLOCATIONS}/{allocated.json()['id']}")
+    assert vacated.status_code == 200
+    assert await listed(room_type="single") == [("Godavari", "1", 1, "7.00")]
+
+    await _on_own_connection(services, f"UPDATE hostels SET is_active = FALSE WHERE id = {hostel.id}")
+    assert await listed() == [] and await listed(room_type="single") == []
+    await _on_own_connection(services, f"UPDATE hostels SET is_active = TRUE WHERE id = {hostel.id}",
+                             f"UPDATE hostel_rooms SET is_active = FALSE WHERE id = {single.id}")
+    assert await listed() == [("Godavari", "2", 2, "100.00")]
+
+
+async def test_the_rooms_version_moves_once_per_writing_transaction(app, services):
+    hostel = await factories.create_hostel()
+    rooms = [await factories.create_room(hostel=hostel) for _ in range(3)]
+    epoch, before = await _rooms_version(services)
+    ids = ", ".join(str(room.id) for room in rooms)
+    await _on_own_connection(services, f"UPDATE hostel_rooms SET floor = 1 WHERE id IN ({ids})",
+                             f"UPDATE hostels SET address = 'North' WHERE id = {hostel.id}")
+    assert await _rooms_version(services) == (epoch, before + 1)
+    await _on_own_connection(services, "SELECT * FROM hostel_rooms")
+    assert await _rooms_version(services) == (epoch, before + 1)
+
+
+async def test_writes_locking_two_rooms_in_opposite_orders_do_not_deadlock_on_the_version(app, services):
+    """The version moves at commit, so it is the last lock a writer takes. Moved at each
+    first write instead, the first writer would hold it while waiting for the second's
+    room, and the second would wait for it: a deadlock."""
+    first, second = (await factories.create_room(), await factories.create_room())
+    one = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    other = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    other_watch = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
+    try:
+        one_tx, other_tx = one.transaction(), other.transaction()
+        await one_tx.start()
+        await other_tx.start()
+        await asyncio.wait_for(one.execute("UPDATE hostel_rooms SET floor = 1 WHERE id = $1", first.id), 10)
+        await asyncio.wait_for(other.execute("UPDATE hostel_rooms SET floor = 2 WHERE id = $1", second.id), 10)
+        one_pid = one.get_server_pid()
+        waiting = asyncio.create_task(one.execute("UPDATE hostel_rooms SET floor = 1 WHERE id = $1", second.id))
+        deadline = asyncio.get_running_loop().time() + 10
+        while not await other_watch.fetchval(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", one_pid):
+            assert asyncio.get_running_loop().time() < deadline, "the second update never waited"
+            await asyncio.sleep(0.01)
+        await asyncio.wait_for(other_tx.commit(), 10)
+        await asyncio.wait_for(waiting, timeout=10)
+        await one_tx.commit()
+    finally:
+        for connection in (one, other, other_watch):
+            await connection.close()
+    assert [r.floor for r in await HostelRoom.filter(id__in=[first.id, second.id]).order_by("id")] == [1, 1]
 
 
 # --- allocations --------------------------------------------------------------------------
