@@ -175,6 +175,9 @@ async def generate_university(db_url: str, *, students: int, seed: int) -> Gener
             deferred = await _drop_constraints(conn, GENERATED_TABLES) if owner else _Deferred()
             report.phases["drop constraints"] = time.perf_counter() - tick
             await _copy_tables(conn, rows, report)
+            # Fire the deferred triggers of the copied rows (the available-rooms version,
+            # migration 13) now: ALTER TABLE refuses a table with trigger events pending.
+            await conn.execute("SET CONSTRAINTS ALL IMMEDIATE")
             await _restore_constraints(conn, deferred, report)
             tick = time.perf_counter()
             await _advance_sequences(conn, receipt_start, rows.receipt_end)
