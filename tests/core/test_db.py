@@ -12,8 +12,9 @@ from tests import factories
 
 
 async def _queued_functions() -> list[str]:
-    """The jobs queued by code, not by a worker's cron schedule: a burst worker of another
-    test can enqueue its cron jobs (`cron:...`) into the same queue at any moment."""
+    """The jobs queued by code, not by a worker's cron schedule (`cron:...`): a job worker
+    process that another test starts on this Redis database (the bench harness's) queues
+    its cron jobs there at the minute's turn."""
     jobs = await cache.redis().queued_jobs()
     return sorted(job.function for job in jobs if not job.function.startswith("cron:"))
 

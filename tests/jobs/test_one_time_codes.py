@@ -37,7 +37,7 @@ def _code(message) -> str:
 async def test_the_job_makes_the_code_and_its_arguments_are_an_id_and_a_purpose(app, run_jobs):
     user = await factories.create_user(email="ada@example.edu", first_name="Ada")
     await enqueue(auth.SendOneTimeCode(user_id=user.id, purpose=otp.OtpPurpose.RESET_PASSWORD))
-    # Not a worker's cron job (`cron:...`), which another test's worker may queue at any moment.
+    # Not a cron job (`cron:...`), which a worker process of another test may have queued here.
     [queued] = [job for job in await cache.redis().queued_jobs() if not job.function.startswith("cron:")]
     assert (queued.function, queued.args, queued.kwargs) == (
         "send_one_time_code", (), {"user_id": user.id, "purpose": otp.OtpPurpose.RESET_PASSWORD})
