@@ -263,6 +263,23 @@ def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+SERVERS = ("dashboard", "uvicorn")
+# Older results files carry no server: they were all served by uvicorn's own workers.
+SERVER_WORDS = {"dashboard": "web workers (`dashboard run`, connections balanced)",
+                "uvicorn": "uvicorn workers"}
+
+
+def app_server_command(server: str, port: int, workers: int) -> list[str]:
+    """The app's web processes as production starts them (the Procfile's `dashboard run`), or
+    as uvicorn's own multi-process mode does, whose workers share the accepts unevenly."""
+    if server == "uvicorn":
+        return [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
+                "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+                "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
+    return [sys.executable, "-m", "dashboard", "run", "--host", "127.0.0.1", "--port", str(port),
+            "--workers", str(workers), "--no-worker"]
+
+
 def ensure_wrk() -> str:
     found = shutil.which("wrk")
     if found:
@@ -476,11 +493,12 @@ def markdown(results: list[Result], meta: dict[str, Any], exports: list[ExportRe
              jobs: list[ExportResult] | None = None, sections: list[str] | None = None) -> str:
     ours = {r.scenario: r for r in results if r.target == "app"}
     floor = {r.scenario: r for r in results if r.target == "floor"}
+    served_by = SERVER_WORDS[meta.get("server", "uvicorn")]
     lines = [
         f"# Benchmark {meta['started']}",
         "",
         (f"{meta['students']} students (seed {meta['seed']}), {meta['duration']} s per scenario at "
-         f"concurrency {meta['concurrency']}, app with {meta['workers']} uvicorn workers, "
+         f"concurrency {meta['concurrency']}, app with {meta['workers']} {served_by}, "
          f"on {meta['cpus']} CPUs."),
         "",
         "| scenario | rps | p50 ms | p95 ms | p99 ms | errors | floor rps | ratio |",
@@ -547,6 +565,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", nargs="*", help="scenario names to run")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR)
+    parser.add_argument("--server", choices=SERVERS, default="dashboard",
+                        help="dashboard: `dashboard run --workers N` (the Procfile's web process, connections "
+                             "balanced across the workers); uvicorn: uvicorn's own --workers N, for comparison")
     parser.add_argument("--no-exports", action="store_true", help="skip the CSV/XLSX export measurement")
     parser.add_argument("--no-sql-floor", action="store_true", help="skip the raw SQL floor of the scenarios")
     parser.add_argument("--upgrade-from", metavar="TEMPLATE",
@@ -587,9 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         asyncio.run(scenarios_schedules.prepare(db_url, params, [s.name for s in chosen]))
         app_port = free_port()
-        app_command = [sys.executable, "-m", "uvicorn", "dashboard.app:create_app", "--factory",
-                       "--host", "127.0.0.1", "--port", str(app_port), "--workers", str(args.workers),
-                       "--no-access-log", "--log-level", "warning", *UVICORN_FAST]
+        app_command = app_server_command(args.server, app_port, args.workers)
         worker_command = [sys.executable, "-m", "dashboard", "worker"]
         with serve(app_command, env, app_port, ready_path="/health/ready", extra=[worker_command]) as (base, pid):
             tokens = login_tokens(base, DEMO_LOGINS, DEMO_PASSWORD)
@@ -638,7 +657,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_admin_execute(base_db, f'DROP DATABASE IF EXISTS "{clone}" WITH (FORCE)'))
 
     meta = {"started": started, "students": args.students, "seed": args.seed, "duration": args.duration,
-            "concurrency": args.concurrency, "workers": args.workers, "cpus": os.cpu_count(),
+            "concurrency": args.concurrency, "workers": args.workers, "server": args.server, "cpus": os.cpu_count(),
             "template": template}
     json_path, md_path = write_results(results, meta, args.out, exports, jobs, sections)
     print(markdown(results, meta, exports, jobs, sections))

@@ -83,11 +83,35 @@ def _banner(host: str, port: int, embedded: bool) -> str:
     return "\n".join(lines)
 
 
+# uvloop and httptools by name (pyproject.toml installs both): "auto" would fall back silently
+# to asyncio and h11, which cost a keep-alive request a ~40 ms stall.
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_config": None, "access_log": False, "proxy_headers": False, "server_header": False,
+    "loop": "uvloop", "http": "httptools",
+}
+
+
+def build_web_app(slot: int, *, run_worker: bool) -> Any:
+    """The app of one web worker process (`dashboard run --workers N`): only the first runs
+    the embedded jobs worker, so that one process holds the cron schedule."""
+    from dashboard.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings, run_worker=run_worker and slot == 0)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
+    import functools
+
     import uvicorn
 
     from dashboard.app import create_app
+    from dashboard.web.serving import serve_workers
 
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return 2
     embedded = get_settings().embedded
     settings = _services()
     configure_logging(settings.log_level)
@@ -96,15 +120,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         asyncio.run(_seed_if_empty(settings))
     port = args.port or int(os.environ.get("PORT", 8000))
     print(_banner(args.host, port, embedded), flush=True)
-    app = create_app(settings, run_worker=embedded and not args.no_worker)
+    run_worker = embedded and not args.no_worker
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with the default
     # action the process would die before stopping the embedded servers, so end normally.
     signal.signal(signal.SIGTERM, _exit_normally)
     try:
-        # uvloop and httptools by name (pyproject.toml installs both): "auto" would fall back
-        # silently to asyncio and h11, which cost a keep-alive request a ~40 ms stall.
-        uvicorn.run(app, host=args.host, port=port, log_config=None, access_log=False,
-                    proxy_headers=False, server_header=False, loop="uvloop", http="httptools")
+        if args.workers == 1:
+            uvicorn.run(create_app(settings, run_worker=run_worker), host=args.host, port=port, **SERVER_OPTIONS)
+        else:
+            serve_workers(functools.partial(build_web_app, run_worker=run_worker), workers=args.workers,
+                          host=args.host, port=port, **SERVER_OPTIONS)
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
@@ -197,6 +222,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     run.add_argument("--no-worker", action="store_true", help="do not run jobs in this process")
+    run.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 1)),
+                     help="web worker processes, their connections kept balanced (default: $WEB_CONCURRENCY or 1)")
     run.set_defaults(handler=cmd_run)
 
     commands.add_parser("worker", help="run the background job worker").set_defaults(handler=cmd_worker)
