@@ -124,24 +124,31 @@ def cmd_run(args: argparse.Namespace) -> int:
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal; with the default
     # action the process would die before stopping the embedded servers, so end normally.
     signal.signal(signal.SIGTERM, _exit_normally)
+    exit_code = 0
     try:
         if args.workers == 1:
             uvicorn.run(create_app(settings, run_worker=run_worker), host=args.host, port=port, **SERVER_OPTIONS)
         else:
             serve_workers(functools.partial(build_web_app, run_worker=run_worker), workers=args.workers,
                           host=args.host, port=port, **SERVER_OPTIONS)
-    except (KeyboardInterrupt, SystemExit):
+    except (KeyboardInterrupt, _Terminated):
         pass
+    except SystemExit as exc:  # the server could not start (uvicorn's exit code 3)
+        exit_code = exc.code if isinstance(exc.code, int) else 1
     finally:
         if embedded:
             from dashboard.embedded import stop_services
 
             stop_services()
-    return 0
+    return exit_code
+
+
+class _Terminated(SystemExit):
+    """SIGTERM, the way a process manager stops the server: a normal end."""
 
 
 def _exit_normally(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    raise _Terminated(128 + signum)
 
 
 def cmd_worker(_: argparse.Namespace) -> int:

@@ -241,7 +241,12 @@ def _stop_with_supervisor(supervisor_pid: int) -> None:
 def _serve_worker(build_app: Callable[[int], Any], options: dict[str, Any], sock: socket.socket,
                   table: ConnectionTable, slot: int, supervisor_pid: int) -> None:
     _stop_with_supervisor(supervisor_pid)
-    app = build_app(slot)
+    try:
+        app = build_app(slot)
+    except Exception:
+        # Every worker would fail the same way: the supervisor stops instead of restarting.
+        log.exception("web worker %d could not build the app", slot)
+        raise SystemExit(STARTUP_FAILURE) from None
     config = uvicorn.Config(app, **options)
     BalancedServer(config, table, slot).run(sockets=[sock])
 

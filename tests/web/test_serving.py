@@ -217,6 +217,15 @@ def test_the_least_busy_worker_is_the_one_that_accepts():
     assert not table.another_holds_fewer(1)
 
 
+def test_a_server_whose_workers_cannot_start_stops_with_uvicorns_startup_failure_code(services):
+    # Nothing listens on port 1: the app's start-up (its Redis connection) fails in every worker.
+    env = dict(os.environ, REDIS_URL="redis://127.0.0.1:1/0", LOG_LEVEL="WARNING")
+    finished = subprocess.run([sys.executable, "-m", "dashboard", "run", "--workers", "2", "--port", str(_free_port())],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert finished.returncode == 3, finished.stderr[-2000:]
+    assert "starting another" not in finished.stderr
+
+
 def test_workers_below_one_are_refused(services):
     finished = subprocess.run([sys.executable, "-m", "dashboard", "run", "--workers", "0"], cwd=ROOT,
                               capture_output=True, text=True, timeout=60)
