@@ -63,7 +63,9 @@ def _redis_db_url(base_url: str, number: int) -> str:
 
     url = urlparse(base_url)
     if url.scheme == "unix":
-        return url._replace(query=f"db={number}").geturl()
+        # Not geturl(): it drops the empty authority ("unix:/path"), which redis-py's
+        # synchronous client refuses.
+        return f"unix://{url.path}?db={number}"
     return url._replace(path=f"/{number}").geturl()
 
 
