@@ -60,9 +60,6 @@ class ConnectionTable:
     def set(self, slot: int, count: int) -> None:
         self._counts[slot] = count
 
-    def get(self, slot: int) -> int:
-        return int(self._counts[slot])
-
     def another_holds_fewer(self, slot: int) -> bool:
         own = self._counts[slot]
         return any(count < own for index, count in enumerate(self._counts) if index != slot)
