@@ -229,7 +229,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--host", default="127.0.0.1")
     run.add_argument("--port", type=int, default=None, help="default: $PORT or 8000")
     run.add_argument("--no-worker", action="store_true", help="do not run jobs in this process")
-    run.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", 1)),
+    # A string default goes through `type` too, so a malformed WEB_CONCURRENCY is a usage error.
+    run.add_argument("--workers", type=int, default=os.environ.get("WEB_CONCURRENCY", "1"),
                      help="web worker processes, their connections kept balanced (default: $WEB_CONCURRENCY or 1)")
     run.set_defaults(handler=cmd_run)
 

@@ -231,3 +231,19 @@ def test_workers_below_one_are_refused(services):
                               capture_output=True, text=True, timeout=60)
     assert finished.returncode == 2
     assert "--workers must be at least 1" in finished.stderr
+
+
+def test_a_malformed_web_concurrency_is_a_usage_error(services):
+    finished = subprocess.run([sys.executable, "-m", "dashboard", "run"], cwd=ROOT, capture_output=True, text=True,
+                              env=dict(os.environ, WEB_CONCURRENCY="two"), timeout=60)
+    assert finished.returncode == 2
+    assert "argument --workers: invalid int value: 'two'" in finished.stderr
+    assert "Traceback" not in finished.stderr
+
+
+def test_web_concurrency_sets_the_number_of_workers(monkeypatch):
+    from dashboard.cli import build_parser
+
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert build_parser().parse_args(["run"]).workers == 3
+    assert build_parser().parse_args(["run", "--workers", "2"]).workers == 2
