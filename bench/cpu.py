@@ -38,12 +38,12 @@ from typing import Any
 import asyncpg
 
 from bench.runner import (
-    BENCH_SECRET,
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
     ROOT,
     UVICORN_FAST,
     _admin_execute,
+    app_environment,
     clone_template,
     ensure_wrk,
     free_port,
@@ -177,11 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if s.name in args.only]
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
-    env = dict(
-        os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
-        JWT_SECRET_KEY=BENCH_SECRET, LOG_LEVEL="WARNING", RATE_LIMIT_ENABLED="false",
-        DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
-    )
+    env = app_environment(db_url, redis_url)
     results: dict[str, dict[str, Measurement]] = {}
     try:
         for round_number in range(args.rounds):

@@ -263,6 +263,21 @@ def serve(command: list[str], env: dict[str, str], port: int, *, ready_path: str
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def app_environment(db_url: str, redis_url: str) -> dict[str, str]:
+    """The environment the app's processes run with: production settings on the clone, rate
+    limits off (one client hammering one account is what they exist to stop)."""
+    return dict(
+        os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
+        JWT_SECRET_KEY=BENCH_SECRET, LOG_LEVEL="WARNING", RATE_LIMIT_ENABLED="false",
+        # The generated university's notices go out when the worker starts: with their emails
+        # (hundreds of 500-recipient batches) the worker would take a core from the app for
+        # the whole run. Mail delivery is not what the scenarios measure; urgent notices are
+        # still emailed, and the worker's backlog is drained before the first scenario.
+        NOTIFICATION_EMAIL_ENABLED="false",
+        DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
+    )
+
+
 SERVERS = ("dashboard", "uvicorn")
 # Older results files carry no server: they were all served by uvicorn's own workers.
 SERVER_WORDS = {"dashboard": "web workers (`dashboard run`, connections balanced)",
@@ -591,16 +606,7 @@ def main(argv: list[str] | None = None) -> int:
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if not args.only or s.name in args.only]
 
-    env = dict(
-        os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
-        JWT_SECRET_KEY=BENCH_SECRET, LOG_LEVEL="WARNING", RATE_LIMIT_ENABLED="false",
-        # The generated university's notices go out when the worker starts: with their emails
-        # (hundreds of 500-recipient batches) the worker would take a core from the app for
-        # the whole run. Mail delivery is not what the scenarios measure; urgent notices are
-        # still emailed, and the worker's backlog is drained before the first scenario.
-        NOTIFICATION_EMAIL_ENABLED="false",
-        DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
-    )
+    env = app_environment(db_url, redis_url)
     results: list[Result] = []
     exports: list[ExportResult] = []
     jobs: list[ExportResult] = []

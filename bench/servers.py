@@ -20,13 +20,12 @@ import statistics
 import sys
 
 from bench.runner import (
-    BENCH_SECRET,
     DEFAULT_DATABASE_URL,
     DEFAULT_REDIS_URL,
-    ROOT,
     SERVERS,
     Result,
     _admin_execute,
+    app_environment,
     app_server_command,
     clone_template,
     ensure_wrk,
@@ -73,11 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     db_url = asyncio.run(clone_template(base_db, template, clone))
     params = asyncio.run(scenario_parameters(db_url))
     chosen = [s for s in scenarios(params, DEMO_LOGINS, DEMO_PASSWORD) if s.name in args.only]
-    env = dict(
-        os.environ, APP_ENV="production", DATABASE_URL=db_url, REDIS_URL=redis_url,
-        JWT_SECRET_KEY=BENCH_SECRET, LOG_LEVEL="WARNING", RATE_LIMIT_ENABLED="false",
-        NOTIFICATION_EMAIL_ENABLED="false", DATA_DIR=str(ROOT / "var" / "bench"), PYTHONUNBUFFERED="1",
-    )
+    env = app_environment(db_url, redis_url)
     labels = [f"{server}:{workers}" for server, workers in args.setups]
     results: dict[tuple[str, str], list[Result]] = {}
     try:

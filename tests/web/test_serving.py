@@ -83,6 +83,16 @@ def _open_and_ask(port: int) -> socket.socket:
     return conn
 
 
+def _split_of(count: int, process: subprocess.Popen[bytes], port: int) -> list[int]:
+    """How many of `count` connections, opened one after another and held, each worker holds."""
+    connections = [_open_and_ask(port) for _ in range(count)]
+    try:
+        return sorted(collections.Counter(_workers_holding(connections, process.pid, port)).values())
+    finally:
+        for conn in connections:
+            conn.close()
+
+
 def _wait_for(condition: Callable[[], bool], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -145,13 +155,7 @@ def two_workers(services) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
 
 def test_connections_opened_one_after_another_are_split_evenly(two_workers):
     process, port = two_workers
-    connections = [_open_and_ask(port) for _ in range(8)]
-    try:
-        holders = collections.Counter(_workers_holding(connections, process.pid, port))
-        assert sorted(holders.values()) == [4, 4], holders
-    finally:
-        for conn in connections:
-            conn.close()
+    assert _split_of(8, process, port) == [4, 4]
 
 
 def test_a_worker_whose_connections_closed_takes_the_next_ones(two_workers):
@@ -181,13 +185,7 @@ def test_a_worker_that_dies_is_replaced_and_the_server_keeps_answering(services)
         _wait_for(lambda: victim not in _children(process.pid) and len(_children(process.pid)) == 2)
         # The replacement takes its share once it accepts: its slot counts from nothing again.
         _wait_for(lambda: _both_serve(process, port))
-        connections = [_open_and_ask(port) for _ in range(4)]
-        try:
-            holders = collections.Counter(_workers_holding(connections, process.pid, port))
-            assert sorted(holders.values()) == [2, 2], holders
-        finally:
-            for conn in connections:
-                conn.close()
+        assert _split_of(4, process, port) == [2, 2]
         children = _children(process.pid)
         process.terminate()
         assert process.wait(timeout=30) == 0
