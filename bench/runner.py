@@ -27,6 +27,8 @@ import httpx
 from bench import scenarios_admin, scenarios_imports, scenarios_reports, scenarios_schedules, scenarios_teaching
 from bench.scenarios_campus import campus_parameters, campus_scenarios
 from dashboard.core.db import apply_migrations, asyncpg_dsn, create_database, with_database
+from dashboard.core.search import SAMPLE_ROWS
+from dashboard.services.students import SEARCH_TRIGRAMS, search_statement
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -177,6 +179,11 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         isbn = await connection.fetchval(
             "SELECT isbn FROM library_books ORDER BY id OFFSET (SELECT count(*) / 3 FROM library_books) LIMIT 1")
         campus = await campus_parameters(connection)
+        # The searches' SQL floors run the statements the app runs, chosen with a sample in hand.
+        SEARCH_TRIGRAMS.load(row[0] for row in await connection.fetch(SEARCH_TRIGRAMS.sample_sql, SAMPLE_ROWS))
+        search_term, rare_search_term = (last_name or "a")[:4].lower(), (student_code or "none").lower()
+        searches = {"students_search": list(search_statement(search_term, 20, None)),
+                    "students_search_rare": list(search_statement(rare_search_term, 20, None))}
     finally:
         await connection.close()
     return {
@@ -184,9 +191,10 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
         "department_id": student["department_id"],
         "batch_year": student["batch_year"],
         "offering_id": offering,
-        "search_term": (last_name or "a")[:4].lower(),
-        "rare_search_term": (student_code or "none").lower(),
+        "search_term": search_term,
+        "rare_search_term": rare_search_term,
         "rare_book_term": isbn or "none",
+        "search_statements": searches,
         "students": students,
         **campus,
         **await scenarios_teaching.parameters(db_url),

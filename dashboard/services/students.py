@@ -25,6 +25,7 @@ from dashboard.core.exports import Export, check_format, export
 from dashboard.core.files import UploadSource
 from dashboard.core.pagination import Page, PageRequest
 from dashboard.core.roles import Permission
+from dashboard.core.search import TrigramSample
 from dashboard.core.updates import audited_change, get_or_404, refuse_nulls, require_changes
 from dashboard.schemas.people import split_account
 from dashboard.schemas.students import (
@@ -307,19 +308,30 @@ async def get_student_profile(actor: Actor, *, student_id: int) -> StudentProfil
 # one trigram index on it. With one column and its statistics the planner chooses per
 # term: for a common term it walks the primary key and stops at the limit, for a rare one
 # it takes the trigram index and sorts the few matches (bench/README.md has the plans).
-# Only the page's rows are joined to students and users.
+# Only the page's ids are looked up here; their rows come from `student_search_rows`
+# (migration 14), whose plan PostgreSQL keeps instead of planning the join each time.
 _SEARCH = """
-SELECT s.id, s.user_id, s.student_code, s.admission_number, u.first_name, u.last_name, u.email,
-       s.program_id, s.department_id, s.batch_year, s.semester, s.status
-FROM (
-    SELECT student_id FROM student_search WHERE haystack LIKE UPPER($1) ESCAPE '\\' {scope}
-    ORDER BY student_id LIMIT $2
-) m JOIN students s ON s.id = m.student_id JOIN users u ON u.id = s.user_id
-ORDER BY s.id
+SELECT * FROM student_search_rows(ARRAY(
+    SELECT student_id FROM student_search WHERE {match} {scope}
+    ORDER BY {order} LIMIT {limit}
+)) ORDER BY id
 """
-SEARCH_SQL = _SEARCH.format(scope="")
-# The same for an actor who sees some students only: their ids are $3.
-SEARCH_IN_SCOPE_SQL = _SEARCH.format(scope="AND student_id = ANY($3::int[])")
+_WHOLE_TERM = {"match": "haystack LIKE UPPER($1) ESCAPE '\\'", "order": "student_id", "limit": "$2"}
+# A long term: the trigram index looks up one rare part of it ($1, see
+# dashboard/core/search.py) and the rows found are checked for the whole term ($2).
+# `student_id + 0` keeps the planner from walking the primary key: its estimate would be
+# that of the part, whose matches are few by choice, where the walk reads until it has
+# found `limit` rows that hold the whole term.
+_TERM_PART = {"match": "haystack LIKE $1 AND strpos(haystack, UPPER($2)) > 0", "order": "student_id + 0",
+              "limit": "$3"}
+SEARCH_SQL = _SEARCH.format(scope="", **_WHOLE_TERM)
+SEARCH_PART_SQL = _SEARCH.format(scope="", **_TERM_PART)
+# The same for an actor who sees some students only: their ids are the last parameter.
+SEARCH_IN_SCOPE_SQL = _SEARCH.format(scope="AND student_id = ANY($3::int[])", **_WHOLE_TERM)
+SEARCH_PART_IN_SCOPE_SQL = _SEARCH.format(scope="AND student_id = ANY($4::int[])", **_TERM_PART)
+SEARCH_TRIGRAMS = TrigramSample(
+    "SELECT haystack FROM student_search TABLESAMPLE BERNOULLI ((SELECT LEAST(100, $1 * 100.0 / "
+    "GREATEST(reltuples, 1)) FROM pg_class WHERE oid = 'student_search'::regclass))")
 _SEARCH_FIELDS = ("id", "user_id", "student_code", "admission_number", "program_id", "department_id",
                   "batch_year", "semester", "status")
 
@@ -329,6 +341,18 @@ def like_pattern(text: str) -> str:
     icontains applies)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def search_statement(q: str, limit: int, only_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
+    """The statement and arguments of a search for `q` (without the separator) among all
+    students or `only_ids`: for a long term, one rare part of it is looked up."""
+    part = SEARCH_TRIGRAMS.window_for(q)
+    scope_args: list[Any] = [] if only_ids is None else [list(only_ids)]
+    if part is None:
+        sql = SEARCH_SQL if only_ids is None else SEARCH_IN_SCOPE_SQL
+        return sql, [like_pattern(q), limit, *scope_args]
+    sql = SEARCH_PART_SQL if only_ids is None else SEARCH_PART_IN_SCOPE_SQL
+    return sql, [f"%{part}%", q, limit, *scope_args]
 
 
 async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[StudentSearchResult]:
@@ -343,13 +367,8 @@ async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[Stud
     if not scope.everyone and not scope.ids:
         return []
     if SEARCH_SEPARATOR not in q:
-        connection = connections.get("default")
-        if scope.only_ids is None:
-            rows = await connection.execute_query_dict(SEARCH_SQL, [like_pattern(q), limit])
-        else:
-            rows = await connection.execute_query_dict(SEARCH_IN_SCOPE_SQL,
-                                                       [like_pattern(q), limit, list(scope.only_ids)])
-        return StudentSearchResult.rows(rows)
+        sql, args = search_statement(q, limit, scope.only_ids)
+        return StudentSearchResult.rows(await connections.get("default").execute_query_dict(sql, args))
     # A term holding the search text's separator could match across two columns there;
     # column by column instead.
     query = visible_students(actor).filter(

@@ -149,3 +149,45 @@ async def test_the_search_text_follows_renames_code_changes_and_deletes(seeded):
         "ON u.id = s.user_id WHERE ss.haystack = student_search_text(u.first_name, u.last_name, u.email, "
         "s.student_code, s.admission_number)")
     assert recount == ROWS - 1
+
+
+@pytest.fixture
+async def sampled(seeded):
+    """The seeded students' trigram sample in hand, as after a worker's first searches."""
+    await students.SEARCH_TRIGRAMS.refresh()
+    yield seeded
+    students.SEARCH_TRIGRAMS.forget()
+
+
+async def test_a_long_rare_term_looks_up_one_rare_part_of_it_in_the_trigram_index(sampled):
+    """A student code: the index is asked for six of its characters, not for every
+    trigram of the code (most of which each student has), and never walks the primary key
+    on the part's estimate."""
+    await _require_trigram_index(sampled)
+    sql, args = students.search_statement("pln002991", 20, None)
+    assert sql == students.SEARCH_PART_SQL
+    part = args[0].strip("%")
+    assert len(part) == 6 and part in "PLN002991"
+    plan = await _plan(sampled, sql, *args)
+    names = {n.get("Index Name") for n in _nodes(plan)}
+    assert "trgm_student_search" in names and "student_search_pkey" not in names, plan
+    rows = await sampled.fetch(sql, *args)
+    assert [r["student_code"] for r in rows] == ["PLN002991"]
+
+
+async def test_a_common_or_short_term_is_searched_whole(sampled):
+    assert students.search_statement("surname", 20, None)[0] == students.SEARCH_SQL, "seven letters every row has"
+    assert students.search_statement("aarav", 20, None)[0] == students.SEARCH_SQL, "no longer than a part"
+    assert students.search_statement("aarav", 20, [1, 2])[0] == students.SEARCH_IN_SCOPE_SQL
+
+
+async def test_with_the_sample_the_answers_are_still_those_of_the_column_by_column_search(sampled):
+    terms = ("pln002991", "pln00299", "admp000123", "plan123@uni.edu", "aarav00120", "surname12", "surname1",
+             "vivaan00001", "@uni.edu", "zzzzzzzz", "admp%00012", "pln_00299")
+    for term in terms:
+        found = await students.search_students(Actor.system(), q=term, limit=20)
+        assert [r.id for r in found] == await _column_by_column(term), term
+    some = await _column_by_column("pln00299", 20)
+    sql, args = students.search_statement("pln00299", 20, some[3:6])
+    assert sql == students.SEARCH_PART_IN_SCOPE_SQL
+    assert [r["id"] for r in await sampled.fetch(sql, *args)] == some[3:6]
