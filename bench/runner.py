@@ -180,7 +180,7 @@ async def scenario_parameters(db_url: str) -> dict[str, Any]:
             "SELECT isbn FROM library_books ORDER BY id OFFSET (SELECT count(*) / 3 FROM library_books) LIMIT 1")
         campus = await campus_parameters(connection)
         # The searches' SQL floors run the statements the app runs, chosen with a sample in hand.
-        SEARCH_TRIGRAMS.load(row[0] for row in await connection.fetch(SEARCH_TRIGRAMS.sample_sql, SAMPLE_ROWS))
+        await SEARCH_TRIGRAMS.load(row[0] for row in await connection.fetch(SEARCH_TRIGRAMS.sample_sql, SAMPLE_ROWS))
         search_term, rare_search_term = (last_name or "a")[:4].lower(), (student_code or "none").lower()
         searches = {"students_search": list(search_statement(search_term, 20, None)),
                     "students_search_rare": list(search_statement(rare_search_term, 20, None))}

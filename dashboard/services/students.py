@@ -317,7 +317,7 @@ SELECT * FROM student_search_rows(ARRAY(
 )) ORDER BY id
 """
 _WHOLE_TERM = {"match": "haystack LIKE UPPER($1) ESCAPE '\\'", "order": "student_id", "limit": "$2"}
-# A long term: the trigram index looks up one rare part of it ($1, see
+# A long term: the trigram index looks up a few rare trigrams of it ($1, see
 # dashboard/core/search.py) and the rows found are checked for the whole term ($2).
 # `student_id + 0` keeps the planner from walking the primary key: its estimate would be
 # that of the part, whose matches are few by choice, where the walk reads until it has
@@ -345,14 +345,14 @@ def like_pattern(text: str) -> str:
 
 def search_statement(q: str, limit: int, only_ids: Sequence[int] | None) -> tuple[str, list[Any]]:
     """The statement and arguments of a search for `q` (without the separator) among all
-    students or `only_ids`: for a long term, one rare part of it is looked up."""
-    part = SEARCH_TRIGRAMS.window_for(q)
+    students or `only_ids`: for a long term, a few rare trigrams of it are looked up."""
+    part = SEARCH_TRIGRAMS.part_for(q)
     scope_args: list[Any] = [] if only_ids is None else [list(only_ids)]
     if part is None:
         sql = SEARCH_SQL if only_ids is None else SEARCH_IN_SCOPE_SQL
         return sql, [like_pattern(q), limit, *scope_args]
     sql = SEARCH_PART_SQL if only_ids is None else SEARCH_PART_IN_SCOPE_SQL
-    return sql, [f"%{part}%", q, limit, *scope_args]
+    return sql, [part, q, limit, *scope_args]
 
 
 async def search_students(actor: Actor, *, q: str, limit: int = 20) -> list[StudentSearchResult]:

@@ -1,43 +1,54 @@
-"""The part of a long search term that the trigram index is asked for."""
+"""The trigrams of a long search term that the trigram index is asked for."""
 
 from __future__ import annotations
 
 import asyncio
-from collections import Counter
+import itertools
 
-from dashboard.core.search import TrigramSample, rarest_window, trigrams, windows
-
-# As in a sample of 100 students of one year: the code's year and department in every
-# row, the serial's digits rarer the further right.
-CODE_COUNTS = Counter({"CSE": 100, "SE2": 100, "E20": 100, "202": 100, "026": 90, "260": 50, "600": 40,
-                       "001": 30, "012": 3, "123": 1})
+from dashboard.core.search import TrigramSample, positioned_trigrams, rarest_part, trigrams
 
 
-def test_trigrams_and_windows_are_those_of_the_runs_of_letters_and_digits():
+async def _rows_with(texts: list[str]) -> dict[str, int]:
+    sample = TrigramSample("unused")
+    await sample.load(texts)
+    return sample._rows_with
+
+
+# 200 students of five departments and two years: the department and the year are in a
+# fifth and a half of the codes, the last digits in a tenth.
+CODES = [f"{department}{year}00{serial:03d}" for department in ("CSE", "ECE", "PHY", "MEC", "CIV")
+         for year in (2025, 2026) for serial in range(1, 21)]
+
+
+def test_trigrams_are_those_of_the_runs_of_letters_and_digits():
     assert trigrams("ab-cde.f") == {"CDE"}
     assert trigrams("Müller") == {"LLE", "LER"}
-    assert windows("adm/2026/000123") == ["ADM", "2026", "000123"]
-    assert windows("cse2026001") == ["CSE202", "SE2026", "E20260", "202600", "026001"]
-    assert windows("a-b-cd") == []
+    assert positioned_trigrams("adm/2026") == [(0, "ADM"), (4, "202"), (5, "026")]
 
 
-def test_the_window_with_the_rarest_trigram_is_chosen():
-    assert rarest_window("cse202600123", CODE_COUNTS, 100) == "600123"
+async def test_the_trigrams_that_together_the_fewest_rows_hold_are_chosen_in_the_terms_order():
+    rows_with = await _rows_with(CODES)
+    part = rarest_part("phy202600017", rows_with, len(CODES))
+    assert part is not None
+    chosen = part.strip("%").split("%")
+    assert len(chosen) <= 3 and all(len(t) == 3 for t in chosen)
+    # Each in the term, none overlapping another, in the term's order: any text holding the
+    # term holds the pattern.
+    positions = ["PHY202600017".index(t) for t in chosen]
+    assert positions == sorted(positions)
+    assert all(b - a >= 3 for a, b in itertools.pairwise(positions))
+    held = [code for code in CODES if all(t in code for t in chosen)]
+    assert held == ["PHY202600017"]
 
 
-def test_a_tie_on_the_rarest_trigram_goes_to_the_smaller_sum():
-    counts = Counter({"ABC": 1, "BCD": 50, "CDE": 50, "DEF": 50, "EFG": 1, "FGH": 1, "GHI": 1})
-    # ABCDEF and BCDEFG share the 1 of ABC/EFG; CDEFGH and DEFGHI sum less.
-    assert rarest_window("abcdefghi", counts, 100) == "DEFGHI"
-
-
-def test_the_whole_term_is_searched_when_no_part_would_do_better():
-    assert rarest_window("cse202", CODE_COUNTS, 100) is None, "no longer than a window"
-    assert rarest_window("a-b-c-d-e-f", CODE_COUNTS, 100) is None, "no run of three"
-    common = Counter(dict.fromkeys(trigrams("student.university"), 100))
-    assert rarest_window("student.university", common, 100) is None, "every part is common"
+async def test_the_whole_term_is_searched_when_no_part_would_do_better():
+    rows_with = await _rows_with(CODES)
+    assert rarest_part("cse20", rows_with, len(CODES)) is None, "three trigrams: all of them anyway"
+    assert rarest_part("a-b-c-d-e-f", rows_with, len(CODES)) is None, "no run of three"
+    everyone = await _rows_with(["STUDENT.UNIVERSITY"] * 100)
+    assert rarest_part("student.university", everyone, 100) is None, "every part is common"
     # A trigram the sample never saw is the rarest there is.
-    assert rarest_window("qzxqzxqzx", Counter(), 2000) == "QZXQZX"
+    assert rarest_part("qzxqzxqzx", {}, 2000) == "%QZX%"
 
 
 async def test_the_sample_is_read_in_the_background_on_first_use():
@@ -47,14 +58,17 @@ async def test_the_sample_is_read_in_the_background_on_first_use():
         async def refresh(self) -> None:
             await asyncio.sleep(0)
             loaded.append("read")
-            self.load(["CSE202600001", "CSE202600002", "VIVAAN.VARGHESE@STUDENT.UNIVERSITY.EXAMPLE"])
+            await self.load(CODES)
 
     sample = Sample("unused")
-    assert sample.window_for("cse202600123") is None, "no sample yet: the whole term"
-    for _ in range(5):
+    assert sample.part_for("phy202600017") is None, "no sample yet: the whole term"
+    part = None
+    for _ in range(100):
         await asyncio.sleep(0)
-    assert loaded == ["read"]
-    assert sample.window_for("cse202600123") == "600123"
-    assert loaded == ["read"], "a fresh sample is not read again"
+        part = sample.part_for("phy202600017")
+        if part is not None:
+            break
+    assert part is not None
+    assert loaded == ["read"], "one read, however many searches came meanwhile, and none while fresh"
     sample.forget()
-    assert sample.window_for("cse202600123") is None
+    assert sample.part_for("phy202600017") is None
