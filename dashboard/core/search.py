@@ -86,7 +86,9 @@ def rarest_part(term: str, rows_with: Mapping[str, int], sampled: int, *, most: 
         chosen.append((best[1], best[2]))
         blocked.update(range(best[1] - 2, best[1] + 3))
         rows = best[3]
-    if rows.bit_count() > rare_share * sampled:
+    # Nothing chosen (a sample of no rows, read while the table was empty) would ask for
+    # every row in the scan that cannot stop at the limit.
+    if not chosen or rows.bit_count() > rare_share * sampled:
         return None
     return "%" + "%".join(trigram for _, trigram in sorted(chosen)) + "%"
 

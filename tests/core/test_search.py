@@ -47,6 +47,7 @@ async def test_the_whole_term_is_searched_when_no_part_would_do_better():
     assert rarest_part("a-b-c-d-e-f", rows_with, len(CODES)) is None, "no run of three"
     everyone = await _rows_with(["STUDENT.UNIVERSITY"] * 100)
     assert rarest_part("student.university", everyone, 100) is None, "every part is common"
+    assert rarest_part("cse202600123", {}, 0) is None, "a sample of an empty table tells nothing"
     # A trigram the sample never saw is the rarest there is.
     assert rarest_part("qzxqzxqzx", {}, 2000) == "%QZX%"
 
