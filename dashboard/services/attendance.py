@@ -29,7 +29,7 @@ from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
-from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.pagination import Page, PageRequest, fetch_page, filter_conditions, page_statements
 from dashboard.core.roles import Permission
 from dashboard.core.updates import audited_edit, get_or_404, refuse_nulls, require_changes
 from dashboard.schemas.attendance import (
@@ -50,6 +50,8 @@ from models.enums import AttendanceStatus, RegistrationStatus
 
 ATTENDANCE_FIELDS = ("id", "enrollment_id", "student_id", "course_offering_id", "date", "status", "remarks",
                      "marked_at", "updated_at")
+# The same fields as one statement's columns, for the list (its hottest read).
+_ATTENDANCE_COLUMNS = ", ".join([*ATTENDANCE_FIELDS, "marked_by_id AS marked_by"])
 SUMMARY_FIELDS = ("id", "enrollment_id", "month", "total_classes", "attended_classes", "attendance_percentage",
                   "created_at", "updated_at")
 ATTENDED = (AttendanceStatus.PRESENT.value, AttendanceStatus.LATE.value)
@@ -154,9 +156,15 @@ async def list_attendance(
     """Newest first. Also serves a student's own list (`student_id`)."""
     authorize(actor, Permission.ATTENDANCE_READ)
     filters = {"enrollment_id": enrollment_id, "student_id": student_id, "course_offering_id": course_offering_id,
-               "status": status, "date__gte": _day(date_from), "date__lte": _day(date_to)}
-    query = (await visible_attendance(actor)).filter(**{k: v for k, v in filters.items() if v is not None})
-    return await paginate_values(query.order_by("-date", "-id"), page, *ATTENDANCE_FIELDS, marked_by="marked_by_id")
+               "status": status, "date >=": _day(date_from), "date <=": _day(date_to)}
+    params: list[Any] = []
+    conditions = filter_conditions(filters, params)
+    scope = await student_scope_sql(actor, "student_id", params)
+    if scope:
+        conditions.append(scope)
+    page_sql, count_sql = page_statements(_ATTENDANCE_COLUMNS, "attendance", conditions, "date DESC, id DESC",
+                                          len(params))
+    return await fetch_page(page_sql, count_sql, params, page)
 
 
 async def _record(attendance_id: int) -> dict[str, Any]:

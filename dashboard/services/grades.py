@@ -31,7 +31,7 @@ from dashboard.core import audit
 from dashboard.core.actor import Actor, authorize
 from dashboard.core.db import atomic, ids_of
 from dashboard.core.errors import Conflict, InvalidState, NotFound
-from dashboard.core.pagination import Page, PageRequest, paginate_values
+from dashboard.core.pagination import Page, PageRequest, fetch_page, filter_conditions, page_statements
 from dashboard.core.queue import queue_after_commit
 from dashboard.core.roles import Permission
 from dashboard.core.updates import get_or_404, refuse_nulls, require_changes, touch
@@ -42,6 +42,7 @@ from dashboard.services.enrollments import (
     audit_bulk,
     ensure_teaches,
     scope_by_student,
+    student_scope_sql,
     taught_offering_ids,
 )
 from dashboard.services.students import sees_student
@@ -50,7 +51,11 @@ from models.enums import RegistrationStatus
 
 GRADE_FIELDS = ("id", "enrollment_id", "course_id", "course_offering_id", "assessment_id", "marks_obtained",
                 "remarks", "graded_at", "created_at", "updated_at")
-_GRADE_EXTRA = {"graded_by": "graded_by_id", "student_id": "enrollment__student_id"}
+GRADE_EXTRA = {"graded_by": "graded_by_id", "student_id": "enrollment__student_id"}
+# The same fields as one statement's columns, for the list (its hottest read).
+_GRADE_COLUMNS = ", ".join(
+    [f"g.{name}" for name in GRADE_FIELDS] + ["g.graded_by_id AS graded_by", "e.student_id"])
+_GRADE_SOURCE = "grades g JOIN enrollments e ON e.id = g.enrollment_id"
 # Registered now, or completed: marks are given (and corrected) after an offering ends.
 _GRADABLE = (RegistrationStatus.REGISTERED, RegistrationStatus.COMPLETED)
 _GRADABLE_SQL = "('registered', 'completed')"
@@ -167,22 +172,27 @@ async def list_grades(
     """Newest first; a student sees only their own, a parent their children's, faculty
     their students'. Also serves a student's own list (`student_id`)."""
     authorize(actor, Permission.GRADES_READ)
-    filters = {"enrollment_id": enrollment_id, "course_id": course_id, "assessment_id": assessment_id,
-               "enrollment__student_id": student_id, "course_offering_id": course_offering_id}
-    query = (await visible_grades(actor)).filter(**{k: v for k, v in filters.items() if v is not None})
-    return await paginate_values(query.order_by("-id"), page, *GRADE_FIELDS, **_GRADE_EXTRA)
+    filters = {"g.enrollment_id": enrollment_id, "g.course_id": course_id, "g.assessment_id": assessment_id,
+               "e.student_id": student_id, "g.course_offering_id": course_offering_id}
+    params: list[Any] = []
+    conditions = filter_conditions(filters, params)
+    scope = await student_scope_sql(actor, "e.student_id", params)
+    if scope:
+        conditions.append(scope)
+    page_sql, count_sql = page_statements(_GRADE_COLUMNS, _GRADE_SOURCE, conditions, "g.id DESC", len(params))
+    return await fetch_page(page_sql, count_sql, params, page)
 
 
 async def get_grade(actor: Actor, *, grade_id: int) -> dict[str, Any]:
     authorize(actor, Permission.GRADES_READ)
-    rows = await (await visible_grades(actor)).filter(id=grade_id).values(*GRADE_FIELDS, **_GRADE_EXTRA)
+    rows = await (await visible_grades(actor)).filter(id=grade_id).values(*GRADE_FIELDS, **GRADE_EXTRA)
     if not rows:
         raise NotFound("Grade not found")
     return rows[0]
 
 
 async def _record(grade_id: int) -> dict[str, Any]:
-    return (await Grade.filter(id=grade_id).values(*GRADE_FIELDS, **_GRADE_EXTRA))[0]
+    return (await Grade.filter(id=grade_id).values(*GRADE_FIELDS, **GRADE_EXTRA))[0]
 
 
 # --- writing grades -----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dashboard.core.db import atomic
 from dashboard.core.errors import Conflict, InvalidState, NotFound
 from dashboard.core.exports import Export, check_format, export
 from dashboard.core.files import UploadSource
-from dashboard.core.pagination import Page, PageRequest
+from dashboard.core.pagination import Page, PageRequest, fetch_page
 from dashboard.core.roles import Permission
 from dashboard.core.search import TrigramSample
 from dashboard.core.updates import audited_change, get_or_404, refuse_nulls, require_changes
@@ -273,16 +273,8 @@ async def list_students(
     }
     scope = await student_scope(actor)
     page_sql, count_sql, params = student_list_sql(filters, search=search, only_ids=scope.only_ids)
-    connection = connections.get("default")
-    rows = await connection.execute_query_dict(page_sql, [*params, page.page_size, page.offset])
-    if rows:
-        total = rows[0]["total"]
-    elif page.offset:
-        # Past the last page: the total had no row to ride on.
-        total = (await connection.execute_query_dict(count_sql, params))[0]["total"]
-    else:
-        total = 0
-    return Page(items=StudentOut.rows(rows), total=total, page=page.page, page_size=page.page_size)
+    rows = await fetch_page(page_sql, count_sql, params, page)
+    return rows.with_items(StudentOut.rows(rows.items))
 
 
 async def get_student(actor: Actor, *, student_id: int) -> StudentOut:

@@ -289,6 +289,11 @@ async def test_list_filters_and_scopes(login_as, staff_client, teacher, taught):
     assert (await student.get(URL, params={"student_id": regs[1].student.id})).json()["total"] == 0
     outsider = await login_as("faculty")
     assert (await outsider.get(URL)).json()["total"] == 0
+    past = (await staff_client.get(URL, params={"page_size": 5, "page": 4})).json()
+    assert (past["total"], past["items"]) == (12, [])
+    last = (await staff_client.get(URL, params={"page_size": 5, "page": 3})).json()["items"]
+    assert [(i["date"], i["id"]) for i in last] == sorted(((i["date"], i["id"]) for i in last), reverse=True)
+    assert all(set(i) == set(page["items"][0]) for i in last)
 
 
 async def test_reports_count_each_status(staff_client, taught):

@@ -9,6 +9,8 @@ from decimal import Decimal
 import pytest
 from tortoise import connections
 
+from dashboard.schemas.grades import GradeOut
+from dashboard.services.grades import GRADE_EXTRA, GRADE_FIELDS
 from models import AuditLog, Grade, SemesterResult, Student
 from tests import factories
 
@@ -232,6 +234,22 @@ async def test_list_filters_and_scopes(login_as, staff_client, teacher, term):
     parent = await login_as("parent", user=parent.user, profile=parent.profile)
     assert {i["student_id"] for i in (await parent.get(URL)).json()["items"]} == {term.students[1].id}
     assert (await staff_client.get(URL, params={"student_id": "me"})).status_code == 422
+
+
+async def test_list_pages_carry_the_exact_total_and_the_records_fields(staff_client, term):
+    await term.grade(MARKS)
+    first = (await staff_client.get(URL, params={"page_size": 3})).json()
+    last = (await staff_client.get(URL, params={"page_size": 3, "page": 3})).json()
+    past = (await staff_client.get(URL, params={"page_size": 3, "page": 4})).json()
+    assert (first["total"], first["total_pages"], len(first["items"])) == (8, 3, 3)
+    assert (last["total"], len(last["items"]), past["total"], past["items"]) == (8, 2, 8, [])
+    ids = [i["id"] for i in first["items"] + (await staff_client.get(
+        URL, params={"page_size": 3, "page": 2})).json()["items"] + last["items"]]
+    assert ids == sorted(ids, reverse=True) and len(set(ids)) == 8
+    # The list's own statement gives what the ORM gives the other reads of a grade.
+    for item in first["items"]:
+        record = (await Grade.filter(id=item["id"]).values(*GRADE_FIELDS, **GRADE_EXTRA))[0]
+        assert item == GradeOut.model_validate(record).model_dump(mode="json")
 
 
 # --- SGPA and CGPA -------------------------------------------------------------------------
