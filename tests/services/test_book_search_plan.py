@@ -55,7 +55,17 @@ async def _plan(connection, *args, settings: str = "") -> dict:
     return json.loads(raw)[0]["Plan"]
 
 
+async def _skip_without_trigram_index(connection: asyncpg.Connection) -> None:
+    present = await connection.fetchval(
+        "SELECT count(*) FROM pg_indexes WHERE indexname = 'trgm_library_books_search'")
+    if not present:
+        # The planner's estimate for the expression comes from the statistics ANALYZE
+        # keeps for the index on it; without one it guesses a handful of rows.
+        pytest.skip("this PostgreSQL has no pg_trgm, so the migrations left the trigram index out")
+
+
 async def test_a_common_term_walks_the_title_order_and_stops_at_the_limit(seeded):
+    await _skip_without_trigram_index(seeded)
     plan = await _plan(seeded, like_pattern("title"), 20)
     assert plan["Node Type"] == "Limit", plan
     below = _nodes(plan)
@@ -65,9 +75,7 @@ async def test_a_common_term_walks_the_title_order_and_stops_at_the_limit(seeded
 
 
 async def test_a_rare_term_can_take_the_trigram_index(seeded):
-    present = await seeded.fetchval("SELECT count(*) FROM pg_indexes WHERE indexname = 'trgm_library_books_search'")
-    if not present:
-        pytest.skip("this PostgreSQL has no pg_trgm, so the migrations left the trigram index out")
+    await _skip_without_trigram_index(seeded)
     plan = await _plan(seeded, like_pattern("title 0012"), 20, settings="SET LOCAL enable_seqscan = off")
     assert "trgm_library_books_search" in {n.get("Index Name") for n in _nodes(plan)}, plan
     rows = await seeded.fetch(library.SEARCH_SQL, like_pattern("title 0012"), 20)
