@@ -185,6 +185,22 @@ async def sees_student(actor: Actor, student_id: int) -> bool:
     return student_id in actor.own_student_ids
 
 
+async def visible_student_rows(actor: Actor, student_id: int, statement: str, *, order_by: str) -> list[dict[str, Any]]:
+    """The rows of `statement` (a SELECT of one student's records, with an `id` column
+    and `$1` standing for the student's id), ordered by `order_by` (its columns as
+    `r.<column>`), for a student this actor may see; a student outside the scope, or
+    none, is a 404. One round trip: joined laterally to the student's row, the statement
+    gives no row for a missing student and one row of nulls for a student without any."""
+    if not await sees_student(actor, student_id):
+        raise NotFound(f"{LABEL} not found")
+    rows = await connections.get("default").execute_query_dict(
+        f"SELECT r.* FROM students s LEFT JOIN LATERAL ({statement}) r ON true WHERE s.id = $1 ORDER BY {order_by}",
+        [student_id])
+    if not rows:
+        raise NotFound(f"{LABEL} not found")
+    return [] if rows[0]["id"] is None else rows
+
+
 def is_own_record(actor: Actor, student_id: int) -> bool:
     """The student's own records: the student themselves, or one of their parents."""
     return student_id in actor.own_student_ids

@@ -223,6 +223,10 @@ async def test_a_students_exams_are_those_they_are_registered_for(login_as, staf
     assert (await student.get(f"{URL}/student/{registrations[1].student.id}")).status_code == 404
     assert (await staff_client.get(f"{URL}/student/999999")).status_code == 404
     assert (await staff_client.get(f"{URL}/student/{registrations[1].student.id}")).json()["total"] == 2
+    # A student registered in nothing has no sittings, not a 404.
+    idle = await factories.create_student()
+    assert (await staff_client.get(f"{URL}/student/{idle.id}")).json() == {
+        "student_id": idle.id, "exams": [], "total": 0}
 
 
 async def test_faculty_read_only_the_exams_of_students_they_teach(login_as):

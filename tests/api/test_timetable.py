@@ -284,8 +284,15 @@ async def test_the_student_view(login_as, staff_client):
     course = await offering.course
     assert (entry["course_code"], entry["course_name"], entry["day_of_week"], entry["slot_type"]) == (
         course.code, course.name, 0, "lecture")
+    # The same fields as the offering's own schedule shows for that class.
+    offering_view = (await staff_client.get(f"/api/v1/course-offerings/{offering.id}")).json()
+    assert entry == next(e for e in offering_view["schedule"] if e["id"] == monday.id)
     assert (await client.get(f"{URL}/student/{registrations[1].student.id}")).status_code == 404
     assert (await staff_client.get(f"{URL}/student/999999")).status_code == 404
+    # A student registered in nothing has an empty week, not a 404.
+    idle = await factories.create_student()
+    assert (await staff_client.get(f"{URL}/student/{idle.id}")).json() == {
+        "student_id": idle.id, "schedules": [], "total": 0}
 
 
 async def test_the_faculty_view(student_client):
