@@ -211,8 +211,9 @@ async def pending_fees(actor: Actor, *, student_id: int | None = None) -> dict[s
 # Each structure's total and what its completed payments add up to are kept in
 # `fee_balances` (migration 5, by triggers in the transaction of every payment and
 # structure write), with a partial index on the open ones by due date: a page of the
-# defaulters is a walk of that index stopping at the page, and the total a count of its
-# entries past due (an index-only scan), instead of summing every payment per request.
+# defaulters is a walk of that index stopping at the page, instead of summing every
+# payment per request. The total adds up the open balances per due date that migration
+# 15 keeps the same way, a few rows where counting the index entries past due cost 2 ms.
 DEFAULTERS_PAGE_SQL = """
 SELECT b.fee_structure_id, b.student_id, fs.academic_year, fs.semester, b.total_fee, b.paid AS total_paid,
        b.total_fee - b.paid AS balance, b.due_date, $1 - b.due_date AS days_overdue, s.student_code,
@@ -228,7 +229,7 @@ JOIN students s ON s.id = b.student_id
 JOIN users u ON u.id = s.user_id
 ORDER BY b.due_date, b.student_id, b.fee_structure_id
 """
-DEFAULTERS_COUNT_SQL = "SELECT count(*) AS total FROM fee_balances WHERE paid < total_fee AND due_date < $1"
+DEFAULTERS_COUNT_SQL = "SELECT COALESCE(sum(open_balances), 0) AS total FROM fee_open_counts WHERE due_date < $1"
 
 
 async def fee_defaulters(actor: Actor, *, page: PageRequest) -> dict[str, Any]:

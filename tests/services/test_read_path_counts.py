@@ -48,6 +48,28 @@ WHERE b.total_fee IS DISTINCT FROM fs.total_fee OR b.due_date IS DISTINCT FROM f
                                WHERE p.fee_structure_id = fs.id AND p.payment_status = 'completed')
 """
 
+# Migration 15: the open balances per due date.
+OPEN_COUNTS_RECOUNT = """
+SELECT count(*) FROM (
+    SELECT due_date, count(*) AS n FROM fee_balances WHERE paid < total_fee GROUP BY 1
+) r FULL JOIN fee_open_counts c USING (due_date)
+WHERE c.open_balances IS DISTINCT FROM r.n AND NOT (r.n IS NULL AND c.open_balances = 0)
+"""
+
+
+def _migration(pattern: str) -> Any:
+    """The migration module whose file name matches `pattern`."""
+    import importlib.util
+
+    from dashboard.core.db import MIGRATIONS_DIR
+
+    path = next((MIGRATIONS_DIR / "models").glob(pattern))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
+
 
 async def _at_once(database_url: str, statements: list[tuple[str, list[Any]]]) -> None:
     """Each statement in its own transaction on its own connection, all started together
@@ -203,6 +225,7 @@ async def test_fee_balances_equal_a_recount_after_concurrent_writes(app, service
             statements.append(("UPDATE fee_structures SET due_date = due_date + 400 WHERE id = $1", [structure.id]))
     await _at_once(services["database_url"], statements)
     assert await _fetchval(services["database_url"], BALANCES_RECOUNT) == 0
+    assert await _fetchval(services["database_url"], OPEN_COUNTS_RECOUNT) == 0
 
     connection = await asyncpg.connect(**asyncpg_dsn(services["database_url"]))
     try:
@@ -236,18 +259,11 @@ async def test_the_read_path_tables_and_triggers_exist(app, table):
 async def test_migration_5_reverts_and_applies_again(app):
     """The downgrade removes every object of the read paths and the upgrade brings them
     back, with the counts filled from the rows present."""
-    import importlib.util
-
     from tortoise import connections
 
-    from dashboard.core.db import MIGRATIONS_DIR
     from models.constraints import READ_PATH_TABLES, READ_PATH_TRIGGERS
 
-    path = next((MIGRATIONS_DIR / "models").glob("5_*_read_paths.py"))
-    spec = importlib.util.spec_from_file_location("read_paths", path)
-    assert spec is not None and spec.loader is not None
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = _migration("5_*_read_paths.py")
     connection = connections.get("default")
     await factories.create_student()
 
@@ -262,5 +278,81 @@ async def test_migration_5_reverts_and_applies_again(app):
     assert await present() == (0, 0)
     await connection.execute_script(await migration.upgrade(connection))
     assert await present() == (4, len(READ_PATH_TRIGGERS))
+    # Migration 15's triggers went with fee_balances: applied again, as a rebuild would.
+    fee_open_counts = _migration("15_*_fee_open_counts.py")
+    await connection.execute_script(await fee_open_counts.upgrade(connection))
     assert (await connection.execute_query_dict("SELECT sum(students) AS n FROM student_counts"))[0]["n"] == 1
     assert (await connection.execute_query_dict("SELECT count(*) AS n FROM student_search"))[0]["n"] == 1
+
+
+async def test_open_balance_counts_equal_a_recount_after_concurrent_writes(app, services):
+    """Payments that settle a structure, refunds that reopen one, due dates moved, new
+    structures and removed ones, committed at once: the counts per due date still equal
+    a recount, and the defaulters' total is the reference count."""
+    staff = await factories.create_admin_staff()
+    due_dates = [dt.date(2025, 1 + n, 10) for n in range(3)]
+    structures = [await factories.create_fee_structure(due_date=due_dates[n % 3]) for n in range(12)]
+    settled = [await factories.create_fee_payment(fee_structure=s, processed_by=staff, amount_paid=s.total_fee)
+               for s in structures[:4]]
+    insert_payment = (
+        "INSERT INTO fee_payments (student_id, fee_structure_id, amount_paid, payment_date, payment_mode, "
+        "transaction_id, receipt_number, late_fee, discount, payment_status, processed_by_id, created_at) "
+        "VALUES ($1, $2, $3, '2025-09-05', 'cash', $4, $5, 0, 0, 'completed', $6, now())")
+    new_structure = (
+        "INSERT INTO fee_structures (student_id, program_id, academic_year, semester, tuition_fee, lab_fee, "
+        "library_fee, sports_fee, examination_fee, total_fee, due_date, late_fee_per_day, created_at) "
+        "SELECT student_id, program_id, '2026-27', semester, tuition_fee, lab_fee, library_fee, sports_fee, "
+        "examination_fee, total_fee, $2, late_fee_per_day, now() FROM fee_structures WHERE id = $1")
+    statements: list[tuple[str, list[Any]]] = [
+        # Settle four open structures, one of them twice over.
+        *[(insert_payment, [s.student_id, s.id, s.total_fee, f"OTX{n:03d}", f"RCP-OPN{n:03d}", staff.id])
+          for n, s in enumerate(structures[4:8])],
+        (insert_payment, [structures[4].student_id, structures[4].id, Decimal("10.00"), "OTX100", "RCP-OPN100",
+                          staff.id]),
+        # Reopen two settled ones; move one open and one settled to another due date.
+        ("UPDATE fee_payments SET payment_status = 'refunded' WHERE id = $1", [settled[0].id]),
+        ("DELETE FROM fee_payments WHERE id = $1", [settled[1].id]),
+        ("UPDATE fee_structures SET due_date = $2 WHERE id = $1", [structures[8].id, dt.date(2024, 12, 1)]),
+        ("UPDATE fee_structures SET due_date = $2 WHERE id = $1", [structures[2].id, dt.date(2024, 12, 1)]),
+        # A structure that costs more: settled one open again.
+        ("UPDATE fee_structures SET tuition_fee = tuition_fee + 1, total_fee = total_fee + 1 WHERE id = $1",
+         [structures[3].id]),
+        # New structures, one of them past due on a date never seen; a removed one.
+        ("DELETE FROM fee_structures WHERE id = $1", [structures[9].id]),
+        *[(new_structure, [structures[10 + n].id, day]) for n, day in enumerate((due_dates[0], dt.date(2024, 6, 1)))],
+    ]
+    await _at_once(services["database_url"], statements)
+    assert await _fetchval(services["database_url"], BALANCES_RECOUNT) == 0
+    assert await _fetchval(services["database_url"], OPEN_COUNTS_RECOUNT) == 0
+    expected = await _fetchval(services["database_url"], f"SELECT count(*) FROM ({DEFAULTERS_REFERENCE}) r")
+    # 8 of 12 open; 4 settled now, 3 of the settled reopened (2 refunds, 1 costlier),
+    # 1 removed, 2 new: 8 - 4 + 3 - 1 + 2 = 8 open, all past due.
+    assert expected == 8
+    assert (await fees.fee_defaulters(Actor.system(), page=PageRequest(page=1, page_size=5)))["total"] == expected
+
+
+async def test_migration_15_reverts_and_applies_again(app):
+    """The downgrade removes the counts and their triggers; the upgrade brings them back,
+    filled from the balances present."""
+    from tortoise import connections
+
+    migration = _migration("15_*_fee_open_counts.py")
+    connection = connections.get("default")
+    await factories.create_fee_structure(due_date=dt.date(2025, 1, 10))
+
+    async def present() -> tuple[int, int]:
+        rows = await connection.execute_query_dict(
+            "SELECT (SELECT count(*) FROM pg_tables WHERE tablename = ANY($1::text[])) AS tables, "
+            "(SELECT count(*) FROM pg_trigger WHERE tgname = ANY($2::text[])) AS triggers",
+            [list(migration.TABLES), [name for _, name in migration.TRIGGERS]])
+        return rows[0]["tables"], rows[0]["triggers"]
+
+    assert await present() == (1, len(migration.TRIGGERS))
+    await connection.execute_script(await migration.downgrade(connection))
+    assert await present() == (0, 0)
+    await connection.execute_script(await migration.upgrade(connection))
+    assert await present() == (1, len(migration.TRIGGERS))
+    rows = await connection.execute_query_dict("SELECT due_date, open_balances FROM fee_open_counts")
+    assert [(r["due_date"], r["open_balances"]) for r in rows] == [(dt.date(2025, 1, 10), 1)]
+    await connection.execute_script("TRUNCATE fee_structures CASCADE")
+    assert await connection.execute_query_dict("SELECT * FROM fee_open_counts") == []
